@@ -8,6 +8,8 @@ export interface Scope {
   readonly input: Json;
   readonly context: Json;
   readonly variables: Variables;
+  /** Randomness for States.UUID and States.MathRandom. */
+  readonly entropy: Entropy;
 }
 
 /** Read access to the variables visible from a state (own scope first, then enclosing ones). */
