@@ -1,10 +1,22 @@
 /**
- * JSONPath as Step Functions evaluates it (Jayway JsonPath semantics).
+ * JSONPath as Step Functions evaluates it (Jayway JsonPath semantics): `$`, `.name`,
+ * `['name']`, `[n]` (negative too), `[*]`, `.*`, slices, unions, `..`, filters
+ * `[?(...)]` and `.length()`. A path is compiled once at load time and evaluated many times.
  *
- * PROVISIONAL: only `$`, `.name`, `['name']` and `[index]` are supported here; the complete
- * compiler (wildcards, slices, unions, filters, deep scan, AWS's error texts) replaces it.
+ * Files: parser.ts (text → tokens), filter-parser.ts / filter.ts (filters), steps.ts and
+ * compile.ts (evaluation), explain.ts (Jayway's error texts).
  */
+import { StatesError, StatesErrorName } from "../errors.js";
 import type { Json } from "../json.js";
+import type { ParsedPath } from "./ast.js";
+import { compileParsed } from "./compile.js";
+import { explainMissing, normalise } from "./explain.js";
+import { parsePath } from "./parser.js";
+import { PathSyntaxError } from "./syntax-error.js";
+
+export type { ParsedPath, PathToken } from "./ast.js";
+export { parsePath } from "./parser.js";
+export { PathSyntaxError } from "./syntax-error.js";
 
 /** A JSONPath compiled once at load time and evaluated many times. */
 export interface CompiledPath {
@@ -14,53 +26,48 @@ export interface CompiledPath {
   readonly definite: boolean;
   /**
    * Evaluates the path against `root`. A definite path gives the node or undefined when it is
-   * absent; an indefinite path gives an array of all matches (possibly empty).
+   * absent; an indefinite path gives an array of all matches (possibly empty). Throws
+   * StatesError (States.Runtime) only when the input is too deeply nested to evaluate.
    */
   select(root: Json): Json | undefined;
+  /**
+   * Why a definite path selects nothing in `root`, as Jayway says it (e.g.
+   * `No results for path: $['a']`, `Missing property in path $['a']`). Call it only after
+   * `select` gave undefined.
+   */
+  missing(root: Json): string;
+  /** The parsed tokens (for callers that write at a path, such as ResultPath). */
+  readonly parsed: ParsedPath;
+  /** Jayway's normalised form, e.g. `$['a'][0]`. */
+  readonly normalised: string;
 }
-
-/** A path that is not valid JSONPath; `message` says where and what was expected. */
-export class PathSyntaxError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PathSyntaxError";
-  }
-}
-
-type Segment = string | number;
 
 /** Compiles a JSONPath starting with `$`. Throws PathSyntaxError when it is not valid. */
 export function compilePath(text: string): CompiledPath {
-  if (!text.startsWith("$")) throw new PathSyntaxError(text, `path '${text}' must start with '$'`);
-  const segments: Segment[] = [];
-  const re = /\.([A-Za-z_][\w-]*)|\['([^']*)'\]|\[(\d+)\]/gy;
-  re.lastIndex = 1;
-  while (re.lastIndex < text.length) {
-    const start = re.lastIndex;
-    const match = re.exec(text);
-    if (!match) throw new PathSyntaxError(text, `unexpected character at ${start} in '${text}'`);
-    segments.push(match[3] !== undefined ? Number(match[3]) : (match[1] ?? match[2]));
-  }
+  if (typeof text !== "string") throw new PathSyntaxError(String(text), "a path must be a string");
+  const parsed = parsePath(text);
+  const runner = compileParsed(parsed);
   return {
     text,
-    definite: true,
+    definite: runner.definite,
+    parsed,
+    normalised: normalise(parsed),
     select(root) {
-      let node: Json | undefined = root;
-      for (const segment of segments) {
-        if (typeof segment === "number") node = Array.isArray(node) ? node[segment] : undefined;
-        else if (
-          typeof node === "object" &&
-          node !== null &&
-          !Array.isArray(node) &&
-          Object.hasOwn(node, segment)
-        )
-          node = node[segment];
-        else return undefined;
+      try {
+        return runner.run(root, root);
+      } catch (error) {
+        // Only absurdly deep input (jsonEquals in a filter recursing) can get here.
+        if (error instanceof RangeError) {
+          throw new StatesError(
+            StatesErrorName.Runtime,
+            `The JSONPath '${text}' could not be evaluated: the input is too deeply nested`,
+          );
+        }
+        throw error;
       }
-      return node;
+    },
+    missing(root) {
+      return explainMissing(parsed, root);
     },
   };
 }

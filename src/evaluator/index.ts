@@ -1,0 +1,9 @@
+/**
+ * The pure ASL evaluator: compile a validated definition once, then `step` frames through it.
+ */
+export type { HistoryEventType, HistorySink } from "./history.js";
+export { type CompiledMachine, type CompiledState, compileMachine } from "./machine.js";
+export { errorMatches } from "./failure.js";
+export { taskEventPrefix } from "./states/task.js";
+export { startFrame, step } from "./step.js";
+export type * from "./types.js";

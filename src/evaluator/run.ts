@@ -1,0 +1,112 @@
+/**
+ * A StateRun is the working view of one evaluator call on one frame: it builds the scope that
+ * expressions read, keeps the context object lazy, and words failures as AWS does.
+ */
+import { StatesError, StatesErrorName } from "../asl/errors.js";
+import type { Json, JsonObject } from "../asl/json.js";
+import type { Scope, Variables } from "../asl/scope.js";
+import type { CompiledState } from "./machine.js";
+import type { Frame, StepContext } from "./types.js";
+
+/** Variables visible from a frame: its own scope first, then the enclosing ones. */
+export class FrameVariables implements Variables {
+  constructor(private readonly frame: Frame) {}
+
+  get(name: string): Json | undefined {
+    const own = this.frame.variables;
+    if (Object.hasOwn(own, name)) return own[name];
+    const outer = this.frame.outerVariables;
+    return outer && Object.hasOwn(outer, name) ? outer[name] : undefined;
+  }
+
+  /** Every visible variable, inner scopes shadowing outer ones (for JSONata bindings and forks). */
+  all(): JsonObject {
+    return this.frame.outerVariables
+      ? { ...this.frame.outerVariables, ...this.frame.variables }
+      : { ...this.frame.variables };
+  }
+}
+
+/** The per-call view of a frame in a state. */
+export class StateRun {
+  readonly variables: FrameVariables;
+  private contextObject: JsonObject | undefined;
+
+  constructor(
+    readonly frame: Frame,
+    readonly state: CompiledState,
+    readonly step: StepContext,
+  ) {
+    this.variables = new FrameVariables(frame);
+  }
+
+  /** The context object `$$` (built on first use: most states never read it). */
+  get context(): JsonObject {
+    if (this.contextObject === undefined) this.contextObject = this.buildContext();
+    return this.contextObject;
+  }
+
+  /** A scope whose `$` is `input`. */
+  scope(input: Json): Scope {
+    const run = this;
+    return {
+      input,
+      get context() {
+        return run.context;
+      },
+      variables: this.variables,
+      entropy: this.step.entropy,
+    };
+  }
+
+  /** The `$states` binding and variables for a JSONata expression. */
+  jsonataBindings(extra: { input: Json; result?: Json; errorOutput?: Json }): Record<string, unknown> {
+    const bindings: Record<string, unknown> = this.variables.all();
+    bindings.states = { ...extra, context: this.context };
+    return bindings;
+  }
+
+  /**
+   * A States.* failure raised while evaluating this state, with AWS's cause prefix naming the
+   * state and the event that entered it.
+   */
+  evaluationError(error: string, detail: string): StatesError {
+    return new StatesError(
+      error,
+      `An error occurred while executing the state '${this.state.name}' (entered at the event id #${this.frame.enteredEventId}). ${detail}`,
+    );
+  }
+
+  /** Rewords a StatesError from the language core (which knows no state) with the state prefix. */
+  locate(error: unknown): never {
+    if (error instanceof StatesError && error.error !== StatesErrorName.DataLimitExceeded) {
+      throw this.evaluationError(error.error, error.cause ?? "");
+    }
+    throw error;
+  }
+
+  private buildContext(): JsonObject {
+    const { execution } = this.step;
+    const context: JsonObject = {
+      Execution: {
+        Id: execution.id,
+        Input: execution.input,
+        StartTime: execution.startTime,
+        Name: execution.name,
+        RoleArn: execution.roleArn,
+        RedriveCount: execution.redriveCount,
+      },
+      StateMachine: { Id: execution.stateMachineId, Name: execution.stateMachineName },
+      State: { Name: this.state.name, EnteredTime: this.frame.enteredTime, RetryCount: retryCount(this.frame) },
+    };
+    if (this.step.taskToken !== undefined) context.Task = { Token: this.step.taskToken };
+    if (this.step.mapItem !== undefined) context.Map = { Item: this.step.mapItem };
+    return context;
+  }
+}
+
+function retryCount(frame: Frame): number {
+  let total = 0;
+  for (const count of frame.retryCounts) total += count;
+  return total;
+}

@@ -1,0 +1,319 @@
+/**
+ * Runs an execution entirely in memory with the pure evaluator: `opsflow run`, Express
+ * workflows and tests. Nothing is persisted; waits use the injected clock.
+ */
+import { StatesErrorName } from "../asl/errors.js";
+import type { Json } from "../asl/json.js";
+import type { Entropy } from "../asl/scope.js";
+import {
+  type CompiledMachine,
+  type Effect,
+  type ExecutionInfo,
+  type ForkEffect,
+  type Frame,
+  type HistorySink,
+  type Resumption,
+  type StepContext,
+  startFrame,
+  step,
+  taskEventPrefix,
+} from "../evaluator/index.js";
+import { TaskFailure, type TaskDispatcher } from "../tasks/types.js";
+import { type Clock, systemClock } from "./clock.js";
+import { type HistoryEvent, MemoryHistory } from "./history.js";
+
+/** How an execution ended. */
+export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+/** The outcome of an in-memory execution. */
+export interface ExecutionResult {
+  status: ExecutionStatus;
+  output?: Json;
+  error?: string;
+  cause?: string;
+  /** Present when the history was asked for. */
+  history?: HistoryEvent[];
+}
+
+/** Options of `runInMemory`. */
+export interface InMemoryOptions {
+  dispatcher: TaskDispatcher;
+  clock?: Clock;
+  entropy?: Entropy;
+  /** Keep and return the event history. */
+  history?: boolean;
+  /** Facts for the context object; sensible defaults otherwise. */
+  execution?: Partial<ExecutionInfo>;
+  /** Maximum state input/output size in bytes; undefined for no limit. */
+  payloadLimitBytes?: number;
+  /** Aborts the execution (status ABORTED). */
+  signal?: AbortSignal;
+}
+
+type BranchResult = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
+
+const TIMED_OUT = Symbol("timed out");
+
+/** Runs `machine` on `input` to the end and reports how it ended. */
+export async function runInMemory(
+  machine: CompiledMachine,
+  input: Json,
+  options: InMemoryOptions,
+): Promise<ExecutionResult> {
+  const clock = options.clock ?? systemClock;
+  const history = new MemoryHistory(() => clock.now(), options.history ?? false);
+  const execution = executionInfo(input, clock, options.execution);
+  const runner = new MemoryRunner(options.dispatcher, clock, options.entropy ?? cryptoEntropy, execution, options.payloadLimitBytes);
+  const controller = new AbortController();
+  options.signal?.addEventListener("abort", () => controller.abort(options.signal?.reason), { once: true });
+  history.record("ExecutionStarted", { input, roleArn: execution.roleArn });
+
+  const timeout = machine.timeoutSeconds;
+  const timer =
+    timeout === undefined
+      ? undefined
+      : clock
+          .sleepUntil(Date.parse(execution.startTime) + timeout * 1000, controller.signal)
+          .then(() => controller.abort(TIMED_OUT), () => undefined);
+  let result: BranchResult | undefined;
+  try {
+    result = await runner.runFrame(machine, startFrame(machine, input), history, controller.signal);
+  } finally {
+    if (!controller.signal.aborted) controller.abort("finished");
+    await timer;
+  }
+  const end = endOf(result, controller.signal);
+  recordEnd(history, end);
+  if (options.history) end.history = history.events;
+  return end;
+}
+
+function endOf(result: BranchResult | undefined, signal: AbortSignal): ExecutionResult {
+  if (result === undefined || (signal.aborted && signal.reason !== "finished")) {
+    return signal.reason === TIMED_OUT ? { status: "TIMED_OUT" } : { status: "ABORTED" };
+  }
+  if (result.ok) return { status: "SUCCEEDED", output: result.output };
+  const end: ExecutionResult = { status: "FAILED" };
+  if (result.error !== undefined) end.error = result.error;
+  if (result.cause !== undefined) end.cause = result.cause;
+  return end;
+}
+
+function recordEnd(history: HistorySink, end: ExecutionResult): void {
+  if (end.status === "SUCCEEDED") history.record("ExecutionSucceeded", { output: end.output ?? null });
+  else if (end.status === "TIMED_OUT") history.record("ExecutionTimedOut");
+  else if (end.status === "ABORTED") history.record("ExecutionAborted");
+  else {
+    const details: Record<string, string> = {};
+    if (end.error !== undefined) details.error = end.error;
+    if (end.cause !== undefined) details.cause = end.cause;
+    history.record("ExecutionFailed", details);
+  }
+}
+
+class MemoryRunner {
+  constructor(
+    private readonly dispatcher: TaskDispatcher,
+    private readonly clock: Clock,
+    private readonly entropy: Entropy,
+    private readonly execution: ExecutionInfo,
+    private readonly payloadLimitBytes: number | undefined,
+  ) {}
+
+  /** Drives one frame (the execution, a branch or an iteration) to its end. */
+  async runFrame(
+    machine: CompiledMachine,
+    frame: Frame,
+    history: HistorySink,
+    signal: AbortSignal,
+  ): Promise<BranchResult | undefined> {
+    let resumption: Resumption | undefined;
+    for (;;) {
+      if (signal.aborted) return this.abandon(machine, frame, history);
+      const effect = await step(machine, frame, resumption, this.context(history));
+      if (effect.kind === "succeeded") return { ok: true, output: effect.output };
+      if (effect.kind === "failed") return { ok: false, error: effect.error, cause: effect.cause };
+      try {
+        resumption = await this.perform(effect, history, signal);
+      } catch (error) {
+        if (signal.aborted) return this.abandon(machine, frame, history);
+        throw error;
+      }
+    }
+  }
+
+  private context(history: HistorySink): StepContext {
+    const context: StepContext = {
+      now: new Date(this.clock.now()).toISOString(),
+      history,
+      entropy: this.entropy,
+      execution: this.execution,
+    };
+    if (this.payloadLimitBytes !== undefined) context.payloadLimitBytes = this.payloadLimitBytes;
+    return context;
+  }
+
+  private async perform(effect: Exclude<Effect, { kind: "succeeded" | "failed" }>, history: HistorySink, signal: AbortSignal): Promise<Resumption | undefined> {
+    switch (effect.kind) {
+      case "continue":
+        await new Promise((resolve) => setImmediate(resolve));
+        return undefined;
+      case "wait":
+        await this.clock.sleepUntil(effect.untilMs, signal);
+        return { kind: "wait-elapsed" };
+      case "retry":
+        await this.clock.sleepUntil(this.clock.now() + effect.delaySeconds * 1000, signal);
+        return { kind: "retry-due" };
+      case "invoke":
+        return this.invoke(effect, history, signal);
+      case "fork":
+        return this.fork(effect, history, signal);
+    }
+  }
+
+  private async invoke(effect: Extract<Effect, { kind: "invoke" }>, history: HistorySink, signal: AbortSignal): Promise<Resumption> {
+    history.record(`${taskEventPrefix(effect.resource)}Started`, { resource: effect.resource });
+    const controller = new AbortController();
+    const stop = () => controller.abort(signal.reason);
+    signal.addEventListener("abort", stop, { once: true });
+    const deadline =
+      effect.timeoutSeconds === undefined
+        ? undefined
+        : this.clock.sleepUntil(this.clock.now() + effect.timeoutSeconds * 1000, controller.signal).then(
+            () => new TaskFailure(StatesErrorName.Timeout),
+            () => undefined,
+          );
+    try {
+      const invocation = this.dispatcher.invoke(
+        {
+          resource: effect.resource,
+          parameters: effect.parameters,
+          stateName: effect.state,
+          idempotencyKey: `${this.execution.id}/${effect.scheduledEventId}`,
+          executionArn: this.execution.id,
+          ...(effect.timeoutSeconds !== undefined && { timeoutSeconds: effect.timeoutSeconds }),
+        },
+        controller.signal,
+      );
+      const outcome = await (deadline ? Promise.race([invocation, deadline]) : invocation);
+      if (outcome instanceof TaskFailure) throw outcome;
+      return { kind: "task-succeeded", output: outcome as Json };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof TaskFailure) {
+        return error.cause === undefined
+          ? { kind: "task-failed", error: error.error }
+          : { kind: "task-failed", error: error.error, cause: error.cause };
+      }
+      const failure = error as Error;
+      return { kind: "task-failed", error: failure.name || "Error", cause: failure.message };
+    } finally {
+      signal.removeEventListener("abort", stop);
+      if (!controller.signal.aborted) controller.abort("finished");
+    }
+  }
+
+  /** Runs branches or iterations with bounded concurrency; the first intolerable failure aborts the rest. */
+  private async fork(effect: ForkEffect, history: HistorySink, signal: AbortSignal): Promise<Resumption> {
+    const total = effect.branches.length;
+    const outputs: Json[] = new Array(total);
+    const controller = new AbortController();
+    const stop = () => controller.abort(signal.reason);
+    signal.addEventListener("abort", stop, { once: true });
+    const tolerance = toleranceOf(effect);
+    let failures = 0;
+    let failure: { error?: string; cause?: string } | undefined;
+    let next = 0;
+    const isMap = effect.mode === "map";
+
+    const worker = async () => {
+      while (next < total && !controller.signal.aborted) {
+        const index = next++;
+        const branch = effect.branches[index];
+        const sink = effect.distributed ? new MemoryHistory(() => this.clock.now(), false) : history;
+        if (isMap && !effect.distributed) history.record("MapIterationStarted", { index, name: effect.state });
+        const frame = startFrame(branch.machine, branch.input, effect.outerVariables);
+        const result = await this.runFrame(branch.machine, frame, sink, controller.signal);
+        if (result === undefined) {
+          if (isMap && !effect.distributed) history.record("MapIterationAborted", { index, name: effect.state });
+          continue;
+        }
+        if (result.ok) {
+          outputs[index] = result.output;
+          if (isMap && !effect.distributed) history.record("MapIterationSucceeded", { index, name: effect.state });
+          continue;
+        }
+        if (isMap && !effect.distributed) history.record("MapIterationFailed", { index, name: effect.state });
+        failures++;
+        outputs[index] = null;
+        if (!tolerance(failures, total)) {
+          failure ??= tolerance.configured
+            ? { error: StatesErrorName.ExceedToleratedFailureThreshold, cause: "The specified tolerated failure threshold was exceeded" }
+            : result;
+          controller.abort("branch failed");
+        }
+      }
+    };
+    const limit = effect.maxConcurrency > 0 ? Math.min(effect.maxConcurrency, total) : total;
+    try {
+      await Promise.all(Array.from({ length: Math.max(limit, 0) }, worker));
+    } finally {
+      signal.removeEventListener("abort", stop);
+    }
+    if (signal.aborted) throw signal.reason;
+    if (failure) {
+      return failure.cause === undefined
+        ? { kind: "branches-failed", error: failure.error }
+        : { kind: "branches-failed", error: failure.error, cause: failure.cause };
+    }
+    return { kind: "branches-succeeded", outputs };
+  }
+
+  /** Records that a frame stopped because its execution, branch or iteration was aborted. */
+  private abandon(machine: CompiledMachine, frame: Frame, history: HistorySink): undefined {
+    const state = machine.states.get(frame.state);
+    if (frame.phase === "active" && state?.type === "Task") history.record("TaskStateAborted", { name: state.name });
+    if (frame.phase === "active" && state?.type === "Map") history.record("MapStateAborted", { name: state.name });
+    if (frame.phase === "active" && state?.type === "Parallel") history.record("ParallelStateAborted", { name: state.name });
+    return undefined;
+  }
+}
+
+interface Tolerance {
+  (failures: number, total: number): boolean;
+  configured: boolean;
+}
+
+/** Whether a Map may go on after `failures` failed iterations out of `total`. */
+function toleranceOf(effect: ForkEffect): Tolerance {
+  const count = effect.toleratedFailureCount;
+  const percentage = effect.toleratedFailurePercentage;
+  const configured = count !== undefined || percentage !== undefined;
+  const check = (failures: number, total: number) =>
+    configured &&
+    (count === undefined || failures <= count) &&
+    (percentage === undefined || (failures * 100) / total <= percentage);
+  return Object.assign(check, { configured });
+}
+
+function executionInfo(input: Json, clock: Clock, given: Partial<ExecutionInfo> = {}): ExecutionInfo {
+  const name = given.name ?? cryptoEntropy.uuid();
+  const stateMachineName = given.stateMachineName ?? "local";
+  const stateMachineId = given.stateMachineId ?? `arn:aws:states:us-east-1:000000000000:stateMachine:${stateMachineName}`;
+  return {
+    id: given.id ?? `arn:aws:states:us-east-1:000000000000:execution:${stateMachineName}:${name}`,
+    name,
+    input,
+    startTime: given.startTime ?? new Date(clock.now()).toISOString(),
+    roleArn: given.roleArn ?? "arn:aws:iam::000000000000:role/opsflow",
+    redriveCount: given.redriveCount ?? 0,
+    stateMachineId,
+    stateMachineName,
+  };
+}
+
+/** Real randomness, for runs that are not tests. */
+export const cryptoEntropy: Entropy = {
+  random: () => Math.random(),
+  uuid: () => crypto.randomUUID(),
+};
