@@ -5,12 +5,17 @@
 import jsonata from "jsonata";
 import { StatesError, StatesErrorName } from "./errors.js";
 import type { Json } from "./json.js";
+import { jsonataFunctions } from "./jsonata-functions.js";
 
 /** A JSONata expression parsed once at load time. */
 export interface CompiledJsonata {
   /** The expression text without the `{% %}` delimiters. */
   readonly text: string;
-  /** Evaluates with the given bindings (`states` and variables); undefined when it yields nothing. */
+  /**
+   * Evaluates with the given bindings (`states` and variables); undefined when it yields
+   * nothing. Failures are States.QueryEvaluationError whose cause completes the sentence
+   * "The JSONata expression '…' specified for the field '…' ".
+   */
   evaluate(bindings: Record<string, unknown>): Promise<Json | undefined>;
 }
 
@@ -23,16 +28,6 @@ export class JsonataSyntaxError extends Error {
     super(message);
     this.name = "JsonataSyntaxError";
   }
-}
-
-/** Functions AWS adds to JSONata, registered on every compiled expression. */
-export type JsonataFunctionTable = Record<string, (...args: never[]) => unknown>;
-
-let extraFunctions: JsonataFunctionTable = {};
-
-/** Sets the AWS-specific functions ($partition, $range, $hash, ...) registered on expressions. */
-export function setJsonataFunctions(table: JsonataFunctionTable): void {
-  extraFunctions = table;
 }
 
 /** True for a string of the form `{% ... %}`. */
@@ -49,7 +44,7 @@ export function compileJsonata(source: string): CompiledJsonata {
   } catch (error) {
     throw new JsonataSyntaxError(text, (error as Error).message);
   }
-  for (const [name, implementation] of Object.entries(extraFunctions)) {
+  for (const [name, implementation] of Object.entries(jsonataFunctions)) {
     expression.registerFunction(name, implementation as (...args: unknown[]) => unknown);
   }
   return {
@@ -59,8 +54,11 @@ export function compileJsonata(source: string): CompiledJsonata {
         return normalize(await expression.evaluate(undefined, bindings));
       } catch (error) {
         if (error instanceof StatesError) throw error;
-        const message = (error as { message?: string }).message ?? String(error);
-        throw new StatesError(StatesErrorName.QueryEvaluationError, message);
+        const { code, message } = error as { code?: string; message?: string };
+        throw new StatesError(
+          StatesErrorName.QueryEvaluationError,
+          `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}`,
+        );
       }
     },
   };
@@ -73,7 +71,7 @@ export function compileJsonata(source: string): CompiledJsonata {
 function normalize(value: unknown): Json | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "function") {
-    throw new StatesError(StatesErrorName.QueryEvaluationError, "unsupported result type function");
+    throw new StatesError(StatesErrorName.QueryEvaluationError, "returned an unsupported result type.");
   }
   if (Array.isArray(value)) {
     const out: Json[] = [];

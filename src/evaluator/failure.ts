@@ -76,14 +76,21 @@ function isTerminal(error: string): boolean {
 
 /**
  * Applies Retry, then Catch, to a failure of the current state. Returns a retry effect, a
- * transition to a catcher's Next, or the failure itself.
+ * transition to a catcher's Next, or the failure itself. `beforeCatchOrFail` runs once it is
+ * clear the state will not be retried (Map records MapStateFailed only then).
  */
 export async function handleFailure(
   handling: ErrorHandling,
   run: StateRun,
-  error: string,
+  error: string | undefined,
   cause: string | undefined,
+  beforeCatchOrFail?: () => void,
 ): Promise<StateOutcome> {
+  if (error === undefined) {
+    // A Fail state without Error propagates as a failure no ErrorEquals can name.
+    beforeCatchOrFail?.();
+    return { kind: "failed", error, cause };
+  }
   const { frame } = run;
   for (let index = 0; index < handling.retriers.length; index++) {
     const retrier = handling.retriers[index];
@@ -95,6 +102,7 @@ export async function handleFailure(
     }
     break;
   }
+  beforeCatchOrFail?.();
   for (const catcher of handling.catchers) {
     if (!errorMatches(catcher.errorEquals, error)) continue;
     const errorOutput: JsonObject = { Error: error };

@@ -3,6 +3,7 @@
  */
 export type { HistoryEventType, HistorySink } from "./history.js";
 export { type CompiledMachine, type CompiledState, compileMachine } from "./machine.js";
+export { recordAbandoned } from "./abandon.js";
 export { errorMatches } from "./failure.js";
 export { taskEventPrefix } from "./states/task.js";
 export { startFrame, step } from "./step.js";

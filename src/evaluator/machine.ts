@@ -9,6 +9,7 @@ import type {
   StateType,
 } from "../asl/definition.js";
 import type { Json } from "../asl/json.js";
+import type { HistoryEventType } from "./history.js";
 import { stateCompilers } from "./states/registry.js";
 import type { StateRun } from "./run.js";
 import type { Effect, Resumption } from "./types.js";
@@ -24,6 +25,10 @@ export interface CompiledState {
   readonly name: string;
   readonly type: StateType;
   readonly language: QueryLanguage;
+  /** True when the state has retriers (the context object then shows `State.RetryCount`). */
+  readonly retriable?: boolean;
+  /** Recorded after EvaluationFailed when an expression of this state fails (Map: MapStateFailed). */
+  readonly evaluationFailedEvent?: HistoryEventType;
   /** Enters the state with `run.frame.input` as its raw input. */
   enter(run: StateRun): Promise<StateOutcome>;
   /** Continues the state after the runner carried out one of its effects. */

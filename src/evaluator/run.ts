@@ -4,6 +4,7 @@
  */
 import { StatesError, StatesErrorName } from "../asl/errors.js";
 import type { Json, JsonObject } from "../asl/json.js";
+import { ENTROPY_BINDING } from "../asl/jsonata-functions.js";
 import type { Scope, Variables } from "../asl/scope.js";
 import type { CompiledState } from "./machine.js";
 import type { Frame, StepContext } from "./types.js";
@@ -63,6 +64,7 @@ export class StateRun {
   jsonataBindings(extra: { input: Json; result?: Json; errorOutput?: Json }): Record<string, unknown> {
     const bindings: Record<string, unknown> = this.variables.all();
     bindings.states = { ...extra, context: this.context };
+    bindings[ENTROPY_BINDING] = this.step.entropy;
     return bindings;
   }
 
@@ -97,8 +99,10 @@ export class StateRun {
         RedriveCount: execution.redriveCount,
       },
       StateMachine: { Id: execution.stateMachineId, Name: execution.stateMachineName },
-      State: { Name: this.state.name, EnteredTime: this.frame.enteredTime, RetryCount: retryCount(this.frame) },
+      State: { Name: this.state.name, EnteredTime: this.frame.enteredTime },
     };
+    // AWS shows RetryCount only in states that have a Retry field.
+    if (this.state.retriable) (context.State as JsonObject).RetryCount = retryCount(this.frame);
     if (this.step.taskToken !== undefined) context.Task = { Token: this.step.taskToken };
     if (this.step.mapItem !== undefined) context.Map = { Item: this.step.mapItem };
     return context;

@@ -96,6 +96,7 @@ async function guarded(
       const details: JsonObject = { error: error.error, state: state.name };
       if (error.cause !== undefined) details.cause = error.cause;
       context.history.record("EvaluationFailed", details);
+      if (state.evaluationFailedEvent) context.history.record(state.evaluationFailedEvent, { name: state.name });
     }
     return { kind: "failed", error: error.error, cause: error.cause };
   }

@@ -14,6 +14,7 @@ import {
   type HistorySink,
   type Resumption,
   type StepContext,
+  recordAbandoned,
   startFrame,
   step,
   taskEventPrefix,
@@ -88,6 +89,11 @@ export async function runInMemory(
   return end;
 }
 
+function abandon(machine: CompiledMachine, frame: Frame, history: HistorySink): undefined {
+  recordAbandoned(machine, frame, history);
+  return undefined;
+}
+
 function endOf(result: BranchResult | undefined, signal: AbortSignal): ExecutionResult {
   if (result === undefined || (signal.aborted && signal.reason !== "finished")) {
     return signal.reason === TIMED_OUT ? { status: "TIMED_OUT" } : { status: "ABORTED" };
@@ -129,14 +135,14 @@ class MemoryRunner {
   ): Promise<BranchResult | undefined> {
     let resumption: Resumption | undefined;
     for (;;) {
-      if (signal.aborted) return this.abandon(machine, frame, history);
+      if (signal.aborted) return abandon(machine, frame, history);
       const effect = await step(machine, frame, resumption, this.context(history));
       if (effect.kind === "succeeded") return { ok: true, output: effect.output };
       if (effect.kind === "failed") return { ok: false, error: effect.error, cause: effect.cause };
       try {
         resumption = await this.perform(effect, history, signal);
       } catch (error) {
-        if (signal.aborted) return this.abandon(machine, frame, history);
+        if (signal.aborted) return abandon(machine, frame, history);
         throw error;
       }
     }
@@ -244,6 +250,8 @@ class MemoryRunner {
           continue;
         }
         if (isMap && !effect.distributed) history.record("MapIterationFailed", { index, name: effect.state });
+        // A failed Parallel branch is torn down with its failing task: AWS records it as aborted.
+        if (!isMap) recordAbandoned(branch.machine, frame, history);
         failures++;
         outputs[index] = null;
         if (!tolerance(failures, total)) {
@@ -267,15 +275,6 @@ class MemoryRunner {
         : { kind: "branches-failed", error: failure.error, cause: failure.cause };
     }
     return { kind: "branches-succeeded", outputs };
-  }
-
-  /** Records that a frame stopped because its execution, branch or iteration was aborted. */
-  private abandon(machine: CompiledMachine, frame: Frame, history: HistorySink): undefined {
-    const state = machine.states.get(frame.state);
-    if (frame.phase === "active" && state?.type === "Task") history.record("TaskStateAborted", { name: state.name });
-    if (frame.phase === "active" && state?.type === "Map") history.record("MapStateAborted", { name: state.name });
-    if (frame.phase === "active" && state?.type === "Parallel") history.record("ParallelStateAborted", { name: state.name });
-    return undefined;
   }
 }
 

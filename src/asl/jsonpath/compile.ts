@@ -87,8 +87,13 @@ function compileDefinite(tokens: readonly PathToken[]): Runner {
       for (let i = 0; i < n; i++) {
         const key = keys[i] as string | number;
         if (typeof key === "string") {
-          if (!isObject(current) || !has(current, key)) return undefined;
-          current = current[key] as Json;
+          if (!isObject(current)) return undefined;
+          const value: Json | undefined = current[key];
+          // JSON values are never functions: a function is a prototype member, not data.
+          // `__proto__` is the one inherited member that is not a function.
+          if (value === undefined || typeof value === "function") return undefined;
+          if (key === "__proto__" && !has(current, key)) return undefined;
+          current = value;
         } else {
           if (!Array.isArray(current)) return undefined;
           const index = key < 0 ? current.length + key : key;

@@ -95,8 +95,16 @@ function propertyStep(token: PropertyToken, next: Emit, leaf: boolean): Emit {
   const names = token.names;
   if (names.length === 1) {
     const name = names[0] as string;
+    if (name === "__proto__") {
+      return (node, root, out) => {
+        if (isObject(node) && has(node, name)) next(node[name] as Json, root, out);
+      };
+    }
     return (node, root, out) => {
-      if (isObject(node) && has(node, name)) next(node[name] as Json, root, out);
+      if (!isObject(node)) return;
+      // JSON values are never functions: a function here is a prototype member, not data.
+      const value: Json | undefined = node[name];
+      if (value !== undefined && typeof value !== "function") next(value, root, out);
     };
   }
   if (leaf) {

@@ -1,7 +1,9 @@
 import type { FailState } from "../../asl/definition.js";
 import { StatesErrorName } from "../../asl/errors.js";
 import type { Json } from "../../asl/json.js";
+import { type CompiledIntrinsic, compileIntrinsic, isIntrinsicCall } from "../../asl/intrinsics/index.js";
 import { compileReferencePath } from "../../asl/reference-path.js";
+import type { Scope } from "../../asl/scope.js";
 import { compileJsonataValue } from "../expressions.js";
 import type { CompileContext, CompiledState } from "../machine.js";
 import type { StateRun } from "../run.js";
@@ -37,7 +39,7 @@ function compileText(
   }
   if (literal !== undefined) return () => literal;
   if (path === undefined) return () => undefined;
-  const reference = compileReferencePath(path);
+  const reference = isIntrinsicCall(path) ? intrinsicReference(compileIntrinsic(path)) : compileReferencePath(path);
   return (run) => {
     let value: Json | undefined;
     try {
@@ -61,4 +63,9 @@ function asText(value: Json, run: StateRun, field: string): string {
     StatesErrorName.Runtime,
     `The value of the field '${field}' must be a string, but was: ${JSON.stringify(value)}`,
   );
+}
+
+/** ErrorPath and CausePath may also be intrinsic function calls. */
+function intrinsicReference(intrinsic: CompiledIntrinsic): { evaluate(scope: Scope): Json } {
+  return { evaluate: intrinsic };
 }

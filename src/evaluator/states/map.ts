@@ -1,4 +1,4 @@
-import type { MapState, QueryLanguage } from "../../asl/definition.js";
+import type { ItemProcessor, MapState, QueryLanguage } from "../../asl/definition.js";
 import { StatesErrorName } from "../../asl/errors.js";
 import type { Json, JsonObject } from "../../asl/json.js";
 import { compileReferencePath } from "../../asl/reference-path.js";
@@ -7,6 +7,9 @@ import { compileErrorHandling, handleFailure } from "../failure.js";
 import { compileIO, effectiveInput, finishState } from "../io.js";
 import type { CompileContext, CompiledState, StateOutcome } from "../machine.js";
 import { StateRun } from "../run.js";
+
+/** *Path settings accept numbers and strings that spell them, as AWS does. */
+const NUMERIC = { integer: /^[+-]?\d+$/, float: /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/ };
 
 type Setting = (run: StateRun, input: Json) => number | undefined | Promise<number | undefined>;
 
@@ -22,7 +25,8 @@ export function compileMap(name: string, definition: MapState, context: CompileC
   const processorField = definition.ItemProcessor ? "ItemProcessor" : "Iterator";
   if (!processorDefinition) throw new Error(`Map state '${name}' has no ItemProcessor`);
   const processor = context.compileChild(processorDefinition, `${context.pointer}/${processorField}`, language);
-  const distributed = definition.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED";
+  const distributed =
+    (processorDefinition as ItemProcessor).ProcessorConfig?.Mode === "DISTRIBUTED";
   const items = compileItems(definition, language);
   const selectorTemplate = definition.ItemSelector ?? definition.Parameters;
   const selector =
@@ -42,14 +46,6 @@ export function compileMap(name: string, definition: MapState, context: CompileC
     const input = effectiveInput(io, run);
     const list = await items(run, input);
     const concurrency = (await maxConcurrency(run, input)) ?? 0;
-    const count = await toleratedCount(run, input);
-    if (count !== undefined && count < 0) {
-      throw run.evaluationError(StatesErrorName.Runtime, "ToleratedFailureCount cannot be negative.");
-    }
-    const percentage = await toleratedPercentage(run, input);
-    if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
-      throw run.evaluationError(StatesErrorName.Runtime, "ToleratedFailurePercentage must be between 0 and 100.");
-    }
     const inputs: { input: Json; mapItem: { Index: number; Value: Json } }[] = [];
     for (let index = 0; index < list.length; index++) {
       const mapItem = { Index: index, Value: list[index] };
@@ -63,6 +59,15 @@ export function compileMap(name: string, definition: MapState, context: CompileC
       ? await batch(inputs, batchSize ?? inputs.length, batchInput, run, input)
       : inputs.map(({ input: itemInput, mapItem }) => ({ machine: processor, input: itemInput, mapItem }));
     run.step.history.record("MapStateStarted", { length: branches.length });
+    // AWS reads the failure tolerance only after MapStateStarted.
+    const count = await toleratedCount(run, input);
+    if (count !== undefined && count < 0) {
+      throw run.evaluationError(StatesErrorName.Runtime, "ToleratedFailureCount cannot be negative.");
+    }
+    const percentage = await toleratedPercentage(run, input);
+    if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
+      throw run.evaluationError(StatesErrorName.Runtime, "ToleratedFailurePercentage must be between 0 and 100.");
+    }
     if (distributed) run.step.history.record("MapRunStarted");
     return {
       kind: "fork",
@@ -81,6 +86,8 @@ export function compileMap(name: string, definition: MapState, context: CompileC
     name,
     type: "Map",
     language,
+    retriable: (definition.Retry?.length ?? 0) > 0,
+    evaluationFailedEvent: "MapStateFailed",
     enter: fork,
     async resume(run, resumption) {
       switch (resumption.kind) {
@@ -92,8 +99,9 @@ export function compileMap(name: string, definition: MapState, context: CompileC
           return finishState(io, run, resumption.outputs, "result");
         case "branches-failed":
           if (distributed) run.step.history.record("MapRunFailed");
-          run.step.history.record("MapStateFailed");
-          return handleFailure(handling, run, resumption.error ?? StatesErrorName.BranchFailed, resumption.cause);
+          return handleFailure(handling, run, resumption.error, resumption.cause, () =>
+            run.step.history.record("MapStateFailed"),
+          );
         default:
           throw new Error(`a Map state cannot resume from ${resumption.kind}`);
       }
@@ -110,7 +118,7 @@ function compileItems(definition: MapState, language: QueryLanguage): (run: Stat
   if (language === "JSONata") {
     const items = definition.Items !== undefined ? compileJsonataValue(definition.Items, "Items") : undefined;
     return async (run, input) => {
-      if (!items) return asArray(input, run);
+      if (!items) return asArray(input, run, StatesErrorName.QueryEvaluationError);
       const value = await items(run, input, { input: run.frame.input });
       if (Array.isArray(value)) return value;
       const text = typeof definition.Items === "string" ? definition.Items.slice(2, -2).trim() : JSON.stringify(definition.Items);
@@ -121,7 +129,7 @@ function compileItems(definition: MapState, language: QueryLanguage): (run: Stat
     };
   }
   const path = definition.ItemsPath;
-  if (path === undefined) return (run, input) => asArray(input, run);
+  if (path === undefined) return (run, input) => asArray(input, run, StatesErrorName.Runtime);
   const reference = compileReferencePath(path);
   return (run, input) => {
     let value: Json | undefined;
@@ -133,13 +141,13 @@ function compileItems(definition: MapState, language: QueryLanguage): (run: Stat
     if (value === undefined) {
       throw run.evaluationError(StatesErrorName.Runtime, `Invalid path '${path}': No results for path`);
     }
-    return asArray(value, run);
+    return asArray(value, run, StatesErrorName.Runtime);
   };
 }
 
-function asArray(value: Json, run: StateRun): Json[] {
+function asArray(value: Json, run: StateRun, error: string): Json[] {
   if (Array.isArray(value)) return value;
-  throw run.evaluationError(StatesErrorName.Runtime, `Map state input must be an array but was: ${JSON.stringify(value)}`);
+  throw run.evaluationError(error, `Map state input must be an array but was: ${JSON.stringify(value)}`);
 }
 
 function typeName(value: Json): string {
@@ -193,7 +201,8 @@ function compileSetting(
     } catch (error) {
       return run.locate(error);
     }
-    if (typeof value === "number" && (kind === "float" || Number.isInteger(value))) return value;
+    const number = typeof value === "string" && NUMERIC[kind].test(value.trim()) ? Number(value) : value;
+    if (typeof number === "number" && (kind === "float" || Number.isInteger(number))) return number;
     const shown = typeof value === "string" ? value : JSON.stringify(value ?? null);
     throw run.evaluationError(
       StatesErrorName.Runtime,

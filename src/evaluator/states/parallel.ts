@@ -43,17 +43,17 @@ export function compileParallel(
     name,
     type: "Parallel",
     language,
+    retriable: (definition.Retry?.length ?? 0) > 0,
     enter: fork,
     async resume(run, resumption) {
       switch (resumption.kind) {
         case "retry-due":
           return fork(run);
+        // AWS records no ParallelStateSucceeded/Failed events, only the branches' own.
         case "branches-succeeded":
-          run.step.history.record("ParallelStateSucceeded");
           return finishState(io, run, resumption.outputs, "result");
         case "branches-failed":
-          run.step.history.record("ParallelStateFailed");
-          return handleFailure(handling, run, resumption.error ?? "States.BranchFailed", resumption.cause);
+          return handleFailure(handling, run, resumption.error, resumption.cause);
         default:
           throw new Error(`a Parallel state cannot resume from ${resumption.kind}`);
       }

@@ -62,6 +62,7 @@ export function compileTask(name: string, definition: TaskState, context: Compil
     name,
     type: "Task",
     language,
+    retriable: (definition.Retry?.length ?? 0) > 0,
     enter: invoke,
     async resume(run, resumption) {
       switch (resumption.kind) {

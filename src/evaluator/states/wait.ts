@@ -53,7 +53,7 @@ function compileDeadline(definition: WaitState, context: CompileContext): Deadli
       const ms = typeof value === "string" ? parseTimestamp(value) : undefined;
       if (ms === undefined) {
         throw run.evaluationError(
-          StatesErrorName.Runtime,
+          StatesErrorName.QueryEvaluationError,
           `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof value === "string" ? value : JSON.stringify(value)}`,
         );
       }

@@ -66,14 +66,17 @@ function parseOr(
   if (node.type !== "array") return ctx.fail("It must be an Array followed with $or.");
   if (node.items.length < 2) ctx.fail("There must have at least 2 Objects in $or relationship.");
   const branches: Alternative[] = [];
-  node.items.forEach((branch, i) => {
-    const at = ctx.child(i);
-    if (branch.type !== "object") at.fail("Only JSON object is allowed in array of $or relationship.");
+  for (let i = 0; i < node.items.length; i++) {
+    const branch = node.items[i]!;
+    const at: ParseContext = ctx.child(i);
+    if (branch.type !== "object") {
+      return at.fail("Only JSON object is allowed in array of $or relationship.");
+    }
     for (const [key] of branch.entries) {
       if (KEYWORDS.has(key)) at.fail(`${key} is Ruler reserved fieldName which cannot be used inside $or.`);
     }
     branches.push(...walkObject(branch, prefix, [new Map()], at));
-  });
+  }
   return branches;
 }
 
@@ -146,7 +149,17 @@ export function compilePattern(pattern: string | unknown): CompiledPattern {
   if (subRules.length > MAX_SUB_RULES) {
     throw new InvalidEventPatternError("Rule is too complex - too many alternatives");
   }
-  return { subRules };
+  const compiled: CompiledPattern = { subRules };
+  compiled_.add(compiled);
+  return compiled;
+}
+
+/** Patterns produced here; a user's `{"subRules": [...]}` is a pattern, not one of these. */
+const compiled_ = new WeakSet<object>();
+
+/** Whether `value` came from {@link compilePattern} (so it need not be compiled again). */
+export function isCompiledPattern(value: unknown): value is CompiledPattern {
+  return typeof value === "object" && value !== null && compiled_.has(value);
 }
 
 /** Validation only: the typed error for an invalid pattern, or undefined when valid. */
