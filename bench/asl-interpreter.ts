@@ -9,7 +9,7 @@ import { validateDefinition } from "../src/asl/validation/index.js";
 import { compileMachine } from "../src/evaluator/index.js";
 import { runInMemory } from "../src/runtime/in-memory.js";
 import type { TaskDispatcher } from "../src/tasks/types.js";
-import { bestOf, printTable } from "./table.js";
+import { printTable, rate } from "./table.js";
 
 const LOOP_ITERATIONS = 10_000;
 const MAP_ITEMS = 10_000;
@@ -18,7 +18,11 @@ const loop: MachineDefinition = {
   StartAt: "Init",
   States: {
     Init: { Type: "Pass", Result: { count: 0 }, Next: "Increment" },
-    Increment: { Type: "Pass", Parameters: { "count.$": "States.MathAdd($.count, 1)" }, Next: "Check" },
+    Increment: {
+      Type: "Pass",
+      Parameters: { "count.$": "States.MathAdd($.count, 1)" },
+      Next: "Check",
+    },
     Check: {
       Type: "Choice",
       Choices: [{ Variable: "$.count", NumericLessThan: LOOP_ITERATIONS, Next: "Increment" }],
@@ -58,14 +62,20 @@ const noTasks: TaskDispatcher = {
 };
 
 async function opsflowRun(definition: MachineDefinition, input: Json): Promise<Json | undefined> {
-  const result = await runInMemory(compiled.get(definition) ?? compileMachine(definition), input, { dispatcher: noTasks });
-  if (result.status !== "SUCCEEDED") throw new Error(`opsflow run failed: ${result.error} ${result.cause}`);
+  const result = await runInMemory(compiled.get(definition) ?? compileMachine(definition), input, {
+    dispatcher: noTasks,
+  });
+  if (result.status !== "SUCCEEDED")
+    throw new Error(`opsflow run failed: ${result.error} ${result.cause}`);
   return result.output;
 }
 
 const compiled = new Map([loop, map, threeStates].map((d) => [d, compileMachine(d)]));
 const peers = new Map(
-  [loop, map, threeStates].map((d) => [d, new StateMachine(d as never, { validationOptions: { checkArn: false } })]),
+  [loop, map, threeStates].map((d) => [
+    d,
+    new StateMachine(d as never, { validationOptions: { checkArn: false } }),
+  ]),
 );
 
 async function peerRun(definition: MachineDefinition, input: Json): Promise<unknown> {
@@ -74,11 +84,28 @@ async function peerRun(definition: MachineDefinition, input: Json): Promise<unkn
 
 type Runner = (definition: MachineDefinition, input: Json) => Promise<unknown>;
 
-const items = { items: Array.from({ length: MAP_ITEMS }, (_, i) => ({ id: i, name: `item-${i}` })) };
+const items = {
+  items: Array.from({ length: MAP_ITEMS }, (_, i) => ({ id: i, name: `item-${i}` })),
+};
 
-const scenarios: { name: string; unit: string; amount: number; body: (run: Runner) => Promise<unknown> }[] = [
-  { name: "(a) Pass+Choice loop, 10,000 iterations", unit: "transitions/s", amount: LOOP_ITERATIONS * 2 + 2, body: (run) => run(loop, {}) },
-  { name: "(b) Map over 10,000 items, Pass inside", unit: "items/s", amount: MAP_ITEMS, body: (run) => run(map, items) },
+const scenarios: {
+  name: string;
+  unit: string;
+  amount: number;
+  body: (run: Runner) => Promise<unknown>;
+}[] = [
+  {
+    name: "(a) Pass+Choice loop, 10,000 iterations",
+    unit: "transitions/s",
+    amount: LOOP_ITERATIONS * 2 + 2,
+    body: (run) => run(loop, {}),
+  },
+  {
+    name: "(b) Map over 10,000 items, Pass inside",
+    unit: "items/s",
+    amount: MAP_ITEMS,
+    body: (run) => run(map, items),
+  },
   {
     name: "(c) 1,000 three-state executions in sequence",
     unit: "executions/s",
@@ -99,27 +126,32 @@ const scenarios: { name: string; unit: string; amount: number; body: (run: Runne
 export async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   for (const scenario of scenarios) {
-    const ours = await bestOf(3, () => scenario.body(opsflowRun));
-    const peer = await bestOf(1, () => scenario.body(peerRun));
-    const oursRate = (scenario.amount / ours) * 1000;
-    const peerRate = (scenario.amount / peer) * 1000;
-    rows.push([scenario.name, scenario.unit, oursRate, peerRate, `${(oursRate / peerRate).toFixed(1)}×`]);
+    const oursRate = await rate(scenario.amount, () => scenario.body(opsflowRun));
+    const peerRate = await rate(scenario.amount, () => scenario.body(peerRun), 1000);
+    rows.push([
+      scenario.name,
+      scenario.unit,
+      oursRate,
+      peerRate,
+      `${(oursRate / peerRate).toFixed(1)}×`,
+    ]);
   }
-  printTable("ASL in-memory interpreter vs aws-local-stepfunctions 3.0.0", ["scenario", "unit", "opsflow", "peer", "ratio"], rows);
+  printTable(
+    "ASL in-memory interpreter vs aws-local-stepfunctions 3.0.0",
+    ["scenario", "unit", "opsflow", "peer", "ratio"],
+    rows,
+  );
 
   const big = bigDefinition(500);
-  const validations = 20;
-  const elapsed = await bestOf(3, () => {
-    for (let i = 0; i < validations; i++) {
-      if (validateDefinition(big).length > 0) throw new Error("the 500-state definition should be valid");
-    }
+  const validations = await rate(1, () => {
+    if (validateDefinition(big).length > 0) throw new Error("the 500-state definition should be valid");
   });
-  const compileElapsed = await bestOf(3, () => compileMachine(big));
+  const compilations = await rate(1, () => compileMachine(big));
   printTable("Definition checks", ["what", "ms each"], [
-    ["validate a 500-state definition", elapsed / validations],
-    ["compile a 500-state definition", compileElapsed],
+    ["validate a 500-state definition", 1000 / validations],
+    ["compile a 500-state definition", 1000 / compilations],
   ]);
-}
+}}
 
 function bigDefinition(count: number): MachineDefinition {
   const states: MachineDefinition["States"] = {};
@@ -128,10 +160,23 @@ function bigDefinition(count: number): MachineDefinition {
     const base = next ? { Next: next } : { End: true };
     states[`S${i}`] =
       i % 3 === 0
-        ? { Type: "Pass", Parameters: { "value.$": "$.value", "label.$": "States.Format('s{}', $.value)" }, ...base }
+        ? {
+            Type: "Pass",
+            Parameters: { "value.$": "$.value", "label.$": "States.Format('s{}', $.value)" },
+            ...base,
+          }
         : i % 3 === 1
-          ? { Type: "Choice", Choices: [{ Variable: "$.value", NumericGreaterThan: i, Next: next ?? "End" }], Default: next ?? "End" }
-          : { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:f", Retry: [{ ErrorEquals: ["States.ALL"] }], ...base };
+          ? {
+              Type: "Choice",
+              Choices: [{ Variable: "$.value", NumericGreaterThan: i, Next: next ?? "End" }],
+              Default: next ?? "End",
+            }
+          : {
+              Type: "Task",
+              Resource: "arn:aws:lambda:us-east-1:000000000000:function:f",
+              Retry: [{ ErrorEquals: ["States.ALL"] }],
+              ...base,
+            };
   }
   states.End = { Type: "Succeed" };
   return { StartAt: "S0", States: states };

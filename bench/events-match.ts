@@ -52,7 +52,11 @@ function makeEvents(): string[] {
       region: "us-west-1",
       resources: [`arn:aws:ec2:us-west-1:111122223333:instance/i-${hex8(k)}`],
       detail: {
-        instance: { id: `i-${hex8(k)}-${Math.floor(random() * 1000)}`, type: "m5.large", az: "us-west-1a" },
+        instance: {
+          id: `i-${hex8(k)}-${Math.floor(random() * 1000)}`,
+          type: "m5.large",
+          az: "us-west-1a",
+        },
         state: states[n % states.length],
         user: random() < 0.5 ? `USER${k}` : `user${k}`,
         path: `/srv/app${k}/logs/${k}.log`,
@@ -66,7 +70,8 @@ function makeEvents(): string[] {
           clientToken: `token-${hex8(k * 7)}-${hex8(n)}`,
         },
         responseElements: null,
-        userAgent: "aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64.amzn.2 prompt/off command/ec2.describe",
+        userAgent:
+          "aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64.amzn.2 prompt/off command/ec2.describe",
       },
     };
     return JSON.stringify(event);
@@ -78,7 +83,10 @@ type RuleMaker = (i: number) => unknown;
 const detail = (body: Record<string, unknown>) => ({ source: ["aws.ec2"], detail: body });
 
 const KINDS: ReadonlyArray<readonly [string, RuleMaker]> = [
-  ["exact", (i) => detail({ instance: { type: ["m5.large"] }, state: ["running"], user: [`user${i}`] })],
+  [
+    "exact",
+    (i) => detail({ instance: { type: ["m5.large"] }, state: ["running"], user: [`user${i}`] }),
+  ],
   ["prefix", (i) => detail({ instance: { id: [{ prefix: `i-${hex8(i)}-` }] } })],
   ["suffix", (i) => detail({ path: [{ suffix: `/${i}.log` }] })],
   ["anything-but", (i) => detail({ tags: { [`t${i}`]: [{ "anything-but": ["no", "maybe"] }] } })],
@@ -118,9 +126,22 @@ export async function main(): Promise<void> {
       });
       const rate = eventsPerSecond(ms);
       rates.push(rate);
-      rows.push([kind, count, rate, (matched / EVENTS).toFixed(3), `${((rate / ceiling) * 100).toFixed(0)}%`]);
+      rows.push([
+        kind,
+        String(count),
+        rate,
+        (matched / EVENTS).toFixed(3),
+        `${((rate / ceiling) * 100).toFixed(0)}%`,
+      ]);
     }
-    summary.push([kind, rates[0]!, rates[1]!, rates[2]!, (rates[2]! / rates[0]!).toFixed(2), `${((rates[2]! / ceiling) * 100).toFixed(0)}%`]);
+    summary.push([
+      kind,
+      rates[0]!,
+      rates[1]!,
+      rates[2]!,
+      (rates[2]! / rates[0]!).toFixed(2),
+      `${((rates[2]! / ceiling) * 100).toFixed(0)}%`,
+    ]);
   }
 
   printTable(

@@ -1,7 +1,12 @@
 /** Prints benchmark rows as an aligned text table. */
 export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
-  const cells = [header, ...rows.map((row) => row.map((cell) => (typeof cell === "number" ? format(cell) : cell)))];
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => String(row[column] ?? "").length)));
+  const cells = [
+    header,
+    ...rows.map((row) => row.map((cell) => (typeof cell === "number" ? format(cell) : cell))),
+  ];
+  const widths = header.map((_, column) =>
+    Math.max(...cells.map((row) => String(row[column] ?? "").length)),
+  );
   console.log(`\n${title}`);
   for (const [index, row] of cells.entries()) {
     console.log(row.map((cell, column) => String(cell).padStart(widths[column])).join("  "));
@@ -15,8 +20,39 @@ function format(value: number): string {
   return value.toFixed(2);
 }
 
+/**
+ * Throughput of `body`, which does `amount` units of work per call: after a warm-up call it is
+ * called repeatedly for at least `minMs`, three rounds, and the best round counts (the least
+ * disturbed by the rest of the machine). Collects garbage first when node runs with
+ * --expose-gc, so one scenario's garbage is not billed to the next.
+ */
+export async function rate(
+  amount: number,
+  body: () => Promise<unknown> | unknown,
+  minMs = 400,
+): Promise<number> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await body();
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    let calls = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    do {
+      await body();
+      calls++;
+      elapsed = performance.now() - start;
+    } while (elapsed < minMs);
+    best = Math.max(best, (amount * calls * 1000) / elapsed);
+  }
+  return best;
+}
+
 /** Runs `body` once to warm up, then `repeat` times, and returns the best elapsed milliseconds. */
-export async function bestOf(repeat: number, body: () => Promise<unknown> | unknown): Promise<number> {
+export async function bestOf(
+  repeat: number,
+  body: () => Promise<unknown> | unknown,
+): Promise<number> {
   await body();
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < repeat; i++) {

@@ -19,7 +19,8 @@ const cases = loadCases().filter((c) => !values.filter || c.name.includes(values
 const results: CaseResult[] = [];
 for (const [index, testCase] of cases.entries()) {
   results.push(await runCase(testCase));
-  if (process.stderr.isTTY && index % 50 === 0) process.stderr.write(`\r${index}/${cases.length} cases`);
+  if (process.stderr.isTTY && index % 50 === 0)
+    process.stderr.write(`\r${index}/${cases.length} cases`);
 }
 if (process.stderr.isTTY) process.stderr.write("\r");
 
@@ -36,13 +37,22 @@ const rows = [...byCategory.entries()].map(([category, row]) => ({
   passed: row.passed,
   failed: row.cases - row.passed,
 }));
-const total = rows.reduce((sum, row) => ({ cases: sum.cases + row.cases, passed: sum.passed + row.passed }), { cases: 0, passed: 0 });
+const total = rows.reduce(
+  (sum, row) => ({ cases: sum.cases + row.cases, passed: sum.passed + row.passed }),
+  { cases: 0, passed: 0 },
+);
 console.log("category       cases  passed  failed");
 for (const row of rows) {
-  console.log(`${row.category.padEnd(14)} ${String(row.cases).padStart(5)}  ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}`);
+  console.log(
+    `${row.category.padEnd(14)} ${String(row.cases).padStart(5)}  ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}`,
+  );
 }
-console.log(`${"total".padEnd(14)} ${String(total.cases).padStart(5)}  ${String(total.passed).padStart(6)}  ${String(total.cases - total.passed).padStart(6)}`);
+console.log(
+  `${"total".padEnd(14)} ${String(total.cases).padStart(5)}  ${String(total.passed).padStart(6)}  ${String(total.cases - total.passed).padStart(6)}`,
+);
 if (!values.quiet) {
-  for (const result of results.filter((r) => !r.passed)) console.log(`\nFAIL ${result.name}\n  ${result.reason}`);
+  for (const result of results.filter((r) => !r.passed))
+    console.log(`\nFAIL ${result.name}\n  ${result.reason}`);
 }
-if (values.json) writeFileSync(values.json, JSON.stringify({ total, categories: rows, results }, null, 2));
+if (values.json)
+  writeFileSync(values.json, JSON.stringify({ total, categories: rows, results }, null, 2));

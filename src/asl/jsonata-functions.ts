@@ -3,10 +3,10 @@
  * the JSONata function delegates to it, so both languages behave alike.
  */
 import { StatesError, StatesErrorName } from "./errors.js";
-import type { Json } from "./json.js";
 import type { IntrinsicFunction } from "./intrinsics/function.js";
 import { JavaRandom } from "./intrinsics/java-random.js";
 import { intrinsicFunctions } from "./intrinsics/registry.js";
+import type { Json } from "./json.js";
 import type { Entropy } from "./scope.js";
 
 /** The binding under which the evaluator passes the run's entropy to these functions. */
@@ -27,7 +27,8 @@ function viaIntrinsic(name: keyof typeof intrinsicFunctions) {
     try {
       return fn.apply(defined, { name, entropy: entropyOf(this), argNodes: [] });
     } catch (error) {
-      if (error instanceof StatesError) throw new StatesError(StatesErrorName.QueryEvaluationError, error.cause);
+      if (error instanceof StatesError)
+        throw new StatesError(StatesErrorName.QueryEvaluationError, error.cause);
       throw error;
     }
   };
@@ -51,11 +52,15 @@ export const jsonataFunctions: Record<string, (this: Focus, ...args: Json[]) => 
   range: asSequence(viaIntrinsic("States.ArrayRange")),
   hash: viaIntrinsic("States.Hash"),
   parse(text: Json): Json {
-    if (typeof text !== "string") throw new StatesError(StatesErrorName.QueryEvaluationError, "$parse expects a string");
+    if (typeof text !== "string")
+      throw new StatesError(StatesErrorName.QueryEvaluationError, "$parse expects a string");
     try {
       return JSON.parse(text) as Json;
     } catch (error) {
-      throw new StatesError(StatesErrorName.QueryEvaluationError, `$parse: ${(error as Error).message}`);
+      throw new StatesError(
+        StatesErrorName.QueryEvaluationError,
+        `$parse: ${(error as Error).message}`,
+      );
     }
   },
   uuid(this: Focus): Json {
@@ -64,7 +69,10 @@ export const jsonataFunctions: Record<string, (this: Focus, ...args: Json[]) => 
   random(this: Focus, seed?: Json): Json {
     if (seed === undefined) return entropyOf(this).random();
     if (typeof seed !== "number" || !Number.isInteger(seed)) {
-      throw new StatesError(StatesErrorName.QueryEvaluationError, "$random expects an integer seed");
+      throw new StatesError(
+        StatesErrorName.QueryEvaluationError,
+        "$random expects an integer seed",
+      );
     }
     return new JavaRandom(seed).nextDouble();
   },

@@ -71,7 +71,10 @@ export function compileJsonata(source: string): CompiledJsonata {
 function normalize(value: unknown): Json | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "function") {
-    throw new StatesError(StatesErrorName.QueryEvaluationError, "returned an unsupported result type.");
+    throw new StatesError(
+      StatesErrorName.QueryEvaluationError,
+      "returned an unsupported result type.",
+    );
   }
   if (Array.isArray(value)) {
     const out: Json[] = [];

@@ -3,7 +3,8 @@
  * `2016-03-14T01:59:00Z`, with optional fraction (up to nanoseconds) and a Z or ±hh:mm offset.
  */
 
-const PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+const PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Epoch milliseconds for a valid timestamp, or undefined when the text is not one. */
 export function parseTimestamp(text: string): number | undefined {

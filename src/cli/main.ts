@@ -11,7 +11,9 @@ const processIo: Io = {
 
 function overview(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
-  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  const lines = Object.entries(commands).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
+  );
   return `Usage: opsflow <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nRun 'opsflow <command> --help' for a command's options.\n`;
 }
 
@@ -38,8 +40,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`opsflow ${name}: ${(error as Error).message}\nRun 'opsflow ${name} --help' for usage.\n`);
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
+      io.stderr(
+        `opsflow ${name}: ${(error as Error).message}\nRun 'opsflow ${name} --help' for usage.\n`,
+      );
       return ExitCode.Invalid;
     }
     io.stderr(`opsflow ${name}: internal error: ${(error as Error).stack ?? error}\n`);

@@ -4,7 +4,7 @@
  */
 import type { QueryLanguage } from "../asl/definition.js";
 import { StatesError, StatesErrorName } from "../asl/errors.js";
-import { type Json, type JsonObject, isJsonObject } from "../asl/json.js";
+import { isJsonObject, type Json, type JsonObject } from "../asl/json.js";
 import { compileJsonata, isJsonataTemplate } from "../asl/jsonata.js";
 import { compilePayloadTemplate } from "../asl/payload-template.js";
 import type { StateRun } from "./run.js";
@@ -20,7 +20,11 @@ export interface StatesBinding {
  * A compiled field value. `dollar` is what `$` means to a JSONPath template (the effective
  * input, or the result for ResultSelector and Assign); `states` is JSONata's `$states`.
  */
-export type CompiledValue = (run: StateRun, dollar: Json, states: StatesBinding) => Json | Promise<Json>;
+export type CompiledValue = (
+  run: StateRun,
+  dollar: Json,
+  states: StatesBinding,
+) => Json | Promise<Json>;
 
 /** Compiles a template field (Parameters, Arguments, Output, Assign, ResultSelector, ...). */
 export function compileValue(value: Json, field: string, language: QueryLanguage): CompiledValue {

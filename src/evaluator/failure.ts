@@ -1,10 +1,11 @@
 /**
  * Retry and Catch: what happens when a Task, Parallel or Map state fails with a named error.
  */
+
+import { applyResultPath, type CompiledResultPath } from "../asl/data-flow.js";
 import type { Catcher, QueryLanguage, Retrier } from "../asl/definition.js";
 import { StatesErrorName } from "../asl/errors.js";
 import type { Json, JsonObject } from "../asl/json.js";
-import { type CompiledResultPath, applyResultPath } from "../asl/data-flow.js";
 import { type CompiledValue, compileValue } from "./expressions.js";
 import { compileOptionalResultPath, exitState } from "./io.js";
 import type { StateOutcome } from "./machine.js";
@@ -98,7 +99,11 @@ export async function handleFailure(
     const attempts = frame.retryCounts[index] ?? 0;
     if (attempts < (retrier.MaxAttempts ?? 3)) {
       frame.retryCounts[index] = attempts + 1;
-      return { kind: "retry", state: run.state.name, delaySeconds: retryDelay(retrier, attempts, run) };
+      return {
+        kind: "retry",
+        state: run.state.name,
+        delaySeconds: retryDelay(retrier, attempts, run),
+      };
     }
     break;
   }
@@ -126,7 +131,8 @@ async function catchInto(
     output = catcher.output ? await catcher.output(run, raw, states) : errorOutput;
     if (catcher.assign) assigned = (await catcher.assign(run, raw, states)) as JsonObject;
   } else {
-    if (catcher.assign) assigned = (await catcher.assign(run, errorOutput, { input: raw })) as JsonObject;
+    if (catcher.assign)
+      assigned = (await catcher.assign(run, errorOutput, { input: raw })) as JsonObject;
     try {
       output = applyResultPath(raw, errorOutput, catcher.resultPath);
     } catch (error) {

@@ -1,10 +1,11 @@
 /**
  * The pure ASL evaluator: compile a validated definition once, then `step` frames through it.
  */
-export type { HistoryEventType, HistorySink } from "./history.js";
-export { type CompiledMachine, type CompiledState, compileMachine } from "./machine.js";
+
 export { recordAbandoned } from "./abandon.js";
 export { errorMatches } from "./failure.js";
+export type { HistoryEventType, HistorySink } from "./history.js";
+export { type CompiledMachine, type CompiledState, compileMachine } from "./machine.js";
 export { taskEventPrefix } from "./states/task.js";
 export { startFrame, step } from "./step.js";
 export type * from "./types.js";

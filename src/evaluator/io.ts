@@ -3,20 +3,22 @@
  * JSONPath's InputPath → (work) → ResultSelector → ResultPath → OutputPath, and JSONata's
  * Output; plus Assign, the payload size limit and the *StateExited event.
  */
-import type { QueryLanguage, StateDefinition } from "../asl/definition.js";
-import { StatesError, StatesErrorName } from "../asl/errors.js";
-import type { Json, JsonObject } from "../asl/json.js";
+
 import {
-  type CompiledResultPath,
-  type PathField,
   applyInputPath,
   applyOutputPath,
   applyResultPath,
+  type CompiledResultPath,
   compileResultPath,
+  type PathField,
 } from "../asl/data-flow.js";
+import type { QueryLanguage, StateDefinition } from "../asl/definition.js";
+import { StatesError, StatesErrorName } from "../asl/errors.js";
+import type { Json, JsonObject } from "../asl/json.js";
 import { compileReferencePath } from "../asl/reference-path.js";
 import { type CompiledValue, compileValue } from "./expressions.js";
 import type { StateOutcome } from "./machine.js";
+import { type MaybePromise, ready } from "./maybe.js";
 import type { StateRun } from "./run.js";
 
 /** The compiled input/output fields of one state. */
@@ -47,7 +49,8 @@ export function compileIO(definition: StateDefinition, language: QueryLanguage):
       fields.ResultSelector !== undefined
         ? compileValue(fields.ResultSelector, "ResultSelector", language)
         : undefined,
-    assign: fields.Assign !== undefined ? compileValue(fields.Assign, "Assign", language) : undefined,
+    assign:
+      fields.Assign !== undefined ? compileValue(fields.Assign, "Assign", language) : undefined,
     output:
       language === "JSONata" && fields.Output !== undefined
         ? compileValue(fields.Output, "Output", language)
@@ -70,38 +73,45 @@ export function effectiveInput(io: StateIO, run: StateRun): Json {
  * Finishes a state that produced `result`: applies the output fields and Assign, checks the
  * size limit, records the exit event and says where to go.
  *
- * `jsonPathResult` controls JSONPath processing: "result" applies ResultSelector/ResultPath to
- * the result (Pass, Task, Parallel, Map); "passthrough" means the state has no result and its
- * output is the effective input (Choice, Wait, Succeed).
+ * `kind` controls JSONPath processing: "result" applies ResultSelector/ResultPath to the result
+ * (Pass, Task, Parallel, Map); "passthrough" means the state has no result and its output is
+ * the effective input (Choice, Wait, Succeed). JSONPath states finish synchronously.
  */
-export async function finishState(
+export function finishState(
   io: StateIO,
   run: StateRun,
   result: Json,
   kind: "result" | "passthrough",
   next: string | undefined = io.next,
+): MaybePromise<StateOutcome> {
+  if (io.language === "JSONata") return finishJsonata(io, run, result, kind, next);
+  const raw = run.frame.input;
+  let selected = result;
+  if (kind === "result" && io.resultSelector) {
+    selected = ready(io.resultSelector(run, result, { input: raw, result }));
+  }
+  const assigned = io.assign ? (ready(io.assign(run, selected, { input: raw })) as JsonObject) : undefined;
+  let output: Json;
+  try {
+    const combined = kind === "result" ? applyResultPath(raw, selected, io.resultPath) : selected;
+    output = io.outputPath === undefined ? combined : applyOutputPath(io.outputPath, run.scope(combined));
+  } catch (error) {
+    return run.locate(error);
+  }
+  return exitState(run, output, assigned, next);
+}
+
+async function finishJsonata(
+  io: StateIO,
+  run: StateRun,
+  result: Json,
+  kind: "result" | "passthrough",
+  next: string | undefined,
 ): Promise<StateOutcome> {
   const raw = run.frame.input;
-  let output: Json;
-  let assigned: JsonObject | undefined;
-  if (io.language === "JSONata") {
-    const states = kind === "result" ? { input: raw, result } : { input: raw };
-    output = io.output ? await io.output(run, raw, states) : result;
-    if (io.assign) assigned = (await io.assign(run, raw, states)) as JsonObject;
-  } else {
-    let selected = result;
-    if (kind === "result" && io.resultSelector) {
-      selected = await io.resultSelector(run, result, { input: raw, result });
-    }
-    if (io.assign) assigned = (await io.assign(run, selected, { input: raw })) as JsonObject;
-    try {
-      const combined = kind === "result" ? applyResultPath(raw, selected, io.resultPath) : selected;
-      output =
-        io.outputPath === undefined ? combined : applyOutputPath(io.outputPath, run.scope(combined));
-    } catch (error) {
-      return run.locate(error);
-    }
-  }
+  const states = kind === "result" ? { input: raw, result } : { input: raw };
+  const output = io.output ? await io.output(run, raw, states) : result;
+  const assigned = io.assign ? ((await io.assign(run, raw, states)) as JsonObject) : undefined;
   return exitState(run, output, assigned, next);
 }
 
@@ -146,6 +156,8 @@ export function compileOptionalReference(path: string | null | undefined): PathF
 }
 
 /** Compiles a ResultPath-like field; null and absent keep their own meaning. */
-export function compileOptionalResultPath(path: string | null | undefined): CompiledResultPath | null | undefined {
+export function compileOptionalResultPath(
+  path: string | null | undefined,
+): CompiledResultPath | null | undefined {
   return typeof path === "string" ? compileResultPath(path) : path;
 }

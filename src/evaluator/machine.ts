@@ -10,8 +10,9 @@ import type {
 } from "../asl/definition.js";
 import type { Json } from "../asl/json.js";
 import type { HistoryEventType } from "./history.js";
-import { stateCompilers } from "./states/registry.js";
+import type { MaybePromise } from "./maybe.js";
 import type { StateRun } from "./run.js";
+import { stateCompilers } from "./states/registry.js";
 import type { Effect, Resumption } from "./types.js";
 
 /** What a state's evaluation leads to. */
@@ -30,9 +31,9 @@ export interface CompiledState {
   /** Recorded after EvaluationFailed when an expression of this state fails (Map: MapStateFailed). */
   readonly evaluationFailedEvent?: HistoryEventType;
   /** Enters the state with `run.frame.input` as its raw input. */
-  enter(run: StateRun): Promise<StateOutcome>;
+  enter(run: StateRun): MaybePromise<StateOutcome>;
   /** Continues the state after the runner carried out one of its effects. */
-  resume(run: StateRun, resumption: Resumption): Promise<StateOutcome>;
+  resume(run: StateRun, resumption: Resumption): MaybePromise<StateOutcome>;
 }
 
 /** A compiled machine or sub-machine. */
@@ -53,7 +54,11 @@ export interface CompileContext {
   readonly language: QueryLanguage;
   readonly pointer: string;
   /** Compiles a nested machine (Parallel branch, Map processor) under `pointer`. */
-  compileChild(definition: MachineDefinition, pointer: string, language: QueryLanguage): CompiledMachine;
+  compileChild(
+    definition: MachineDefinition,
+    pointer: string,
+    language: QueryLanguage,
+  ): CompiledMachine;
 }
 
 /** Compiles a definition that has already passed validation. */
@@ -94,7 +99,11 @@ function compileAt(
   return machine;
 }
 
-function compileState(name: string, definition: StateDefinition, context: CompileContext): CompiledState {
+function compileState(
+  name: string,
+  definition: StateDefinition,
+  context: CompileContext,
+): CompiledState {
   const compile = stateCompilers[definition.Type] as (
     name: string,
     definition: StateDefinition,

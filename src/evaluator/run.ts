@@ -5,7 +5,7 @@
 import { StatesError, StatesErrorName } from "../asl/errors.js";
 import type { Json, JsonObject } from "../asl/json.js";
 import { ENTROPY_BINDING } from "../asl/jsonata-functions.js";
-import type { Scope, Variables } from "../asl/scope.js";
+import type { Entropy, Scope, Variables } from "../asl/scope.js";
 import type { CompiledState } from "./machine.js";
 import type { Frame, StepContext } from "./types.js";
 
@@ -30,15 +30,19 @@ export class FrameVariables implements Variables {
 
 /** The per-call view of a frame in a state. */
 export class StateRun {
-  readonly variables: FrameVariables;
+  private frameVariables: FrameVariables | undefined;
   private contextObject: JsonObject | undefined;
 
   constructor(
     readonly frame: Frame,
     readonly state: CompiledState,
     readonly step: StepContext,
-  ) {
-    this.variables = new FrameVariables(frame);
+  ) {}
+
+  /** The variables visible from this frame. */
+  get variables(): FrameVariables {
+    this.frameVariables ??= new FrameVariables(this.frame);
+    return this.frameVariables;
   }
 
   /** The context object `$$` (built on first use: most states never read it). */
@@ -49,19 +53,15 @@ export class StateRun {
 
   /** A scope whose `$` is `input`. */
   scope(input: Json): Scope {
-    const run = this;
-    return {
-      input,
-      get context() {
-        return run.context;
-      },
-      variables: this.variables,
-      entropy: this.step.entropy,
-    };
+    return new RunScope(input, this);
   }
 
   /** The `$states` binding and variables for a JSONata expression. */
-  jsonataBindings(extra: { input: Json; result?: Json; errorOutput?: Json }): Record<string, unknown> {
+  jsonataBindings(extra: {
+    input: Json;
+    result?: Json;
+    errorOutput?: Json;
+  }): Record<string, unknown> {
     const bindings: Record<string, unknown> = this.variables.all();
     bindings.states = { ...extra, context: this.context };
     bindings[ENTROPY_BINDING] = this.step.entropy;
@@ -99,7 +99,7 @@ export class StateRun {
         RedriveCount: execution.redriveCount,
       },
       StateMachine: { Id: execution.stateMachineId, Name: execution.stateMachineName },
-      State: { Name: this.state.name, EnteredTime: this.frame.enteredTime },
+      State: { Name: this.state.name, EnteredTime: new Date(this.frame.enteredAt).toISOString() },
     };
     // AWS shows RetryCount only in states that have a Retry field.
     if (this.state.retriable) (context.State as JsonObject).RetryCount = retryCount(this.frame);
@@ -113,4 +113,24 @@ function retryCount(frame: Frame): number {
   let total = 0;
   for (const count of frame.retryCounts) total += count;
   return total;
+}
+
+/** The scope of one expression evaluation; a class so that creating one is cheap. */
+class RunScope implements Scope {
+  constructor(
+    readonly input: Json,
+    private readonly run: StateRun,
+  ) {}
+
+  get context(): Json {
+    return this.run.context;
+  }
+
+  get variables(): Variables {
+    return this.run.variables;
+  }
+
+  get entropy(): Entropy {
+    return this.run.step.entropy;
+  }
 }

@@ -5,7 +5,8 @@
  */
 import { StatesError, StatesErrorName } from "../asl/errors.js";
 import type { Json, JsonObject } from "../asl/json.js";
-import type { CompiledMachine, StateOutcome } from "./machine.js";
+import type { CompiledMachine, CompiledState, StateOutcome } from "./machine.js";
+import type { MaybePromise } from "./maybe.js";
 import { StateRun } from "./run.js";
 import type { Effect, Frame, Resumption, StepContext } from "./types.js";
 
@@ -13,13 +14,17 @@ import type { Effect, Frame, Resumption, StepContext } from "./types.js";
 const MAX_TRANSITIONS_PER_STEP = 1000;
 
 /** A frame positioned at the start of `machine`, not yet entered. */
-export function startFrame(machine: CompiledMachine, input: Json, outerVariables?: JsonObject): Frame {
+export function startFrame(
+  machine: CompiledMachine,
+  input: Json,
+  outerVariables?: JsonObject,
+): Frame {
   const frame: Frame = {
     state: machine.startAt,
     input,
     phase: "enter",
     enteredEventId: 0,
-    enteredTime: "",
+    enteredAt: 0,
     retryCounts: [],
     variables: {},
   };
@@ -30,30 +35,45 @@ export function startFrame(machine: CompiledMachine, input: Json, outerVariables
 /**
  * Advances `frame` (mutating it) and returns what the runner must do next. Pass a resumption
  * exactly when the frame is "active", i.e. when the previous call returned an effect other than
- * `continue`, `succeeded` or `failed`.
+ * `continue`, `succeeded` or `failed`. The result is a promise only when a JSONata expression
+ * (or another asynchronous part) had to be awaited.
  */
-export async function step(
+export function step(
   machine: CompiledMachine,
   frame: Frame,
   resumption: Resumption | undefined,
   context: StepContext,
-): Promise<Effect> {
-  let outcome: StateOutcome;
-  if (resumption !== undefined) {
-    if (frame.phase !== "active") throw new Error(`frame in state '${frame.state}' is not awaiting a resumption`);
-    outcome = await guarded(machine, frame, context, (run, state) => state.resume(run, resumption));
-  } else {
-    outcome = await enter(machine, frame, context);
+): MaybePromise<Effect> {
+  if (resumption === undefined) return drive(machine, frame, context, enter(machine, frame, context), 0);
+  if (frame.phase !== "active") {
+    throw new Error(`frame in state '${frame.state}' is not awaiting a resumption`);
   }
-  for (let transitions = 0; ; transitions++) {
+  const state = stateOf(machine, frame);
+  const outcome = guarded(state, frame, context, (run) => state.resume(run, resumption));
+  return drive(machine, frame, context, outcome, 0);
+}
+
+/** Follows transitions through pure states until an effect or the end. */
+function drive(
+  machine: CompiledMachine,
+  frame: Frame,
+  context: StepContext,
+  pending: MaybePromise<StateOutcome>,
+  transitions: number,
+): MaybePromise<Effect> {
+  let outcome = pending;
+  for (let count = transitions; ; count++) {
+    if (outcome instanceof Promise) {
+      return outcome.then((settled) => drive(machine, frame, context, settled, count));
+    }
     switch (outcome.kind) {
       case "transition":
         frame.state = outcome.next;
         frame.input = outcome.output;
         frame.phase = "enter";
         frame.retryCounts = [];
-        if (transitions >= MAX_TRANSITIONS_PER_STEP) return { kind: "continue" };
-        outcome = await enter(machine, frame, context);
+        if (count >= MAX_TRANSITIONS_PER_STEP) return { kind: "continue" };
+        outcome = enter(machine, frame, context);
         continue;
       case "end":
         return { kind: "succeeded", output: outcome.output };
@@ -67,37 +87,46 @@ export async function step(
   }
 }
 
-async function enter(machine: CompiledMachine, frame: Frame, context: StepContext): Promise<StateOutcome> {
+function stateOf(machine: CompiledMachine, frame: Frame): CompiledState {
   const state = machine.states.get(frame.state);
   if (state === undefined) throw new Error(`no state named '${frame.state}'`);
-  frame.enteredTime = context.now;
+  return state;
+}
+
+function enter(machine: CompiledMachine, frame: Frame, context: StepContext): MaybePromise<StateOutcome> {
+  const state = stateOf(machine, frame);
+  frame.enteredAt = context.now;
   frame.enteredEventId = context.history.record(`${state.type}StateEntered`, {
     name: state.name,
     input: frame.input,
   });
   frame.phase = "active";
-  return guarded(machine, frame, context, (run) => state.enter(run));
+  return guarded(state, frame, context, (run) => state.enter(run));
 }
 
 /** Runs a state's code, turning a States.* error it raises into a failure of the machine. */
-async function guarded(
-  machine: CompiledMachine,
+function guarded(
+  state: CompiledState,
   frame: Frame,
   context: StepContext,
-  body: (run: StateRun, state: NonNullable<ReturnType<CompiledMachine["states"]["get"]>>) => Promise<StateOutcome>,
-): Promise<StateOutcome> {
-  const state = machine.states.get(frame.state);
-  if (state === undefined) throw new Error(`no state named '${frame.state}'`);
+  body: (run: StateRun) => MaybePromise<StateOutcome>,
+): MaybePromise<StateOutcome> {
   try {
-    return await body(new StateRun(frame, state, context), state);
+    const outcome = body(new StateRun(frame, state, context));
+    if (!(outcome instanceof Promise)) return outcome;
+    return outcome.catch((error: unknown) => failure(state, context, error));
   } catch (error) {
-    if (!(error instanceof StatesError)) throw error;
-    if (error.error === StatesErrorName.QueryEvaluationError) {
-      const details: JsonObject = { error: error.error, state: state.name };
-      if (error.cause !== undefined) details.cause = error.cause;
-      context.history.record("EvaluationFailed", details);
-      if (state.evaluationFailedEvent) context.history.record(state.evaluationFailedEvent, { name: state.name });
-    }
-    return { kind: "failed", error: error.error, cause: error.cause };
+    return failure(state, context, error);
   }
+}
+
+function failure(state: CompiledState, context: StepContext, error: unknown): StateOutcome {
+  if (!(error instanceof StatesError)) throw error;
+  if (error.error === StatesErrorName.QueryEvaluationError) {
+    const details: JsonObject = { error: error.error, state: state.name };
+    if (error.cause !== undefined) details.cause = error.cause;
+    context.history.record("EvaluationFailed", details);
+    if (state.evaluationFailedEvent) context.history.record(state.evaluationFailedEvent, { name: state.name });
+  }
+  return { kind: "failed", error: error.error, cause: error.cause };
 }

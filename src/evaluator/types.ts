@@ -18,8 +18,8 @@ export interface Frame {
   phase: "enter" | "active";
   /** Id of the current state's *Entered event (for causes that cite it). */
   enteredEventId: number;
-  /** When the current state was entered (ISO 8601). */
-  enteredTime: string;
+  /** When the current state was entered, in epoch milliseconds. */
+  enteredAt: number;
   /** Attempts used per retrier of the current state. */
   retryCounts: number[];
   /** Variables declared in this frame's scope. */
@@ -42,8 +42,8 @@ export interface ExecutionInfo {
 
 /** What every evaluator call gets from its runner. */
 export interface StepContext {
-  /** The current time as ISO 8601: the evaluator itself reads no clock. */
-  now: string;
+  /** The current time in epoch milliseconds: the evaluator itself reads no clock. */
+  now: number;
   history: HistorySink;
   entropy: Entropy;
   execution: ExecutionInfo;

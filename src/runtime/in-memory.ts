@@ -13,13 +13,13 @@ import {
   type Frame,
   type HistorySink,
   type Resumption,
-  type StepContext,
   recordAbandoned,
+  type StepContext,
   startFrame,
   step,
   taskEventPrefix,
 } from "../evaluator/index.js";
-import { TaskFailure, type TaskDispatcher } from "../tasks/types.js";
+import { type TaskDispatcher, TaskFailure } from "../tasks/types.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type HistoryEvent, MemoryHistory } from "./history.js";
 
@@ -55,6 +55,9 @@ type BranchResult = { ok: true; output: Json } | { ok: false; error?: string; ca
 
 const TIMED_OUT = Symbol("timed out");
 
+/** A signal that never aborts, for executions nothing can stop from outside. */
+const NEVER = new AbortController().signal;
+
 /** Runs `machine` on `input` to the end and reports how it ended. */
 export async function runInMemory(
   machine: CompiledMachine,
@@ -64,26 +67,36 @@ export async function runInMemory(
   const clock = options.clock ?? systemClock;
   const history = new MemoryHistory(() => clock.now(), options.history ?? false);
   const execution = executionInfo(input, clock, options.execution);
-  const runner = new MemoryRunner(options.dispatcher, clock, options.entropy ?? cryptoEntropy, execution, options.payloadLimitBytes);
-  const controller = new AbortController();
-  options.signal?.addEventListener("abort", () => controller.abort(options.signal?.reason), { once: true });
-  history.record("ExecutionStarted", { input, roleArn: execution.roleArn });
+  const runner = new MemoryRunner(
+    options.dispatcher,
+    clock,
+    options.entropy ?? cryptoEntropy,
+    execution,
+    options.payloadLimitBytes,
+  );
+  history.record("ExecutionStarted", { input });
 
   const timeout = machine.timeoutSeconds;
+  // An AbortController costs more than a short execution: make one only when it can fire.
+  const controller = timeout !== undefined || options.signal ? new AbortController() : undefined;
+  const signal = controller?.signal ?? NEVER;
+  if (controller && options.signal) {
+    options.signal.addEventListener("abort", () => controller.abort(options.signal?.reason), { once: true });
+  }
   const timer =
-    timeout === undefined
-      ? undefined
-      : clock
-          .sleepUntil(Date.parse(execution.startTime) + timeout * 1000, controller.signal)
-          .then(() => controller.abort(TIMED_OUT), () => undefined);
+    controller && timeout !== undefined
+      ? clock
+          .sleepUntil(Date.parse(execution.startTime) + timeout * 1000, signal)
+          .then(() => controller.abort(TIMED_OUT), () => undefined)
+      : undefined;
   let result: BranchResult | undefined;
   try {
-    result = await runner.runFrame(machine, startFrame(machine, input), history, controller.signal);
+    result = await runner.runFrame(machine, startFrame(machine, input), history, signal);
   } finally {
-    if (!controller.signal.aborted) controller.abort("finished");
+    if (controller && !signal.aborted) controller.abort("finished");
     await timer;
   }
-  const end = endOf(result, controller.signal);
+  const end = endOf(result, signal);
   recordEnd(history, end);
   if (options.history) end.history = history.events;
   return end;
@@ -106,7 +119,8 @@ function endOf(result: BranchResult | undefined, signal: AbortSignal): Execution
 }
 
 function recordEnd(history: HistorySink, end: ExecutionResult): void {
-  if (end.status === "SUCCEEDED") history.record("ExecutionSucceeded", { output: end.output ?? null });
+  if (end.status === "SUCCEEDED")
+    history.record("ExecutionSucceeded", { output: end.output ?? null });
   else if (end.status === "TIMED_OUT") history.record("ExecutionTimedOut");
   else if (end.status === "ABORTED") history.record("ExecutionAborted");
   else {
@@ -134,9 +148,12 @@ class MemoryRunner {
     signal: AbortSignal,
   ): Promise<BranchResult | undefined> {
     let resumption: Resumption | undefined;
+    const context = this.context(history);
     for (;;) {
       if (signal.aborted) return abandon(machine, frame, history);
-      const effect = await step(machine, frame, resumption, this.context(history));
+      context.now = this.clock.now();
+      const pending = step(machine, frame, resumption, context);
+      const effect = pending instanceof Promise ? await pending : pending;
       if (effect.kind === "succeeded") return { ok: true, output: effect.output };
       if (effect.kind === "failed") return { ok: false, error: effect.error, cause: effect.cause };
       try {
@@ -150,7 +167,7 @@ class MemoryRunner {
 
   private context(history: HistorySink): StepContext {
     const context: StepContext = {
-      now: new Date(this.clock.now()).toISOString(),
+      now: this.clock.now(),
       history,
       entropy: this.entropy,
       execution: this.execution,
@@ -159,7 +176,11 @@ class MemoryRunner {
     return context;
   }
 
-  private async perform(effect: Exclude<Effect, { kind: "succeeded" | "failed" }>, history: HistorySink, signal: AbortSignal): Promise<Resumption | undefined> {
+  private async perform(
+    effect: Exclude<Effect, { kind: "succeeded" | "failed" }>,
+    history: HistorySink,
+    signal: AbortSignal,
+  ): Promise<Resumption | undefined> {
     switch (effect.kind) {
       case "continue":
         await new Promise((resolve) => setImmediate(resolve));
@@ -177,7 +198,11 @@ class MemoryRunner {
     }
   }
 
-  private async invoke(effect: Extract<Effect, { kind: "invoke" }>, history: HistorySink, signal: AbortSignal): Promise<Resumption> {
+  private async invoke(
+    effect: Extract<Effect, { kind: "invoke" }>,
+    history: HistorySink,
+    signal: AbortSignal,
+  ): Promise<Resumption> {
     history.record(`${taskEventPrefix(effect.resource)}Started`, { resource: effect.resource });
     const controller = new AbortController();
     const stop = () => controller.abort(signal.reason);
@@ -185,10 +210,12 @@ class MemoryRunner {
     const deadline =
       effect.timeoutSeconds === undefined
         ? undefined
-        : this.clock.sleepUntil(this.clock.now() + effect.timeoutSeconds * 1000, controller.signal).then(
-            () => new TaskFailure(StatesErrorName.Timeout),
-            () => undefined,
-          );
+        : this.clock
+            .sleepUntil(this.clock.now() + effect.timeoutSeconds * 1000, controller.signal)
+            .then(
+              () => new TaskFailure(StatesErrorName.Timeout),
+              () => undefined,
+            );
     try {
       const invocation = this.dispatcher.invoke(
         {
@@ -220,7 +247,11 @@ class MemoryRunner {
   }
 
   /** Runs branches or iterations with bounded concurrency; the first intolerable failure aborts the rest. */
-  private async fork(effect: ForkEffect, history: HistorySink, signal: AbortSignal): Promise<Resumption> {
+  private async fork(
+    effect: ForkEffect,
+    history: HistorySink,
+    signal: AbortSignal,
+  ): Promise<Resumption> {
     const total = effect.branches.length;
     const outputs: Json[] = new Array(total);
     const controller = new AbortController();
@@ -236,27 +267,36 @@ class MemoryRunner {
       while (next < total && !controller.signal.aborted) {
         const index = next++;
         const branch = effect.branches[index];
-        const sink = effect.distributed ? new MemoryHistory(() => this.clock.now(), false) : history;
-        if (isMap && !effect.distributed) history.record("MapIterationStarted", { index, name: effect.state });
+        const sink = effect.distributed
+          ? new MemoryHistory(() => this.clock.now(), false)
+          : history;
+        if (isMap && !effect.distributed)
+          history.record("MapIterationStarted", { index, name: effect.state });
         const frame = startFrame(branch.machine, branch.input, effect.outerVariables);
         const result = await this.runFrame(branch.machine, frame, sink, controller.signal);
         if (result === undefined) {
-          if (isMap && !effect.distributed) history.record("MapIterationAborted", { index, name: effect.state });
+          if (isMap && !effect.distributed)
+            history.record("MapIterationAborted", { index, name: effect.state });
           continue;
         }
         if (result.ok) {
           outputs[index] = result.output;
-          if (isMap && !effect.distributed) history.record("MapIterationSucceeded", { index, name: effect.state });
+          if (isMap && !effect.distributed)
+            history.record("MapIterationSucceeded", { index, name: effect.state });
           continue;
         }
-        if (isMap && !effect.distributed) history.record("MapIterationFailed", { index, name: effect.state });
+        if (isMap && !effect.distributed)
+          history.record("MapIterationFailed", { index, name: effect.state });
         // A failed Parallel branch is torn down with its failing task: AWS records it as aborted.
         if (!isMap) recordAbandoned(branch.machine, frame, history);
         failures++;
         outputs[index] = null;
         if (!tolerance(failures, total)) {
           failure ??= tolerance.configured
-            ? { error: StatesErrorName.ExceedToleratedFailureThreshold, cause: "The specified tolerated failure threshold was exceeded" }
+            ? {
+                error: StatesErrorName.ExceedToleratedFailureThreshold,
+                cause: "The specified tolerated failure threshold was exceeded",
+              }
             : result;
           controller.abort("branch failed");
         }
@@ -296,19 +336,44 @@ function toleranceOf(effect: ForkEffect): Tolerance {
 }
 
 function executionInfo(input: Json, clock: Clock, given: Partial<ExecutionInfo> = {}): ExecutionInfo {
-  const name = given.name ?? cryptoEntropy.uuid();
-  const stateMachineName = given.stateMachineName ?? "local";
-  const stateMachineId = given.stateMachineId ?? `arn:aws:states:us-east-1:000000000000:stateMachine:${stateMachineName}`;
-  return {
-    id: given.id ?? `arn:aws:states:us-east-1:000000000000:execution:${stateMachineName}:${name}`,
-    name,
-    input,
-    startTime: given.startTime ?? new Date(clock.now()).toISOString(),
-    roleArn: given.roleArn ?? "arn:aws:iam::000000000000:role/opsflow",
-    redriveCount: given.redriveCount ?? 0,
-    stateMachineId,
-    stateMachineName,
-  };
+  return new DefaultExecutionInfo(input, clock.now(), given);
+}
+
+/**
+ * Execution facts with defaults for what the caller did not give; the strings are built only
+ * if the context object is read, which most executions never do.
+ */
+class DefaultExecutionInfo implements ExecutionInfo {
+  private generatedName: string | undefined;
+
+  constructor(
+    readonly input: Json,
+    private readonly startedAt: number,
+    private readonly given: Partial<ExecutionInfo>,
+  ) {}
+
+  get name(): string {
+    this.generatedName ??= this.given.name ?? cryptoEntropy.uuid();
+    return this.generatedName;
+  }
+  get stateMachineName(): string {
+    return this.given.stateMachineName ?? "local";
+  }
+  get stateMachineId(): string {
+    return this.given.stateMachineId ?? `arn:aws:states:us-east-1:000000000000:stateMachine:${this.stateMachineName}`;
+  }
+  get id(): string {
+    return this.given.id ?? `arn:aws:states:us-east-1:000000000000:execution:${this.stateMachineName}:${this.name}`;
+  }
+  get startTime(): string {
+    return this.given.startTime ?? new Date(this.startedAt).toISOString();
+  }
+  get roleArn(): string {
+    return this.given.roleArn ?? "arn:aws:iam::000000000000:role/opsflow";
+  }
+  get redriveCount(): number {
+    return this.given.redriveCount ?? 0;
+  }
 }
 
 /** Real randomness, for runs that are not tests. */

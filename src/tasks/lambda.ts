@@ -3,7 +3,7 @@
  * a resource names, what event it receives, the `lambda:invoke` result envelope, and how errors
  * are named.
  */
-import { type Json, type JsonObject, isJsonObject } from "../asl/json.js";
+import { isJsonObject, type Json, type JsonObject } from "../asl/json.js";
 import { TaskFailure } from "./types.js";
 
 /** A resolved function call. */
@@ -24,7 +24,8 @@ const INVOKE_RESOURCE = /^arn:aws[\w-]*:states:::lambda:invoke(?:\.waitForTaskTo
 /** The function call a Task resource makes, or undefined when the resource is not Lambda. */
 export function resolveFunctionCall(resource: string, parameters: Json): FunctionCall | undefined {
   const direct = FUNCTION_ARN.exec(resource);
-  if (direct) return { functionName: direct[1], event: parameters, envelope: false, tailLog: false };
+  if (direct)
+    return { functionName: direct[1], event: parameters, envelope: false, tailLog: false };
   if (!INVOKE_RESOURCE.test(resource)) return undefined;
   const fields = isJsonObject(parameters) ? parameters : {};
   const name = typeof fields.FunctionName === "string" ? fields.FunctionName : "";

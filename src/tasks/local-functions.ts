@@ -5,7 +5,7 @@
  */
 import type { Json } from "../asl/json.js";
 import { functionNotFound, handlerError, invokeEnvelope, resolveFunctionCall } from "./lambda.js";
-import { TaskFailure, type TaskDispatcher, type TaskInvocation } from "./types.js";
+import { type TaskDispatcher, TaskFailure, type TaskInvocation } from "./types.js";
 
 /** What a handler receives besides its event: a subset of Lambda's context object. */
 export interface HandlerContext {
@@ -33,7 +33,11 @@ export function localFunctions(handlers: Record<string, unknown>): TaskDispatche
       const requestId = crypto.randomUUID();
       const handler = table[key];
       if (typeof handler !== "function") {
-        if (call) throw functionNotFound(`arn:aws:lambda:us-east-1:000000000000:function:${key}`, requestId);
+        if (call)
+          throw functionNotFound(
+            `arn:aws:lambda:us-east-1:000000000000:function:${key}`,
+            requestId,
+          );
         throw new TaskFailure(
           "States.TaskFailed",
           `No handler for resource '${invocation.resource}': export one under that name from the --functions module.`,
@@ -68,7 +72,10 @@ function asTaskFailure(error: unknown, requestId: string): TaskFailure {
   if (error instanceof TaskFailure) return error;
   if (error instanceof Error) {
     const type = error.name !== "Error" ? error.name : error.constructor.name;
-    const stack = (error.stack ?? "").split("\n").slice(1).map((line) => line.trim());
+    const stack = (error.stack ?? "")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim());
     return handlerError(type, error.message, requestId, stack);
   }
   return handlerError("Error", String(error), requestId);

@@ -9,7 +9,11 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { InvalidEventPatternError, testEventPattern, validatePattern } from "../../src/events/pattern/index.js";
+import {
+  InvalidEventPatternError,
+  testEventPattern,
+  validatePattern,
+} from "../../src/events/pattern/index.js";
 
 interface MatchCase {
   name: string;

@@ -46,7 +46,10 @@ function nest(fields: Array<[string, unknown[]]>): Record<string, unknown> {
   for (const [path, list] of fields) {
     const parts = path.split(".");
     let at = out;
-    for (const p of parts.slice(0, -1)) at = (at[p] ??= {}) as Record<string, unknown>;
+    for (const p of parts.slice(0, -1)) {
+      at[p] ??= {};
+      at = at[p] as Record<string, unknown>;
+    }
     at[parts.at(-1)!] = list;
   }
   return out;
@@ -66,7 +69,10 @@ const eventArb = fc.record(
   {
     f1: fc.oneof(leaf, fc.array(leaf, { maxLength: 3 })),
     f2: leaf,
-    g: fc.record({ h: leaf, k: fc.oneof(leaf, fc.array(leaf, { maxLength: 2 })) }, { requiredKeys: [] }),
+    g: fc.record(
+      { h: leaf, k: fc.oneof(leaf, fc.array(leaf, { maxLength: 2 })) },
+      { requiredKeys: [] },
+    ),
     arr: fc.array(fc.record({ v: leaf, w: leaf }, { requiredKeys: [] }), { maxLength: 3 }),
   },
   { requiredKeys: [] },
@@ -74,26 +80,30 @@ const eventArb = fc.record(
 
 test("the combined machine answers as each rule alone, also after removals", () => {
   fc.assert(
-    fc.property(fc.array(patternArb, { minLength: 1, maxLength: 25 }), fc.array(eventArb, { minLength: 1, maxLength: 8 }), (patterns, events) => {
-      const matcher = new PatternMatcher();
-      const valid: Array<[string, unknown]> = [];
-      patterns.forEach((p, i) => {
-        if (validatePattern(p)) return;
-        matcher.addRule(`r${i}`, p);
-        valid.push([`r${i}`, p]);
-      });
-      const check = (rules: Array<[string, unknown]>): void => {
-        for (const event of events) {
-          const expected = rules.filter(([, p]) => testEventPattern(p, event)).map(([id]) => id);
-          assert.deepEqual(matcher.matchesFor(event).sort(), expected.sort());
-          assert.deepEqual(matcher.matchesForJson(JSON.stringify(event)).sort(), expected.sort());
-        }
-      };
-      check(valid);
-      const kept = valid.filter((_, i) => i % 2 === 0);
-      for (const [id] of valid.filter((_, i) => i % 2 === 1)) matcher.removeRule(id);
-      check(kept);
-    }),
+    fc.property(
+      fc.array(patternArb, { minLength: 1, maxLength: 25 }),
+      fc.array(eventArb, { minLength: 1, maxLength: 8 }),
+      (patterns, events) => {
+        const matcher = new PatternMatcher();
+        const valid: Array<[string, unknown]> = [];
+        patterns.forEach((p, i) => {
+          if (validatePattern(p)) return;
+          matcher.addRule(`r${i}`, p);
+          valid.push([`r${i}`, p]);
+        });
+        const check = (rules: Array<[string, unknown]>): void => {
+          for (const event of events) {
+            const expected = rules.filter(([, p]) => testEventPattern(p, event)).map(([id]) => id);
+            assert.deepEqual(matcher.matchesFor(event).sort(), expected.sort());
+            assert.deepEqual(matcher.matchesForJson(JSON.stringify(event)).sort(), expected.sort());
+          }
+        };
+        check(valid);
+        const kept = valid.filter((_, i) => i % 2 === 0);
+        for (const [id] of valid.filter((_, i) => i % 2 === 1)) matcher.removeRule(id);
+        check(kept);
+      },
+    ),
     { numRuns: 300 },
   );
 });
@@ -133,7 +143,16 @@ test("hostile input: only typed errors, no hangs", () => {
   const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
   assert.throws(() => compilePattern(deep), InvalidEventPatternError);
   assert.throws(() => compilePattern(`{"a":${deep}}`), InvalidEventPatternError);
-  for (const bad of [null, 5, "x", [], undefined, () => 1, { a: [undefined] }, { a: [Number.NaN] }]) {
+  for (const bad of [
+    null,
+    5,
+    "x",
+    [],
+    undefined,
+    () => 1,
+    { a: [undefined] },
+    { a: [Number.NaN] },
+  ]) {
     assert.throws(() => compilePattern(bad), InvalidEventPatternError);
   }
   const cyclic: Record<string, unknown> = {};
@@ -172,7 +191,9 @@ test("numbers compare by value; strings never equal numbers", () => {
 test("wildcard rules are indexed but still match exactly", () => {
   const m = new PatternMatcher();
   const globs = ["ab*", "*yz", "*m*", "a*z", "", "*", "lit"];
-  globs.forEach((g, i) => m.addRule(`w${i}`, { v: [{ wildcard: g }] }));
+  globs.forEach((g, i) => {
+    m.addRule(`w${i}`, { v: [{ wildcard: g }] });
+  });
   const got = (v: string) => m.matchesFor({ v }).sort();
   assert.deepEqual(got("abyz"), ["w0", "w1", "w3", "w5"]);
   assert.deepEqual(got("amz"), ["w2", "w3", "w5"]);

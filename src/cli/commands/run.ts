@@ -6,7 +6,7 @@ import type { MachineDefinition } from "../../asl/definition.js";
 import type { Json } from "../../asl/json.js";
 import { parseDefinitionText } from "../../asl/parse.js";
 import { compileMachine } from "../../evaluator/index.js";
-import { VirtualClock, systemClock } from "../../runtime/clock.js";
+import { systemClock, VirtualClock } from "../../runtime/clock.js";
 import { runInMemory } from "../../runtime/in-memory.js";
 import { localFunctions } from "../../tasks/local-functions.js";
 import { type Command, ExitCode, UsageError } from "../command.js";
@@ -61,7 +61,9 @@ Options:
     } catch (error) {
       return invalid(`--input is not valid JSON: ${(error as Error).message}`);
     }
-    const handlers = values.functions ? await import(pathToFileURL(resolve(values.functions)).href) : {};
+    const handlers = values.functions
+      ? await import(pathToFileURL(resolve(values.functions)).href)
+      : {};
     const definition = parseDefinitionFile(positionals[0]);
     const result = await runInMemory(compileMachine(definition), input, {
       dispatcher: localFunctions(handlers),
@@ -74,7 +76,9 @@ Options:
 };
 
 function readInput(value: string): Json {
-  const text = value.startsWith("@") ? readFileSync(value === "@-" ? 0 : value.slice(1), "utf8") : value;
+  const text = value.startsWith("@")
+    ? readFileSync(value === "@-" ? 0 : value.slice(1), "utf8")
+    : value;
   return JSON.parse(text) as Json;
 }
 

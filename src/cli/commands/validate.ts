@@ -23,13 +23,18 @@ Options:
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { type: { type: "string", default: "STANDARD" }, json: { type: "boolean", default: false } },
+      options: {
+        type: { type: "string", default: "STANDARD" },
+        json: { type: "boolean", default: false },
+      },
     });
     if (positionals.length !== 1) throw new UsageError("expected exactly one FILE");
     const type = values.type?.toUpperCase();
-    if (type !== "STANDARD" && type !== "EXPRESS") throw new UsageError(`--type must be STANDARD or EXPRESS, not '${values.type}'`);
+    if (type !== "STANDARD" && type !== "EXPRESS")
+      throw new UsageError(`--type must be STANDARD or EXPRESS, not '${values.type}'`);
     const diagnostics = checkFile(positionals[0], type);
-    if (values.json) io.stdout(`${JSON.stringify({ valid: diagnostics.length === 0, diagnostics })}\n`);
+    if (values.json)
+      io.stdout(`${JSON.stringify({ valid: diagnostics.length === 0, diagnostics })}\n`);
     else for (const d of diagnostics) io.stdout(`${d.location || "/"}: ${d.code}: ${d.message}\n`);
     return diagnostics.length === 0 ? ExitCode.Ok : ExitCode.Invalid;
   },
@@ -41,7 +46,14 @@ export function checkFile(path: string, type: "STANDARD" | "EXPRESS"): Diagnosti
   try {
     text = readFileSync(path === "-" ? 0 : path, "utf8");
   } catch (error) {
-    return [{ code: "INVALID_JSON_DESCRIPTION", location: "/", message: `cannot read ${path}: ${(error as Error).message}`, severity: "ERROR" }];
+    return [
+      {
+        code: "INVALID_JSON_DESCRIPTION",
+        location: "/",
+        message: `cannot read ${path}: ${(error as Error).message}`,
+        severity: "ERROR",
+      },
+    ];
   }
   try {
     return validateDefinition(parseDefinitionText(text), { type });

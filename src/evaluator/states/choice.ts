@@ -1,11 +1,12 @@
 import { compileChoiceRule } from "../../asl/choice/index.js";
+import { applyOutputPath } from "../../asl/data-flow.js";
 import type { ChoiceRule, ChoiceState, QueryLanguage } from "../../asl/definition.js";
 import { StatesErrorName } from "../../asl/errors.js";
 import type { Json, JsonObject } from "../../asl/json.js";
-import { applyOutputPath } from "../../asl/data-flow.js";
 import { type CompiledValue, compileJsonataValue, compileValue } from "../expressions.js";
 import { compileIO, effectiveInput, exitState } from "../io.js";
-import type { CompileContext, CompiledState } from "../machine.js";
+import type { CompileContext, CompiledState, StateOutcome } from "../machine.js";
+import { ready } from "../maybe.js";
 import type { StateRun } from "../run.js";
 
 /** One branch of a Choice: its test and what it assigns and outputs when taken. */
@@ -20,7 +21,11 @@ interface Branch {
  * Choice: takes the first rule that holds (Default otherwise). The taken rule's Assign and
  * Output apply; the state's own apply when Default is taken.
  */
-export function compileChoice(name: string, definition: ChoiceState, context: CompileContext): CompiledState {
+export function compileChoice(
+  name: string,
+  definition: ChoiceState,
+  context: CompileContext,
+): CompiledState {
   const { language } = context;
   const io = compileIO(definition, language);
   const branches = definition.Choices.map((rule, index) =>
@@ -30,36 +35,39 @@ export function compileChoice(name: string, definition: ChoiceState, context: Co
     definition.Default === undefined
       ? undefined
       : { test: () => true, next: definition.Default, assign: io.assign, output: io.output };
+  async function enterJsonata(run: StateRun, input: Json): Promise<StateOutcome> {
+    let taken = fallback;
+    for (const branch of branches) {
+      if (await branch.test(run, input)) {
+        taken = branch;
+        break;
+      }
+    }
+    if (taken === undefined) throw noMatch(run);
+    const states = { input: run.frame.input };
+    const output = taken.output ? await taken.output(run, input, states) : input;
+    const assigned = taken.assign ? ((await taken.assign(run, input, states)) as JsonObject) : undefined;
+    return exitState(run, output, assigned, taken.next);
+  }
+
   return {
     name,
     type: "Choice",
     language,
-    async enter(run) {
+    enter(run) {
       const input = effectiveInput(io, run);
-      let taken = fallback;
-      for (const branch of branches) {
-        if (await branch.test(run, input)) {
-          taken = branch;
-          break;
-        }
-      }
-      if (taken === undefined) {
-        throw run.evaluationError(
-          StatesErrorName.NoChoiceMatched,
-          "No Matches!",
-        );
-      }
-      const states = { input: run.frame.input };
+      if (language === "JSONata") return enterJsonata(run, input);
+      const taken = branches.find((branch) => branch.test(run, input) === true) ?? fallback;
+      if (taken === undefined) throw noMatch(run);
       let output: Json = input;
-      if (taken.output) output = await taken.output(run, input, states);
-      else if (language === "JSONPath" && io.outputPath !== undefined) {
+      if (io.outputPath !== undefined) {
         try {
           output = applyOutputPath(io.outputPath, run.scope(input));
         } catch (error) {
           return run.locate(error);
         }
       }
-      const assigned = taken.assign ? ((await taken.assign(run, input, states)) as JsonObject) : undefined;
+      const assigned = taken.assign ? (ready(taken.assign(run, input, { input: run.frame.input })) as JsonObject) : undefined;
       return exitState(run, output, assigned, taken.next);
     },
     resume() {
@@ -68,8 +76,20 @@ export function compileChoice(name: string, definition: ChoiceState, context: Co
   };
 }
 
-function compileBranch(rule: ChoiceRule, pointer: string, index: number, language: QueryLanguage): Branch {
-  const assign = rule.Assign !== undefined ? compileValue(rule.Assign, `Choices[${index}].Assign`, language) : undefined;
+function noMatch(run: StateRun) {
+  return run.evaluationError(StatesErrorName.NoChoiceMatched, "No Matches!");
+}
+
+function compileBranch(
+  rule: ChoiceRule,
+  pointer: string,
+  index: number,
+  language: QueryLanguage,
+): Branch {
+  const assign =
+    rule.Assign !== undefined
+      ? compileValue(rule.Assign, `Choices[${index}].Assign`, language)
+      : undefined;
   const output =
     language === "JSONata" && rule.Output !== undefined
       ? compileValue(rule.Output as Json, `Choices[${index}].Output`, language)

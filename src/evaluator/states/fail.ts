@@ -1,7 +1,11 @@
 import type { FailState } from "../../asl/definition.js";
 import { StatesErrorName } from "../../asl/errors.js";
+import {
+  type CompiledIntrinsic,
+  compileIntrinsic,
+  isIntrinsicCall,
+} from "../../asl/intrinsics/index.js";
 import type { Json } from "../../asl/json.js";
-import { type CompiledIntrinsic, compileIntrinsic, isIntrinsicCall } from "../../asl/intrinsics/index.js";
 import { compileReferencePath } from "../../asl/reference-path.js";
 import type { Scope } from "../../asl/scope.js";
 import { compileJsonataValue } from "../expressions.js";
@@ -11,7 +15,11 @@ import type { StateRun } from "../run.js";
 type TextField = (run: StateRun) => Promise<string | undefined> | string | undefined;
 
 /** Fail: ends its machine with an error name and cause (literal, path or expression). */
-export function compileFail(name: string, definition: FailState, context: CompileContext): CompiledState {
+export function compileFail(
+  name: string,
+  definition: FailState,
+  context: CompileContext,
+): CompiledState {
   const error = compileText(definition.Error, definition.ErrorPath, "Error", context);
   const cause = compileText(definition.Cause, definition.CausePath, "Cause", context);
   return {
@@ -35,11 +43,14 @@ function compileText(
 ): TextField {
   if (literal !== undefined && context.language === "JSONata") {
     const value = compileJsonataValue(literal, field);
-    return async (run) => asText(await value(run, run.frame.input, { input: run.frame.input }), run, field);
+    return async (run) =>
+      asText(await value(run, run.frame.input, { input: run.frame.input }), run, field);
   }
   if (literal !== undefined) return () => literal;
   if (path === undefined) return () => undefined;
-  const reference = isIntrinsicCall(path) ? intrinsicReference(compileIntrinsic(path)) : compileReferencePath(path);
+  const reference = isIntrinsicCall(path)
+    ? intrinsicReference(compileIntrinsic(path))
+    : compileReferencePath(path);
   return (run) => {
     let value: Json | undefined;
     try {

@@ -17,30 +17,66 @@ type Setting = (run: StateRun, input: Json) => number | undefined | Promise<numb
  * Map: forks one child frame per item (or per batch of items), at most MaxConcurrency at a
  * time; its result is the array of iteration outputs in item order.
  */
-export function compileMap(name: string, definition: MapState, context: CompileContext): CompiledState {
+export function compileMap(
+  name: string,
+  definition: MapState,
+  context: CompileContext,
+): CompiledState {
   const { language } = context;
   const io = compileIO(definition, language);
   const handling = compileErrorHandling(definition.Retry, definition.Catch, language);
   const processorDefinition = definition.ItemProcessor ?? definition.Iterator;
   const processorField = definition.ItemProcessor ? "ItemProcessor" : "Iterator";
   if (!processorDefinition) throw new Error(`Map state '${name}' has no ItemProcessor`);
-  const processor = context.compileChild(processorDefinition, `${context.pointer}/${processorField}`, language);
+  const processor = context.compileChild(
+    processorDefinition,
+    `${context.pointer}/${processorField}`,
+    language,
+  );
   const distributed =
     (processorDefinition as ItemProcessor).ProcessorConfig?.Mode === "DISTRIBUTED";
   const items = compileItems(definition, language);
   const selectorTemplate = definition.ItemSelector ?? definition.Parameters;
   const selector =
     selectorTemplate !== undefined
-      ? compileValue(selectorTemplate, definition.ItemSelector !== undefined ? "ItemSelector" : "Parameters", language)
+      ? compileValue(
+          selectorTemplate,
+          definition.ItemSelector !== undefined ? "ItemSelector" : "Parameters",
+          language,
+        )
       : undefined;
   const batchInput =
     definition.ItemBatcher?.BatchInput !== undefined
       ? compileValue(definition.ItemBatcher.BatchInput, "ItemBatcher/BatchInput", language)
       : undefined;
-  const maxItemsPerBatch = compileSetting(definition.ItemBatcher?.MaxItemsPerBatch, definition.ItemBatcher?.MaxItemsPerBatchPath, "MaxItemsPerBatch", "integer", language);
-  const maxConcurrency = compileSetting(definition.MaxConcurrency, definition.MaxConcurrencyPath, "MaxConcurrency", "integer", language);
-  const toleratedCount = compileSetting(definition.ToleratedFailureCount, definition.ToleratedFailureCountPath, "ToleratedFailureCount", "integer", language);
-  const toleratedPercentage = compileSetting(definition.ToleratedFailurePercentage, definition.ToleratedFailurePercentagePath, "ToleratedFailurePercentage", "float", language);
+  const maxItemsPerBatch = compileSetting(
+    definition.ItemBatcher?.MaxItemsPerBatch,
+    definition.ItemBatcher?.MaxItemsPerBatchPath,
+    "MaxItemsPerBatch",
+    "integer",
+    language,
+  );
+  const maxConcurrency = compileSetting(
+    definition.MaxConcurrency,
+    definition.MaxConcurrencyPath,
+    "MaxConcurrency",
+    "integer",
+    language,
+  );
+  const toleratedCount = compileSetting(
+    definition.ToleratedFailureCount,
+    definition.ToleratedFailureCountPath,
+    "ToleratedFailureCount",
+    "integer",
+    language,
+  );
+  const toleratedPercentage = compileSetting(
+    definition.ToleratedFailurePercentage,
+    definition.ToleratedFailurePercentagePath,
+    "ToleratedFailurePercentage",
+    "float",
+    language,
+  );
 
   async function fork(run: StateRun): Promise<StateOutcome> {
     const input = effectiveInput(io, run);
@@ -57,16 +93,26 @@ export function compileMap(name: string, definition: MapState, context: CompileC
     const batchSize = await maxItemsPerBatch(run, input);
     const branches = definition.ItemBatcher
       ? await batch(inputs, batchSize ?? inputs.length, batchInput, run, input)
-      : inputs.map(({ input: itemInput, mapItem }) => ({ machine: processor, input: itemInput, mapItem }));
+      : inputs.map(({ input: itemInput, mapItem }) => ({
+          machine: processor,
+          input: itemInput,
+          mapItem,
+        }));
     run.step.history.record("MapStateStarted", { length: branches.length });
     // AWS reads the failure tolerance only after MapStateStarted.
     const count = await toleratedCount(run, input);
     if (count !== undefined && count < 0) {
-      throw run.evaluationError(StatesErrorName.Runtime, "ToleratedFailureCount cannot be negative.");
+      throw run.evaluationError(
+        StatesErrorName.Runtime,
+        "ToleratedFailureCount cannot be negative.",
+      );
     }
     const percentage = await toleratedPercentage(run, input);
     if (percentage !== undefined && (percentage < 0 || percentage > 100)) {
-      throw run.evaluationError(StatesErrorName.Runtime, "ToleratedFailurePercentage must be between 0 and 100.");
+      throw run.evaluationError(
+        StatesErrorName.Runtime,
+        "ToleratedFailurePercentage must be between 0 and 100.",
+      );
     }
     if (distributed) run.step.history.record("MapRunStarted");
     return {
@@ -114,14 +160,21 @@ function itemRun(run: StateRun, mapItem: { Index: number; Value: Json }): StateR
   return new StateRun(run.frame, run.state, { ...run.step, mapItem });
 }
 
-function compileItems(definition: MapState, language: QueryLanguage): (run: StateRun, input: Json) => Promise<Json[]> | Json[] {
+function compileItems(
+  definition: MapState,
+  language: QueryLanguage,
+): (run: StateRun, input: Json) => Promise<Json[]> | Json[] {
   if (language === "JSONata") {
-    const items = definition.Items !== undefined ? compileJsonataValue(definition.Items, "Items") : undefined;
+    const items =
+      definition.Items !== undefined ? compileJsonataValue(definition.Items, "Items") : undefined;
     return async (run, input) => {
       if (!items) return asArray(input, run, StatesErrorName.QueryEvaluationError);
       const value = await items(run, input, { input: run.frame.input });
       if (Array.isArray(value)) return value;
-      const text = typeof definition.Items === "string" ? definition.Items.slice(2, -2).trim() : JSON.stringify(definition.Items);
+      const text =
+        typeof definition.Items === "string"
+          ? definition.Items.slice(2, -2).trim()
+          : JSON.stringify(definition.Items);
       throw run.evaluationError(
         StatesErrorName.QueryEvaluationError,
         `The JSONata expression '${text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${typeName(value)}' for value: ${JSON.stringify(value)}`,
@@ -139,7 +192,10 @@ function compileItems(definition: MapState, language: QueryLanguage): (run: Stat
       return run.locate(error);
     }
     if (value === undefined) {
-      throw run.evaluationError(StatesErrorName.Runtime, `Invalid path '${path}': No results for path`);
+      throw run.evaluationError(
+        StatesErrorName.Runtime,
+        `Invalid path '${path}': No results for path`,
+      );
     }
     return asArray(value, run, StatesErrorName.Runtime);
   };
@@ -147,7 +203,10 @@ function compileItems(definition: MapState, language: QueryLanguage): (run: Stat
 
 function asArray(value: Json, run: StateRun, error: string): Json[] {
   if (Array.isArray(value)) return value;
-  throw run.evaluationError(error, `Map state input must be an array but was: ${JSON.stringify(value)}`);
+  throw run.evaluationError(
+    error,
+    `Map state input must be an array but was: ${JSON.stringify(value)}`,
+  );
 }
 
 function typeName(value: Json): string {
@@ -166,7 +225,9 @@ async function batch(
   const shared = batchInput ? await batchInput(run, input, { input: run.frame.input }) : undefined;
   const out: { input: Json }[] = [];
   for (let start = 0; start < inputs.length; start += Math.max(1, size)) {
-    const body: JsonObject = { Items: inputs.slice(start, start + Math.max(1, size)).map((entry) => entry.input) };
+    const body: JsonObject = {
+      Items: inputs.slice(start, start + Math.max(1, size)).map((entry) => entry.input),
+    };
     if (shared !== undefined) body.BatchInput = shared;
     out.push({ input: body });
   }
@@ -185,7 +246,8 @@ function compileSetting(
     const value = compileJsonataValue(literal, field);
     return async (run, input) => {
       const result = await value(run, input, { input: run.frame.input });
-      if (typeof result === "number" && (kind === "float" || Number.isInteger(result))) return result;
+      if (typeof result === "number" && (kind === "float" || Number.isInteger(result)))
+        return result;
       throw run.evaluationError(
         StatesErrorName.QueryEvaluationError,
         `The JSONata expression '${literal.slice(2, -2).trim()}' specified for the field '${field}' returned an unexpected result type. Expected '${kind}', but was '${typeName(result)}' for value: ${JSON.stringify(result)}`,
@@ -201,7 +263,8 @@ function compileSetting(
     } catch (error) {
       return run.locate(error);
     }
-    const number = typeof value === "string" && NUMERIC[kind].test(value.trim()) ? Number(value) : value;
+    const number =
+      typeof value === "string" && NUMERIC[kind].test(value.trim()) ? Number(value) : value;
     if (typeof number === "number" && (kind === "float" || Number.isInteger(number))) return number;
     const shown = typeof value === "string" ? value : JSON.stringify(value ?? null);
     throw run.evaluationError(

@@ -27,7 +27,9 @@ export function compileParallel(
 
   async function fork(run: StateRun): Promise<StateOutcome> {
     const input = effectiveInput(io, run);
-    const branchInput: Json = parameters ? await parameters(run, input, { input: run.frame.input }) : input;
+    const branchInput: Json = parameters
+      ? await parameters(run, input, { input: run.frame.input })
+      : input;
     run.step.history.record("ParallelStateStarted");
     return {
       kind: "fork",

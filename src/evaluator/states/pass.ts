@@ -2,9 +2,14 @@ import type { PassState } from "../../asl/definition.js";
 import { compileValue } from "../expressions.js";
 import { compileIO, effectiveInput, finishState } from "../io.js";
 import type { CompileContext, CompiledState } from "../machine.js";
+import { ready } from "../maybe.js";
 
 /** Pass: passes its input (or Result / Parameters) on, transformed by the output fields. */
-export function compilePass(name: string, definition: PassState, context: CompileContext): CompiledState {
+export function compilePass(
+  name: string,
+  definition: PassState,
+  context: CompileContext,
+): CompiledState {
   const { language } = context;
   const io = compileIO(definition, language);
   const parameters =
@@ -16,11 +21,15 @@ export function compilePass(name: string, definition: PassState, context: Compil
     name,
     type: "Pass",
     language,
-    async enter(run) {
+    enter(run) {
       if (language === "JSONata") return finishState(io, run, run.frame.input, "result");
       const input = effectiveInput(io, run);
       const value =
-        result !== undefined ? result : parameters ? await parameters(run, input, { input }) : input;
+        result !== undefined
+          ? result
+          : parameters
+            ? ready(parameters(run, input, { input }))
+            : input;
       return finishState(io, run, value, "result");
     },
     resume() {

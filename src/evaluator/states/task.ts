@@ -20,7 +20,11 @@ export function taskEventPrefix(resource: string): "LambdaFunction" | "Task" {
  * Task: asks the runner to invoke its resource with the effective parameters, then processes
  * the result, or retries / catches the failure.
  */
-export function compileTask(name: string, definition: TaskState, context: CompileContext): CompiledState {
+export function compileTask(
+  name: string,
+  definition: TaskState,
+  context: CompileContext,
+): CompiledState {
   const { language } = context;
   const io = compileIO(definition, language);
   const handling = compileErrorHandling(definition.Retry, definition.Catch, language);
@@ -28,9 +32,21 @@ export function compileTask(name: string, definition: TaskState, context: Compil
   const prefix = taskEventPrefix(resource);
   const template = definition[language === "JSONata" ? "Arguments" : "Parameters"];
   const parameters: CompiledValue | undefined =
-    template !== undefined ? compileValue(template, language === "JSONata" ? "Arguments" : "Parameters", language) : undefined;
-  const timeout = compileSeconds(definition.TimeoutSeconds, definition.TimeoutSecondsPath, "TimeoutSeconds", language);
-  const heartbeat = compileSeconds(definition.HeartbeatSeconds, definition.HeartbeatSecondsPath, "HeartbeatSeconds", language);
+    template !== undefined
+      ? compileValue(template, language === "JSONata" ? "Arguments" : "Parameters", language)
+      : undefined;
+  const timeout = compileSeconds(
+    definition.TimeoutSeconds,
+    definition.TimeoutSecondsPath,
+    "TimeoutSeconds",
+    language,
+  );
+  const heartbeat = compileSeconds(
+    definition.HeartbeatSeconds,
+    definition.HeartbeatSecondsPath,
+    "HeartbeatSeconds",
+    language,
+  );
   const credentials = definition.Credentials;
 
   async function invoke(run: StateRun): Promise<StateOutcome> {
@@ -76,7 +92,9 @@ export function compileTask(name: string, definition: TaskState, context: Compil
           checkPayloadSize(run, resumption.output);
           return finishState(io, run, resumption.output, "result");
         case "task-failed": {
-          const timedOut = resumption.error === StatesErrorName.Timeout || resumption.error === StatesErrorName.HeartbeatTimeout;
+          const timedOut =
+            resumption.error === StatesErrorName.Timeout ||
+            resumption.error === StatesErrorName.HeartbeatTimeout;
           const details: JsonObject = { resource, error: resumption.error };
           if (resumption.cause !== undefined) details.cause = resumption.cause;
           run.step.history.record(`${prefix}${timedOut ? "TimedOut" : "Failed"}`, details);
@@ -104,7 +122,8 @@ function compileSeconds(
   if (typeof literal === "number") return () => literal;
   if (typeof literal === "string") {
     const value = compileJsonataValue(literal, field);
-    return async (run, input) => positiveInteger(await value(run, input, { input: run.frame.input }), run, field);
+    return async (run, input) =>
+      positiveInteger(await value(run, input, { input: run.frame.input }), run, field);
   }
   if (path === undefined || language === "JSONata") return () => undefined;
   const reference = compileReferencePath(path);

@@ -14,7 +14,11 @@ type Deadline = (run: StateRun, input: Json) => Promise<number> | number;
  * Wait: asks the runner for a durable timer until a time computed from Seconds, SecondsPath,
  * Timestamp or TimestampPath. A wait that is already due finishes at once.
  */
-export function compileWait(name: string, definition: WaitState, context: CompileContext): CompiledState {
+export function compileWait(
+  name: string,
+  definition: WaitState,
+  context: CompileContext,
+): CompiledState {
   const io = compileIO(definition, context.language);
   const deadline = compileDeadline(definition, context);
   const finish = (run: StateRun) => finishState(io, run, effectiveInput(io, run), "passthrough");
@@ -24,7 +28,7 @@ export function compileWait(name: string, definition: WaitState, context: Compil
     language: context.language,
     async enter(run) {
       const untilMs = await deadline(run, effectiveInput(io, run));
-      if (untilMs <= Date.parse(run.step.now)) return finish(run);
+      if (untilMs <= run.step.now) return finish(run);
       return { kind: "wait", state: name, untilMs };
     },
     resume: (run) => finish(run),
@@ -32,7 +36,7 @@ export function compileWait(name: string, definition: WaitState, context: Compil
 }
 
 function compileDeadline(definition: WaitState, context: CompileContext): Deadline {
-  const entered = (run: StateRun) => Date.parse(run.frame.enteredTime);
+  const entered = (run: StateRun) => run.frame.enteredAt;
   if (context.language === "JSONata") {
     if (definition.Seconds !== undefined) {
       const seconds = compileJsonataValue(definition.Seconds, "Seconds");

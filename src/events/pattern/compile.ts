@@ -58,11 +58,7 @@ function parseClause(node: PatternNode & { type: "array" }, ctx: ParseContext): 
   return { conditions, absent };
 }
 
-function parseOr(
-  node: PatternNode,
-  prefix: string,
-  ctx: ParseContext,
-): Alternative[] {
+function parseOr(node: PatternNode, prefix: string, ctx: ParseContext): Alternative[] {
   if (node.type !== "array") return ctx.fail("It must be an Array followed with $or.");
   if (node.items.length < 2) ctx.fail("There must have at least 2 Objects in $or relationship.");
   const branches: Alternative[] = [];
@@ -73,7 +69,8 @@ function parseOr(
       return at.fail("Only JSON object is allowed in array of $or relationship.");
     }
     for (const [key] of branch.entries) {
-      if (KEYWORDS.has(key)) at.fail(`${key} is Ruler reserved fieldName which cannot be used inside $or.`);
+      if (KEYWORDS.has(key))
+        at.fail(`${key} is Ruler reserved fieldName which cannot be used inside $or.`);
     }
     branches.push(...walkObject(branch, prefix, [new Map()], at));
   }
@@ -119,14 +116,17 @@ function toSubRules(alt: Alternative): SubRule[] {
   let variants: Step[][] = [[]];
   for (const [path, clause] of alt) {
     const options: Step[] = [];
-    if (clause.conditions.length > 0) options.push({ path, conditions: clause.conditions, absent: false });
+    if (clause.conditions.length > 0)
+      options.push({ path, conditions: clause.conditions, absent: false });
     if (clause.absent) options.push({ path, conditions: [], absent: true });
     variants =
       options.length === 1
         ? variants.map((v) => [...v, options[0]!])
         : variants.flatMap((v) => options.map((o) => [...v, o]));
     if (variants.length > MAX_SUB_RULES) {
-      throw new InvalidEventPatternError("Rule is too complex - too many exists:false alternatives");
+      throw new InvalidEventPatternError(
+        "Rule is too complex - too many exists:false alternatives",
+      );
     }
   }
   return variants.map((steps) => ({

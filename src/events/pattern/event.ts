@@ -44,7 +44,10 @@ export class LeafGroup {
       for (const leaf of this.leaves) {
         for (let s = leaf.chain; s; s = s.up) {
           let byIdx = this.byElement.get(s.arr);
-          if (!byIdx) this.byElement.set(s.arr, (byIdx = new Map()));
+          if (!byIdx) {
+            byIdx = new Map();
+            this.byElement.set(s.arr, byIdx);
+          }
           const list = byIdx.get(s.idx);
           if (list) list.push(leaf);
           else byIdx.set(s.idx, [leaf]);
@@ -66,19 +69,61 @@ export type FlatEvent = Map<string, LeafGroup>;
 export const MAX_EVENT_DEPTH = 1024;
 
 /**
- * Flattens `event` into leaves by path, visiting only paths in `relevant` (all prefixes of
- * all rule paths). A non-object event has no fields.
+ * The field paths rules look at, as "object path -> event key -> field path", so flattening
+ * looks up the few keys that matter instead of joining and hashing every key of the event.
+ * A key may contain dots (`{"state.status": ..}` is the field `state.status`), so every
+ * split of a rule path is entered. Reference-counted by the machine as rules come and go.
  */
-export function flattenEvent(event: unknown, relevant: ReadonlyMap<string, number>): FlatEvent {
+export class RelevantPaths {
+  readonly children = new Map<string, Map<string, string>>();
+  private readonly counts = new Map<string, number>();
+
+  /** Counts one more (delta 1) or one less (delta -1) use of `path` and its prefixes. */
+  update(path: string, delta: 1 | -1): void {
+    const n = (this.counts.get(path) ?? 0) + delta;
+    if (n > 0) {
+      this.counts.set(path, n);
+      if (n === 1 && delta === 1) this.link(path, true);
+      return;
+    }
+    this.counts.delete(path);
+    this.link(path, false);
+  }
+
+  private link(path: string, add: boolean): void {
+    let cut = -1;
+    for (;;) {
+      const prefix = cut < 0 ? "" : path.slice(0, cut);
+      const rest = path.slice(cut + 1);
+      let map = this.children.get(prefix);
+      if (add) {
+        if (!map) {
+          map = new Map();
+          this.children.set(prefix, map);
+        }
+        map.set(rest, path);
+      } else if (map) {
+        map.delete(rest);
+        if (map.size === 0) this.children.delete(prefix);
+      }
+      cut = path.indexOf(".", cut + 1);
+      if (cut < 0) return;
+    }
+  }
+}
+
+/** Above this many relevant keys under one object, iterate the event's keys instead. */
+const LOOKUP_LIMIT = 8;
+
+/**
+ * Flattens `event` into leaves by path, visiting only paths some rule uses. A non-object
+ * event has no fields.
+ */
+export function flattenEvent(event: unknown, relevant: RelevantPaths): FlatEvent {
   const out: FlatEvent = new Map();
   if (event === null || typeof event !== "object" || Array.isArray(event)) return out;
   let arrays = 0;
-
-  const leaf = (path: string, value: LeafValue, chain: ArrayStep | null): void => {
-    let group = out.get(path);
-    if (!group) out.set(path, (group = new LeafGroup()));
-    group.leaves.push({ value, chain });
-  };
+  const index = relevant.children;
 
   const visit = (value: unknown, path: string, chain: ArrayStep | null, depth: number): void => {
     if (depth > MAX_EVENT_DEPTH) {
@@ -88,7 +133,12 @@ export function flattenEvent(event: unknown, relevant: ReadonlyMap<string, numbe
       // JSON gives only strings, numbers, booleans and null; anything else is not a value.
       const t = typeof value;
       if (value === null || t === "string" || t === "number" || t === "boolean") {
-        leaf(path, value as LeafValue, chain);
+        let group = out.get(path);
+        if (!group) {
+          group = new LeafGroup();
+          out.set(path, group);
+        }
+        group.leaves.push({ value: value as LeafValue, chain });
       }
       return;
     }
@@ -108,9 +158,18 @@ export function flattenEvent(event: unknown, relevant: ReadonlyMap<string, numbe
     chain: ArrayStep | null,
     depth: number,
   ): void => {
+    const children = index.get(prefix);
+    if (!children) return;
+    if (children.size <= LOOKUP_LIMIT) {
+      for (const [key, path] of children) {
+        const value = obj[key];
+        if (value !== undefined && Object.hasOwn(obj, key)) visit(value, path, chain, depth);
+      }
+      return;
+    }
     for (const key in obj) {
-      const path = prefix === "" ? key : `${prefix}.${key}`;
-      if (relevant.has(path)) visit(obj[key], path, chain, depth);
+      const path = children.get(key);
+      if (path !== undefined && Object.hasOwn(obj, key)) visit(obj[key], path, chain, depth);
     }
   };
 

@@ -8,7 +8,7 @@
  */
 
 import type { Condition, ConditionKind, LeafValue, OperatorIndex } from "./condition.js";
-import { OPERATORS, conditionKey } from "./operators/index.js";
+import { conditionKey, OPERATORS } from "./operators/index.js";
 
 /** A step's target and the conditions entered for it (needed again on removal). */
 export interface Transition<T> {

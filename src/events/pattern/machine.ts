@@ -21,7 +21,7 @@ import {
   type SubRule,
 } from "./compile.js";
 import { InvalidEventError } from "./errors.js";
-import { type ArrayStep, type FlatEvent, type Leaf, flattenEvent } from "./event.js";
+import { type ArrayStep, type FlatEvent, flattenEvent, type Leaf, RelevantPaths } from "./event.js";
 import { FieldMatcher, stepKey } from "./field-matcher.js";
 
 let nextStateId = 0;
@@ -47,12 +47,19 @@ function prefixesOf(path: string): string[] {
   return out;
 }
 
-function countFuture(state: State, steps: readonly Step[], from: number, delta: 1 | -1): void {
+function countFuture(
+  state: State,
+  steps: readonly Step[],
+  from: number,
+  delta: 1 | -1,
+  paths?: RelevantPaths,
+): void {
   for (let i = from; i < steps.length; i++) {
     for (const p of prefixesOf(steps[i]!.path)) {
       const n = (state.future.get(p) ?? 0) + delta;
       if (n === 0) state.future.delete(p);
       else state.future.set(p, n);
+      paths?.update(p, delta);
     }
   }
 }
@@ -65,16 +72,20 @@ function consistent(chain: ArrayStep | null, pins: readonly ArrayStep[]): boolea
 }
 
 /** Pins kept when entering `target`: old ones plus the leaf's, if a later step can see them. */
-function pinsFor(pins: readonly ArrayStep[], chain: ArrayStep | null, target: State): readonly ArrayStep[] {
+function pinsFor(
+  pins: readonly ArrayStep[],
+  chain: ArrayStep | null,
+  target: State,
+): readonly ArrayStep[] {
   if (target.future.size === 0) return NO_PINS;
-  let out: ArrayStep[] | undefined;
-  for (const p of pins) if (target.future.has(p.path)) (out ??= []).push(p);
+  const out: ArrayStep[] = [];
+  for (const p of pins) if (target.future.has(p.path)) out.push(p);
   for (let s = chain; s; s = s.up) {
     if (!target.future.has(s.path)) continue;
     if (pins.some((p) => p.arr === s.arr)) continue;
-    (out ??= []).push(s);
+    out.push(s);
   }
-  if (!out) return NO_PINS;
+  if (out.length === 0) return NO_PINS;
   return out.length > 1 ? out.sort((a, b) => a.arr - b.arr) : out;
 }
 
@@ -82,6 +93,8 @@ function pinsFor(pins: readonly ArrayStep[], chain: ArrayStep | null, target: St
 export class PatternMatcher {
   private readonly root = new State();
   private readonly rules = new Map<string, CompiledPattern>();
+  /** Every field path (and prefix) any rule uses: all the event flattening visits. */
+  private readonly paths = new RelevantPaths();
 
   /** Number of rules. */
   get size(): number {
@@ -116,7 +129,7 @@ export class PatternMatcher {
   /** Ids of the rules matching a parsed event (a JSON object; anything else matches nothing). */
   matchesFor(event: unknown): string[] {
     if (this.rules.size === 0) return [];
-    return this.run(flattenEvent(event, this.root.future));
+    return this.run(flattenEvent(event, this.paths));
   }
 
   /** Ids of the rules matching an event given as JSON text (parsing included). */
@@ -133,19 +146,28 @@ export class PatternMatcher {
   private addSubRule(ruleId: string, sub: SubRule): void {
     const steps = sub.steps;
     let state = this.root;
-    countFuture(state, steps, 0, 1);
+    countFuture(state, steps, 0, 1, this.paths);
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
       let next: State | undefined;
       if (step.absent) {
         next = state.absent.get(step.path);
-        if (!next) state.absent.set(step.path, (next = new State()));
+        if (!next) {
+          next = new State();
+          state.absent.set(step.path, next);
+        }
       } else {
         let fm = state.fields.get(step.path);
-        if (!fm) state.fields.set(step.path, (fm = new FieldMatcher<State>()));
+        if (!fm) {
+          fm = new FieldMatcher<State>();
+          state.fields.set(step.path, fm);
+        }
         const key = stepKey(step.conditions);
         next = fm.transitions.get(key)?.target;
-        if (!next) fm.add(key, step.conditions, (next = new State()));
+        if (!next) {
+          next = new State();
+          fm.add(key, step.conditions, next);
+        }
       }
       next.refs++;
       countFuture(next, steps, i + 1, 1);
@@ -157,13 +179,12 @@ export class PatternMatcher {
   private removeSubRule(ruleId: string, sub: SubRule): void {
     const steps = sub.steps;
     let state = this.root;
-    countFuture(state, steps, 0, -1);
+    countFuture(state, steps, 0, -1, this.paths);
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
-      let next: State | undefined;
       const fm = step.absent ? undefined : state.fields.get(step.path);
       const key = step.absent ? "" : stepKey(step.conditions);
-      next = step.absent ? state.absent.get(step.path) : fm?.transitions.get(key)?.target;
+      const next = step.absent ? state.absent.get(step.path) : fm?.transitions.get(key)?.target;
       if (!next) return;
       next.refs--;
       countFuture(next, steps, i + 1, -1);
@@ -186,7 +207,7 @@ export class PatternMatcher {
   private run(event: FlatEvent): string[] {
     const matched = new Set<string>();
     const seenPlain = new Set<State>();
-    const seenPinned = new Set<string>();
+    let seenPinned: Set<string> | undefined;
     const reached: State[] = [];
 
     const visit = (state: State, pins: readonly ArrayStep[]): void => {
@@ -196,6 +217,7 @@ export class PatternMatcher {
       } else {
         let key = `${state.id}`;
         for (const p of pins) key += `,${p.arr}:${p.idx}`;
+        seenPinned ??= new Set();
         if (seenPinned.has(key)) return;
         seenPinned.add(key);
       }

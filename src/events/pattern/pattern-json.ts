@@ -87,7 +87,8 @@ class Parser {
       if (this.text[this.pos] !== '"') this.fail("Was expecting double-quote to start field name");
       const key = this.string();
       this.ws();
-      if (this.text[this.pos] !== ":") this.fail("Was expecting a colon to separate field name and value");
+      if (this.text[this.pos] !== ":")
+        this.fail("Was expecting a colon to separate field name and value");
       this.pos++;
       this.ws();
       const value = this.value(depth + 1);

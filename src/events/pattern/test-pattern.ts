@@ -3,7 +3,7 @@
  * bus (one rule), so a pattern can never test differently than it routes.
  */
 
-import { isCompiledPattern, type CompiledPattern, compilePattern } from "./compile.js";
+import { type CompiledPattern, compilePattern, isCompiledPattern } from "./compile.js";
 import { PatternMatcher } from "./machine.js";
 
 const RULE = "pattern";

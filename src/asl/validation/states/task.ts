@@ -2,7 +2,7 @@
 import type { JsonObject } from "../../json.js";
 import type { StateScope, StateValidator } from "../context.js";
 import { checkPathField, checkPayloadTemplate, isJsonataExpression } from "../expressions.js";
-import { checkExclusive, checkInteger, checkKind, checkUnknownFields, isKind } from "../fields.js";
+import { checkExclusive, checkInteger, checkKind, isKind } from "../fields.js";
 import { pointer } from "../pointer.js";
 import { checkResource } from "../resource.js";
 import { checkRetryAndCatch } from "../retry-catch.js";

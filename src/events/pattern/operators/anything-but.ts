@@ -32,7 +32,8 @@ function parseList(node: PatternNode, ctx: ParseContext): AnythingButCondition {
   const numbers: number[] = [];
   node.items.forEach((item, i) => {
     if (item.type === "string") strings.push(item.value);
-    else if (item.type === "number") numbers.push(numberOperand(item, ctx.child(i), "anything-but"));
+    else if (item.type === "number")
+      numbers.push(numberOperand(item, ctx.child(i), "anything-but"));
     else ctx.fail("Inside anything but list, start|null|boolean is not supported.");
   });
   if (strings.length > 0 && numbers.length > 0) {
@@ -54,7 +55,10 @@ function stringOperands(node: PatternNode, ctx: ParseContext, typeError: string)
   return node.items.map((item) => (item.type === "string" ? item.value : ctx.fail(typeError)));
 }
 
-function parseObjectForm(node: PatternNode & { type: "object" }, ctx: ParseContext): AnythingButCondition {
+function parseObjectForm(
+  node: PatternNode & { type: "object" },
+  ctx: ParseContext,
+): AnythingButCondition {
   if (node.entries.length === 0) return ctx.fail("Empty objects are not allowed");
   // event-ruler's wording for a second key here.
   if (node.entries.length > 1) return ctx.fail("Too many elements in numeric expression");
@@ -89,7 +93,11 @@ export function parseAnythingBut(node: PatternNode, ctx: ParseContext): Anything
     case "string":
       return { kind: "anything-but", form: "strings", values: [node.value] };
     case "number":
-      return { kind: "anything-but", form: "numbers", values: [numberOperand(node, ctx, "anything-but")] };
+      return {
+        kind: "anything-but",
+        form: "numbers",
+        values: [numberOperand(node, ctx, "anything-but")],
+      };
     case "array":
       return parseList(node, ctx);
     case "object":

@@ -5,7 +5,13 @@
  * ignored (`220.160.154.255/24` is `220.160.154.0/24`). Numbers never match.
  */
 
-import type { CidrCondition, LeafValue, OperatorDefinition, OperatorIndex, ParseContext } from "../condition.js";
+import type {
+  CidrCondition,
+  LeafValue,
+  OperatorDefinition,
+  OperatorIndex,
+  ParseContext,
+} from "../condition.js";
 import type { PatternNode } from "../pattern-json.js";
 import { maskedKey, parseIp } from "../support/ip.js";
 import { multiAdd, multiRemove } from "../support/multimap.js";
@@ -29,13 +35,19 @@ export function parseCidr(node: PatternNode, ctx: ParseContext): CidrCondition {
 
 class CidrIndex<T> implements OperatorIndex<CidrCondition, T> {
   /** family -> mask length -> masked network -> targets. */
-  private readonly blocks = { 4: new Map<number, Map<string | number, T[]>>(), 6: new Map<number, Map<string | number, T[]>>() };
+  private readonly blocks = {
+    4: new Map<number, Map<string | number, T[]>>(),
+    6: new Map<number, Map<string | number, T[]>>(),
+  };
   size = 0;
 
   add(condition: CidrCondition, target: T): void {
     const byBits = this.blocks[condition.family];
     let networks = byBits.get(condition.bits);
-    if (!networks) byBits.set(condition.bits, (networks = new Map()));
+    if (!networks) {
+      networks = new Map();
+      byBits.set(condition.bits, networks);
+    }
     multiAdd(networks, condition.network, target);
     this.size++;
   }

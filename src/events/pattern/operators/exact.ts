@@ -8,7 +8,13 @@
  * because event-ruler compiles them to one-address ranges.
  */
 
-import type { ExactCondition, LeafValue, OperatorDefinition, OperatorIndex, ParseContext } from "../condition.js";
+import type {
+  ExactCondition,
+  LeafValue,
+  OperatorDefinition,
+  OperatorIndex,
+  ParseContext,
+} from "../condition.js";
 import type { PatternNode } from "../pattern-json.js";
 import { canonicalIp, parseIp } from "../support/ip.js";
 import { multiAdd, multiRemove } from "../support/multimap.js";

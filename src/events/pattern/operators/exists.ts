@@ -5,7 +5,13 @@
  * ever reaches this index.
  */
 
-import type { ExistsCondition, LeafValue, OperatorDefinition, OperatorIndex, ParseContext } from "../condition.js";
+import type {
+  ExistsCondition,
+  LeafValue,
+  OperatorDefinition,
+  OperatorIndex,
+  ParseContext,
+} from "../condition.js";
 import type { PatternNode } from "../pattern-json.js";
 import { listRemove } from "../support/multimap.js";
 

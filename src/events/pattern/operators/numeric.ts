@@ -6,7 +6,13 @@
  * as event-ruler rejects it. Many ranges on one field are answered by an interval tree.
  */
 
-import type { LeafValue, NumericCondition, OperatorDefinition, OperatorIndex, ParseContext } from "../condition.js";
+import type {
+  LeafValue,
+  NumericCondition,
+  OperatorDefinition,
+  OperatorIndex,
+  ParseContext,
+} from "../condition.js";
 import type { PatternNode } from "../pattern-json.js";
 import { IntervalIndex } from "../support/interval-index.js";
 
@@ -47,8 +53,15 @@ export function parseNumeric(node: PatternNode, ctx: ParseContext): NumericCondi
   const v1 = operand(items, 1, first, ctx);
   if (first === "=" || UPPER.has(first)) {
     if (items.length > 2) ctx.fail("Too many elements in numeric expression");
-    if (first === "=") return { kind: "numeric", lo: v1, loInclusive: true, hi: v1, hiInclusive: true };
-    return { kind: "numeric", lo: -Infinity, loInclusive: false, hi: v1, hiInclusive: first === "<=" };
+    if (first === "=")
+      return { kind: "numeric", lo: v1, loInclusive: true, hi: v1, hiInclusive: true };
+    return {
+      kind: "numeric",
+      lo: -Infinity,
+      loInclusive: false,
+      hi: v1,
+      hiInclusive: first === "<=",
+    };
   }
   const loInclusive = first === ">=";
   if (items.length === 2) {

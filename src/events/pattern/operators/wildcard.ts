@@ -110,7 +110,10 @@ class WildcardIndex<T> implements OperatorIndex<WildcardCondition, T> {
   add(condition: WildcardCondition, target: T): void {
     const candidate = { glob: condition.glob, target };
     let forTarget = this.entries.get(target);
-    if (!forTarget) this.entries.set(target, (forTarget = new Map()));
+    if (!forTarget) {
+      forTarget = new Map();
+      this.entries.set(target, forTarget);
+    }
     forTarget.set(condition.glob.source, candidate);
     const s = condition.glob.segments;
     const where = this.place(condition.glob);

@@ -39,7 +39,8 @@ export class StringTrie<T> {
       }
       at = child;
     }
-    (at.items ??= []).push(item);
+    if (at.items) at.items.push(item);
+    else at.items = [item];
     this.count++;
   }
 
