@@ -144,14 +144,19 @@ export async function main(): Promise<void> {
 
   const big = bigDefinition(500);
   const validations = await rate(1, () => {
-    if (validateDefinition(big).length > 0) throw new Error("the 500-state definition should be valid");
+    if (validateDefinition(big).length > 0)
+      throw new Error("the 500-state definition should be valid");
   });
   const compilations = await rate(1, () => compileMachine(big));
-  printTable("Definition checks", ["what", "ms each"], [
-    ["validate a 500-state definition", 1000 / validations],
-    ["compile a 500-state definition", 1000 / compilations],
-  ]);
-}}
+  printTable(
+    "Definition checks",
+    ["what", "ms each"],
+    [
+      ["validate a 500-state definition", 1000 / validations],
+      ["compile a 500-state definition", 1000 / compilations],
+    ],
+  );
+}
 
 function bigDefinition(count: number): MachineDefinition {
   const states: MachineDefinition["States"] = {};
