@@ -90,11 +90,14 @@ export function finishState(
   if (kind === "result" && io.resultSelector) {
     selected = ready(io.resultSelector(run, result, { input: raw, result }));
   }
-  const assigned = io.assign ? (ready(io.assign(run, selected, { input: raw })) as JsonObject) : undefined;
+  const assigned = io.assign
+    ? (ready(io.assign(run, selected, { input: raw })) as JsonObject)
+    : undefined;
   let output: Json;
   try {
     const combined = kind === "result" ? applyResultPath(raw, selected, io.resultPath) : selected;
-    output = io.outputPath === undefined ? combined : applyOutputPath(io.outputPath, run.scope(combined));
+    output =
+      io.outputPath === undefined ? combined : applyOutputPath(io.outputPath, run.scope(combined));
   } catch (error) {
     return run.locate(error);
   }

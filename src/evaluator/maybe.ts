@@ -8,7 +8,10 @@
 export type MaybePromise<T> = T | Promise<T>;
 
 /** Applies `next` to `value` now, or when the promise settles. */
-export function then<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
+export function then<T, R>(
+  value: MaybePromise<T>,
+  next: (value: T) => MaybePromise<R>,
+): MaybePromise<R> {
   return value instanceof Promise ? value.then(next) : next(value);
 }
 

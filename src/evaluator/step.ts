@@ -44,7 +44,8 @@ export function step(
   resumption: Resumption | undefined,
   context: StepContext,
 ): MaybePromise<Effect> {
-  if (resumption === undefined) return drive(machine, frame, context, enter(machine, frame, context), 0);
+  if (resumption === undefined)
+    return drive(machine, frame, context, enter(machine, frame, context), 0);
   if (frame.phase !== "active") {
     throw new Error(`frame in state '${frame.state}' is not awaiting a resumption`);
   }
@@ -93,7 +94,11 @@ function stateOf(machine: CompiledMachine, frame: Frame): CompiledState {
   return state;
 }
 
-function enter(machine: CompiledMachine, frame: Frame, context: StepContext): MaybePromise<StateOutcome> {
+function enter(
+  machine: CompiledMachine,
+  frame: Frame,
+  context: StepContext,
+): MaybePromise<StateOutcome> {
   const state = stateOf(machine, frame);
   frame.enteredAt = context.now;
   frame.enteredEventId = context.history.record(`${state.type}StateEntered`, {
@@ -126,7 +131,8 @@ function failure(state: CompiledState, context: StepContext, error: unknown): St
     const details: JsonObject = { error: error.error, state: state.name };
     if (error.cause !== undefined) details.cause = error.cause;
     context.history.record("EvaluationFailed", details);
-    if (state.evaluationFailedEvent) context.history.record(state.evaluationFailedEvent, { name: state.name });
+    if (state.evaluationFailedEvent)
+      context.history.record(state.evaluationFailedEvent, { name: state.name });
   }
   return { kind: "failed", error: error.error, cause: error.cause };
 }

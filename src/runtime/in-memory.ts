@@ -81,13 +81,16 @@ export async function runInMemory(
   const controller = timeout !== undefined || options.signal ? new AbortController() : undefined;
   const signal = controller?.signal ?? NEVER;
   if (controller && options.signal) {
-    options.signal.addEventListener("abort", () => controller.abort(options.signal?.reason), { once: true });
+    options.signal.addEventListener("abort", () => controller.abort(options.signal?.reason), {
+      once: true,
+    });
   }
   const timer =
     controller && timeout !== undefined
-      ? clock
-          .sleepUntil(Date.parse(execution.startTime) + timeout * 1000, signal)
-          .then(() => controller.abort(TIMED_OUT), () => undefined)
+      ? clock.sleepUntil(Date.parse(execution.startTime) + timeout * 1000, signal).then(
+          () => controller.abort(TIMED_OUT),
+          () => undefined,
+        )
       : undefined;
   let result: BranchResult | undefined;
   try {
@@ -335,7 +338,11 @@ function toleranceOf(effect: ForkEffect): Tolerance {
   return Object.assign(check, { configured });
 }
 
-function executionInfo(input: Json, clock: Clock, given: Partial<ExecutionInfo> = {}): ExecutionInfo {
+function executionInfo(
+  input: Json,
+  clock: Clock,
+  given: Partial<ExecutionInfo> = {},
+): ExecutionInfo {
   return new DefaultExecutionInfo(input, clock.now(), given);
 }
 
@@ -360,10 +367,16 @@ class DefaultExecutionInfo implements ExecutionInfo {
     return this.given.stateMachineName ?? "local";
   }
   get stateMachineId(): string {
-    return this.given.stateMachineId ?? `arn:aws:states:us-east-1:000000000000:stateMachine:${this.stateMachineName}`;
+    return (
+      this.given.stateMachineId ??
+      `arn:aws:states:us-east-1:000000000000:stateMachine:${this.stateMachineName}`
+    );
   }
   get id(): string {
-    return this.given.id ?? `arn:aws:states:us-east-1:000000000000:execution:${this.stateMachineName}:${this.name}`;
+    return (
+      this.given.id ??
+      `arn:aws:states:us-east-1:000000000000:execution:${this.stateMachineName}:${this.name}`
+    );
   }
   get startTime(): string {
     return this.given.startTime ?? new Date(this.startedAt).toISOString();

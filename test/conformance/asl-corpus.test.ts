@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { loadCases, runCase } from "../../scripts/conformance/asl-cases.js";
 
-const baseline = JSON.parse(readFileSync(new URL("./asl-baseline.json", import.meta.url), "utf8")) as {
+const baseline = JSON.parse(
+  readFileSync(new URL("./asl-baseline.json", import.meta.url), "utf8"),
+) as {
   minimumPassed: number;
   knownFailures: Record<string, string>;
 };
@@ -16,8 +18,16 @@ test("the ASL corpus recorded against AWS passes, except the documented known fa
   for (const testCase of cases) {
     const result = await runCase(testCase);
     if (result.passed) passed++;
-    else if (!(result.name in baseline.knownFailures)) unexpected.push(`${result.name}: ${result.reason}`);
+    else if (!(result.name in baseline.knownFailures))
+      unexpected.push(`${result.name}: ${result.reason}`);
   }
-  assert.deepEqual(unexpected, [], "cases failing that are not in test/conformance/asl-baseline.json");
-  assert.ok(passed >= baseline.minimumPassed, `${passed} passed, baseline is ${baseline.minimumPassed}`);
+  assert.deepEqual(
+    unexpected,
+    [],
+    "cases failing that are not in test/conformance/asl-baseline.json",
+  );
+  assert.ok(
+    passed >= baseline.minimumPassed,
+    `${passed} passed, baseline is ${baseline.minimumPassed}`,
+  );
 });

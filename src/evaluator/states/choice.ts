@@ -46,7 +46,9 @@ export function compileChoice(
     if (taken === undefined) throw noMatch(run);
     const states = { input: run.frame.input };
     const output = taken.output ? await taken.output(run, input, states) : input;
-    const assigned = taken.assign ? ((await taken.assign(run, input, states)) as JsonObject) : undefined;
+    const assigned = taken.assign
+      ? ((await taken.assign(run, input, states)) as JsonObject)
+      : undefined;
     return exitState(run, output, assigned, taken.next);
   }
 
@@ -67,7 +69,9 @@ export function compileChoice(
           return run.locate(error);
         }
       }
-      const assigned = taken.assign ? (ready(taken.assign(run, input, { input: run.frame.input })) as JsonObject) : undefined;
+      const assigned = taken.assign
+        ? (ready(taken.assign(run, input, { input: run.frame.input })) as JsonObject)
+        : undefined;
       return exitState(run, output, assigned, taken.next);
     },
     resume() {
