@@ -74,10 +74,13 @@ export function checkResource(ctx: ValidationContext, resource: string, location
   const integration = INTEGRATION.exec(resource);
   if (integration) {
     const [, service, action, suffix] = integration;
+    // opsflow's own integrations (approvals, incidents, ...) are named by the runtime that
+    // serves them; a runner that does not know one fails the task at run time.
     const known =
       service === "aws-sdk"
         ? /^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)
-        : Object.hasOwn(OPTIMIZED, service) && OPTIMIZED[service].includes(action);
+        : service === "opsflow" ||
+          (Object.hasOwn(OPTIMIZED, service) && OPTIMIZED[service].includes(action));
     if (!known || (service === "aws-sdk" && suffix?.startsWith(".sync"))) {
       ctx.schema(location, notRecognized(resource));
       return;
