@@ -1,0 +1,274 @@
+/**
+ * The durable engine: leases due executions, processes them through the pure evaluator and
+ * commits state and history together (many executions per transaction), dispatches tasks to
+ * runners, and serves the operations of the Step Functions API.
+ */
+import { EventEmitter } from "node:events";
+import type { Json } from "../../asl/json.js";
+import type { Entropy } from "../../asl/scope.js";
+import type { ClaimedExecution, ExecutionCommit, ExecutionRecord, Store, TaskRecord } from "../../store/port.js";
+import { TaskFailure, type TaskDispatcher } from "../../tasks/types.js";
+import type { Clock } from "../clock.js";
+import { cryptoEntropy } from "../in-memory.js";
+import { MachineCache } from "./machine-cache.js";
+import { processExecution } from "./processor.js";
+import { ExecutionStarter } from "./starter.js";
+import { Wakeup } from "./wakeup.js";
+
+/** Configuration of the durable engine. */
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  /** Runs `dispatch` tasks (functions, HTTP, ...). */
+  dispatcher: TaskDispatcher;
+  region: string;
+  account: string;
+  entropy?: Entropy;
+  /** Maximum state input/output size (AWS: 256 KiB); undefined for no limit. */
+  payloadLimitBytes?: number;
+  /** How long a lease on an execution lasts. */
+  leaseMs?: number;
+  /** Executions processed (and committed together) per batch. */
+  batchSize?: number;
+  /** Frames stepped per execution per pass. */
+  stepBudget?: number;
+  /** Tasks running at once. */
+  dispatchConcurrency?: number;
+  /** Where unexpected errors are reported. */
+  log?: (message: string) => void;
+}
+
+/** A change of an execution's status, published in-process (the event bus listens). */
+export interface ExecutionStatusChange {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionRecord["status"];
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** The durable execution engine. */
+export class DurableEngine {
+  readonly events = new EventEmitter();
+  readonly starter: ExecutionStarter;
+  private readonly owner: string;
+  private readonly machines = new MachineCache();
+  private readonly executionsDue = new Wakeup();
+  private readonly tasksDue = new Wakeup();
+  private readonly running: Promise<void>[] = [];
+  private stopped = true;
+  private inFlight = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.owner = `engine-${(options.entropy ?? cryptoEntropy).uuid()}`;
+    this.starter = new ExecutionStarter(options.store, this.machines, {
+      region: options.region,
+      account: options.account,
+      entropy: options.entropy ?? cryptoEntropy,
+      payloadLimitBytes: options.payloadLimitBytes,
+    });
+  }
+
+  /** Recovers what a previous process left and starts the loops. */
+  async start(): Promise<void> {
+    await this.options.store.recoverLeases();
+    this.stopped = false;
+    this.running.push(this.executionLoop(), this.dispatchLoop());
+  }
+
+  /** Stops the loops after the current batch; leases left are recovered at the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.executionsDue.ring();
+    this.tasksDue.ring();
+    await Promise.all(this.running);
+    this.running.length = 0;
+  }
+
+  /** Something became due now (a new execution, a task result). */
+  wake(): void {
+    this.executionsDue.ring();
+  }
+
+  /** Listens to execution status changes. */
+  onStatusChange(listener: (change: ExecutionStatusChange) => void): void {
+    this.events.on("status", listener);
+  }
+
+  /** Processes one execution right away (API actions such as stop), retrying while the loop holds it. */
+  async processNow(arn: string): Promise<void> {
+    const { store, clock } = this.options;
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const claim = await store.claimExecution(arn, this.owner, clock.now(), this.leaseMs());
+      if (claim) {
+        await this.commitAll([claim]);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.wake();
+  }
+
+  /** Starts a nested or API execution and wakes the loop. */
+  publishStarted(record: ExecutionRecord): void {
+    this.emit(record);
+    this.wake();
+  }
+
+  /** Records a task result (from a runner, SendTaskSuccess/Failure) and wakes its execution. */
+  async settleTask(token: string, outcome: { output: string } | { error: string; cause?: string }) {
+    const settlement = await this.options.store.settleTask(token, outcome, this.options.clock.now());
+    if (settlement === "settled") this.wake();
+    return settlement;
+  }
+
+  private leaseMs(): number {
+    return this.options.leaseMs ?? 30_000;
+  }
+
+  private async executionLoop(): Promise<void> {
+    const { store, clock } = this.options;
+    while (!this.stopped) {
+      let claims: ClaimedExecution[] = [];
+      try {
+        claims = await store.claimExecutions(this.owner, clock.now(), this.leaseMs(), this.options.batchSize ?? 64);
+        if (claims.length > 0) await this.commitAll(claims);
+      } catch (error) {
+        this.log(`execution loop: ${(error as Error).stack ?? error}`);
+      }
+      if (claims.length > 0) continue;
+      const next = await store.nextWakeAt().catch(() => undefined);
+      // Wake at the next due time, and at least every second (another process may add work).
+      const until = Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + 1000);
+      await this.executionsDue.sleep((signal) => clock.sleepUntil(until, signal));
+    }
+  }
+
+  /** Processes claimed executions and commits them in one transaction (group commit). */
+  private async commitAll(claims: ClaimedExecution[]): Promise<void> {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    const commits: ExecutionCommit[] = [];
+    for (const claim of claims) {
+      try {
+        commits.push(
+          await processExecution(claim, this.machines.get(claim.record.definition), {
+            now,
+            entropy: this.options.entropy ?? cryptoEntropy,
+            payloadLimitBytes: this.options.payloadLimitBytes,
+            stepBudget: this.options.stepBudget ?? 10_000,
+            prepareNested: (start, parent, at) => this.starter.prepare(start, parent, at),
+          }),
+        );
+      } catch (error) {
+        // A bug must not leave an execution stuck: it fails with States.Runtime.
+        this.log(`execution ${claim.record.arn}: ${(error as Error).stack ?? error}`);
+        commits.push(internalFailure(claim, now, error));
+      }
+    }
+    const lost = new Set(await store.commit(commits));
+    let newTasks = false;
+    for (const commit of commits) {
+      if (lost.has(commit.arn)) continue;
+      if (commit.newTasks.some((task) => task.kind === "dispatch")) newTasks = true;
+      if (commit.newTasks.some((task) => task.kind === "activity")) this.events.emit("activity-task");
+      for (const child of commit.childExecutions) this.emit(child.record);
+      if (commit.childExecutions.length > 0 || commit.parentSettlement) this.wake();
+      if (commit.record.status !== "RUNNING") {
+        const claim = claims.find((c) => c.record.arn === commit.arn);
+        if (claim) this.emit({ ...claim.record, ...commit.record });
+      }
+    }
+    if (newTasks) this.tasksDue.ring();
+  }
+
+  private async dispatchLoop(): Promise<void> {
+    const { store, clock } = this.options;
+    const limit = this.options.dispatchConcurrency ?? 64;
+    while (!this.stopped) {
+      const free = limit - this.inFlight;
+      let tasks: TaskRecord[] = [];
+      if (free > 0) {
+        try {
+          tasks = await store.claimDispatchTasks(this.owner, clock.now(), 15 * 60_000, free);
+        } catch (error) {
+          this.log(`dispatch loop: ${(error as Error).stack ?? error}`);
+        }
+      }
+      for (const task of tasks) void this.dispatch(task);
+      if (tasks.length > 0 && tasks.length === free) continue;
+      await this.tasksDue.sleep((signal) => clock.sleepUntil(clock.now() + 1000, signal));
+    }
+  }
+
+  private async dispatch(task: TaskRecord): Promise<void> {
+    this.inFlight++;
+    const controller = new AbortController();
+    try {
+      const output = await this.options.dispatcher.invoke(
+        {
+          resource: task.resource,
+          parameters: JSON.parse(task.parameters) as Json,
+          stateName: task.stateName,
+          idempotencyKey: task.idempotencyKey,
+          taskToken: task.token,
+          executionArn: task.executionArn,
+        },
+        controller.signal,
+      );
+      if (task.awaitsToken) await this.options.store.markTaskAwaitingToken(task.token, this.options.clock.now());
+      else await this.settleTask(task.token, { output: JSON.stringify(output) });
+    } catch (error) {
+      const failure =
+        error instanceof TaskFailure
+          ? error
+          : new TaskFailure((error as Error).name || "Error", (error as Error).message ?? String(error));
+      const outcome = failure.cause === undefined ? { error: failure.error } : { error: failure.error, cause: failure.cause };
+      await this.settleTask(task.token, outcome).catch((e) => this.log(`settle ${task.token}: ${e}`));
+    } finally {
+      this.inFlight--;
+      this.tasksDue.ring();
+    }
+  }
+
+  private emit(record: ExecutionRecord): void {
+    const change: ExecutionStatusChange = {
+      executionArn: record.arn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: record.startedAt,
+      input: record.input,
+    };
+    if (record.stoppedAt !== undefined) change.stopDate = record.stoppedAt;
+    if (record.output !== undefined) change.output = record.output;
+    if (record.error !== undefined) change.error = record.error;
+    if (record.cause !== undefined) change.cause = record.cause;
+    this.events.emit("status", change);
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((text) => process.stderr.write(`${text}\n`)))(message);
+  }
+}
+
+function internalFailure(claim: ClaimedExecution, now: number, error: unknown): ExecutionCommit {
+  const cause = `opsflow internal error: ${(error as Error).message ?? String(error)}`;
+  return {
+    arn: claim.record.arn,
+    fence: claim.fence,
+    record: { status: "FAILED", error: "States.Runtime", cause, stoppedAt: now },
+    state: JSON.stringify({ frames: {}, nextFrameId: 0 }),
+    nextEventId: claim.nextEventId + 1,
+    events: [{ id: claim.nextEventId, previousEventId: claim.nextEventId - 1, type: "ExecutionFailed", timestamp: now, details: { error: "States.Runtime", cause } }],
+    newTasks: [],
+    consumedTasks: claim.settledTasks.map((task) => task.token),
+    cancelledTasks: [],
+    childExecutions: [],
+  };
+}

@@ -1,0 +1,27 @@
+/** A one-shot alarm the loops sleep on: woken early when new work arrives. */
+export class Wakeup {
+  private pending: (() => void) | undefined;
+  private signalled = false;
+
+  /** Wakes the sleeper now (or the next one, if nobody sleeps). */
+  ring(): void {
+    this.signalled = true;
+    this.pending?.();
+  }
+
+  /** Resolves when rung, or when `wait` resolves (a timer), whichever is first. */
+  async sleep(wait: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    if (this.signalled) {
+      this.signalled = false;
+      return;
+    }
+    const controller = new AbortController();
+    await new Promise<void>((resolve) => {
+      this.pending = resolve;
+      wait(controller.signal).then(resolve, resolve);
+    });
+    this.pending = undefined;
+    this.signalled = false;
+    controller.abort();
+  }
+}

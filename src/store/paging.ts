@@ -1,0 +1,40 @@
+/**
+ * Opaque keyset paging tokens, shared by adapters: a token is the last row's sort key,
+ * base64url-encoded, so pages stay stable while rows are added.
+ */
+import type { Json } from "../asl/json.js";
+
+/** Encodes a keyset position. */
+export function encodePageToken(key: Json): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+/** A page token that is not one opsflow issued. */
+export class InvalidPageTokenError extends Error {
+  constructor() {
+    super("Invalid nextToken: pass back the nextToken of a previous page unchanged.");
+    this.name = "InvalidPageTokenError";
+  }
+}
+
+/** Decodes a keyset position; throws InvalidPageTokenError for anything else. */
+export function decodePageToken<T extends Json>(token: string, check: (value: Json) => value is T): T {
+  let value: Json;
+  try {
+    value = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as Json;
+  } catch {
+    throw new InvalidPageTokenError();
+  }
+  if (!check(value)) throw new InvalidPageTokenError();
+  return value;
+}
+
+/** `[number, string]`: the common (time, arn) sort key. */
+export function isTimeArnKey(value: Json): value is [number, string] {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "string";
+}
+
+/** A single string key (e.g. an arn). */
+export function isStringKey(value: Json): value is string {
+  return typeof value === "string";
+}

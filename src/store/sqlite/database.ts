@@ -1,0 +1,45 @@
+/**
+ * Opening the SQLite file with the pragmas durability needs, and applying the numbered
+ * migrations in `migrations/sqlite/` once each.
+ */
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+
+/** How durable commits are: FULL fsyncs every commit (the default); NORMAL may lose the last ones on power loss. */
+export type Synchronous = "FULL" | "NORMAL";
+
+/** `migrations/sqlite` at the package root, from src/ (tsx) or dist/ (compiled) alike. */
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "../../../migrations/sqlite");
+
+/** Opens (creating if needed) the database at `path` (`:memory:` for tests) and migrates it. */
+export function openDatabase(path: string, synchronous: Synchronous = "FULL"): Database.Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  const applied = new Set(
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((row) => row.version),
+  );
+  const files = readdirSync(MIGRATIONS)
+    .filter((file) => /^\d+_.*\.sql$/.test(file))
+    .sort();
+  for (const file of files) {
+    const version = Number.parseInt(file, 10);
+    if (applied.has(version)) continue;
+    const sql = readFileSync(join(MIGRATIONS, file), "utf8");
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(version, Date.now());
+    })();
+  }
+}

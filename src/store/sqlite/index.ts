@@ -1,0 +1,40 @@
+/**
+ * The embedded default store: one SQLite file (WAL, synchronous=FULL by default).
+ */
+import type { Store } from "../port.js";
+import { activityQueries } from "./activities.js";
+import { claimQueries } from "./claims.js";
+import { type Synchronous, openDatabase } from "./database.js";
+import { executionQueries } from "./executions.js";
+import { stateMachineQueries } from "./state-machines.js";
+import { taskQueries } from "./tasks.js";
+
+/** Options of the SQLite store. */
+export interface SqliteStoreOptions {
+  /** The database file, or `:memory:`. */
+  path: string;
+  synchronous?: Synchronous;
+}
+
+/**
+ * Opens the SQLite store. better-sqlite3 is synchronous: each method runs one short
+ * transaction; the async signatures are the port's, shared with networked adapters.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const db = openDatabase(options.path, options.synchronous);
+  const machines = stateMachineQueries(db);
+  const executions = executionQueries(db);
+  const tasks = taskQueries(db);
+  const claims = claimQueries(db, executions.appendEvents, executions.startExecution, tasks.settleTask);
+  const activities = activityQueries(db);
+  const sync = { ...machines, ...executions, ...claims, ...tasks, ...activities };
+  const store = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(sync)) {
+    if (name === "appendEvents") continue;
+    store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
+  }
+  store.close = async () => {
+    db.close();
+  };
+  return store as unknown as Store;
+}

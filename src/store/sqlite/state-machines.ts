@@ -1,0 +1,158 @@
+/** State machines, versions and aliases. */
+import type Database from "better-sqlite3";
+import { decodePageToken, encodePageToken, isStringKey } from "../paging.js";
+import {
+  type Page,
+  type PageRequest,
+  type StateMachineAliasRecord,
+  type StateMachineRecord,
+  type StateMachineVersionRecord,
+  StoreConflictError,
+} from "../port.js";
+
+type Row = Record<string, unknown>;
+
+const machineFromRow = (row: Row): StateMachineRecord => {
+  const record: StateMachineRecord = {
+    arn: row.arn as string,
+    name: row.name as string,
+    type: row.type as StateMachineRecord["type"],
+    definition: row.definition as string,
+    roleArn: row.role_arn as string,
+    revisionId: row.revision_id as string,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+  if (row.description !== null) record.description = row.description as string;
+  if (row.tags !== null) record.tags = JSON.parse(row.tags as string);
+  return record;
+};
+
+const versionFromRow = (row: Row): StateMachineVersionRecord => {
+  const record: StateMachineVersionRecord = {
+    arn: row.arn as string,
+    stateMachineArn: row.state_machine_arn as string,
+    version: row.version as number,
+    definition: row.definition as string,
+    roleArn: row.role_arn as string,
+    revisionId: row.revision_id as string,
+    createdAt: row.created_at as number,
+  };
+  if (row.description !== null) record.description = row.description as string;
+  return record;
+};
+
+const aliasFromRow = (row: Row): StateMachineAliasRecord => {
+  const record: StateMachineAliasRecord = {
+    arn: row.arn as string,
+    stateMachineArn: row.state_machine_arn as string,
+    name: row.name as string,
+    routing: JSON.parse(row.routing as string),
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+  if (row.description !== null) record.description = row.description as string;
+  return record;
+};
+
+/** Pages rows ordered by arn. */
+function pageByArn<T extends { arn: string }>(rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextToken: encodePageToken(items[items.length - 1].arn) };
+}
+
+function after(page: PageRequest): string {
+  return page.nextToken === undefined ? "" : decodePageToken(page.nextToken, isStringKey);
+}
+
+/** The state machine operations of the SQLite store. */
+export function stateMachineQueries(db: Database.Database) {
+  const insert = db.prepare(
+    `INSERT INTO state_machines (arn, name, type, definition, role_arn, description, revision_id, tags, created_at, updated_at)
+     VALUES (@arn, @name, @type, @definition, @roleArn, @description, @revisionId, @tags, @createdAt, @updatedAt)`,
+  );
+  const update = db.prepare(
+    `UPDATE state_machines SET definition = @definition, role_arn = @roleArn, description = @description,
+       revision_id = @revisionId, tags = @tags, updated_at = @updatedAt WHERE arn = @arn`,
+  );
+  const get = db.prepare("SELECT * FROM state_machines WHERE arn = ?");
+  const list = db.prepare("SELECT * FROM state_machines WHERE arn > ? ORDER BY arn LIMIT ?");
+  const remove = db.prepare("DELETE FROM state_machines WHERE arn = ?");
+  const removeVersions = db.prepare("DELETE FROM state_machine_versions WHERE state_machine_arn = ?");
+  const removeAliases = db.prepare("DELETE FROM state_machine_aliases WHERE state_machine_arn = ?");
+  const insertVersion = db.prepare(
+    `INSERT INTO state_machine_versions (arn, state_machine_arn, version, definition, role_arn, revision_id, description, created_at)
+     VALUES (@arn, @stateMachineArn, @version, @definition, @roleArn, @revisionId, @description, @createdAt)`,
+  );
+  const getVersion = db.prepare("SELECT * FROM state_machine_versions WHERE arn = ?");
+  const listVersions = db.prepare(
+    "SELECT * FROM state_machine_versions WHERE state_machine_arn = ? AND arn > ? ORDER BY arn LIMIT ?",
+  );
+  const removeVersion = db.prepare("DELETE FROM state_machine_versions WHERE arn = ?");
+  const upsertAlias = db.prepare(
+    `INSERT INTO state_machine_aliases (arn, state_machine_arn, name, description, routing, created_at, updated_at)
+     VALUES (@arn, @stateMachineArn, @name, @description, @routing, @createdAt, @updatedAt)
+     ON CONFLICT (arn) DO UPDATE SET description = excluded.description, routing = excluded.routing, updated_at = excluded.updated_at`,
+  );
+  const getAlias = db.prepare("SELECT * FROM state_machine_aliases WHERE arn = ?");
+  const listAliases = db.prepare(
+    "SELECT * FROM state_machine_aliases WHERE state_machine_arn = ? AND arn > ? ORDER BY arn LIMIT ?",
+  );
+  const removeAlias = db.prepare("DELETE FROM state_machine_aliases WHERE arn = ?");
+
+  const params = (record: StateMachineRecord) => ({
+    ...record,
+    description: record.description ?? null,
+    tags: record.tags ? JSON.stringify(record.tags) : null,
+  });
+
+  return {
+    createStateMachine(record: StateMachineRecord): void {
+      try {
+        insert.run(params(record));
+      } catch (error) {
+        if ((error as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
+          throw new StoreConflictError("exists", `State Machine Already Exists: '${record.arn}'`);
+        }
+        throw error;
+      }
+    },
+    updateStateMachine(record: StateMachineRecord): void {
+      if (update.run(params(record)).changes === 0) {
+        throw new StoreConflictError("not-found", `State Machine Does Not Exist: '${record.arn}'`);
+      }
+    },
+    getStateMachine: (arn: string) => {
+      const row = get.get(arn) as Row | undefined;
+      return row && machineFromRow(row);
+    },
+    listStateMachines: (page: PageRequest) =>
+      pageByArn((list.all(after(page), page.limit + 1) as Row[]).map(machineFromRow), page.limit),
+    deleteStateMachine: db.transaction((arn: string) => {
+      removeVersions.run(arn);
+      removeAliases.run(arn);
+      return remove.run(arn).changes > 0;
+    }),
+    publishVersion(record: StateMachineVersionRecord): void {
+      insertVersion.run({ ...record, description: record.description ?? null });
+    },
+    getVersion: (arn: string) => {
+      const row = getVersion.get(arn) as Row | undefined;
+      return row && versionFromRow(row);
+    },
+    listVersions: (stateMachineArn: string, page: PageRequest) =>
+      pageByArn((listVersions.all(stateMachineArn, after(page), page.limit + 1) as Row[]).map(versionFromRow), page.limit),
+    deleteVersion: (arn: string) => removeVersion.run(arn).changes > 0,
+    putAlias(record: StateMachineAliasRecord): void {
+      upsertAlias.run({ ...record, description: record.description ?? null, routing: JSON.stringify(record.routing) });
+    },
+    getAlias: (arn: string) => {
+      const row = getAlias.get(arn) as Row | undefined;
+      return row && aliasFromRow(row);
+    },
+    listAliases: (stateMachineArn: string, page: PageRequest) =>
+      pageByArn((listAliases.all(stateMachineArn, after(page), page.limit + 1) as Row[]).map(aliasFromRow), page.limit),
+    deleteAlias: (arn: string) => removeAlias.run(arn).changes > 0,
+  };
+}

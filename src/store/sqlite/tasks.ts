@@ -1,0 +1,85 @@
+/** Tasks: dispatch leases, activity polling, results, heartbeats. */
+import type Database from "better-sqlite3";
+import type { TaskRecord, TaskSettlement } from "../port.js";
+import { taskFromRow } from "./rows.js";
+
+type Row = Record<string, unknown>;
+
+/** The task operations of the SQLite store. */
+export function taskQueries(db: Database.Database) {
+  const dispatchable = db.prepare(
+    `SELECT token FROM tasks WHERE kind = 'dispatch'
+       AND ((status = 'scheduled' AND lease_until IS NULL) OR (status IN ('scheduled', 'started') AND lease_until < ?))
+     ORDER BY created_at LIMIT ?`,
+  );
+  const leaseTask = db.prepare(
+    `UPDATE tasks SET status = 'started', started_at = COALESCE(started_at, ?), lease_owner = ?, lease_until = ?
+     WHERE token = ? RETURNING *`,
+  );
+  const nextActivity = db.prepare(
+    "SELECT token FROM tasks WHERE activity_arn = ? AND status = 'scheduled' ORDER BY created_at LIMIT 1",
+  );
+  const startActivity = db.prepare(
+    `UPDATE tasks SET status = 'started', started_at = ?, worker_name = ?, last_heartbeat_at = ?
+     WHERE token = ? AND status = 'scheduled' RETURNING *`,
+  );
+  const get = db.prepare("SELECT * FROM tasks WHERE token = ?");
+  const settle = db.prepare(
+    `UPDATE tasks SET status = @status, output = @output, error = @error, cause = @cause, settled = 1, lease_until = NULL
+     WHERE token = @token AND status IN ('scheduled', 'started')`,
+  );
+  const wake = db.prepare(
+    "UPDATE executions SET wake_at = ? WHERE arn = ? AND status = 'RUNNING' AND (wake_at IS NULL OR wake_at > ?)",
+  );
+  const awaitToken = db.prepare(
+    "UPDATE tasks SET lease_until = NULL, lease_owner = NULL, kind = 'callback', last_heartbeat_at = ? WHERE token = ? AND status = 'started'",
+  );
+  const heartbeat = db.prepare(
+    "UPDATE tasks SET last_heartbeat_at = ? WHERE token = ? AND status IN ('scheduled', 'started')",
+  );
+
+  function outcomeOf(token: string): TaskSettlement {
+    return get.get(token) ? "already-settled" : "unknown-token";
+  }
+
+  return {
+    claimDispatchTasks: db.transaction((owner: string, now: number, leaseMs: number, limit: number) =>
+      (dispatchable.all(now, limit) as { token: string }[]).map(
+        ({ token }) => taskFromRow(leaseTask.get(now, owner, now + leaseMs, token) as Row) as TaskRecord,
+      ),
+    ),
+    claimActivityTask: db.transaction((activityArn: string, workerName: string, now: number) => {
+      const next = nextActivity.get(activityArn) as { token: string } | undefined;
+      if (!next) return undefined;
+      const row = startActivity.get(now, workerName, now, next.token) as Row | undefined;
+      if (!row) return undefined;
+      const task = taskFromRow(row);
+      wake.run(now, task.executionArn, now);
+      return task;
+    }),
+    settleTask: db.transaction(
+      (token: string, outcome: { output: string } | { error: string; cause?: string }, now: number): TaskSettlement => {
+        const succeeded = "output" in outcome;
+        const changed = settle.run({
+          token,
+          status: succeeded ? "succeeded" : "failed",
+          output: succeeded ? outcome.output : null,
+          error: succeeded ? null : outcome.error,
+          cause: succeeded ? null : (outcome.cause ?? null),
+        }).changes;
+        if (changed === 0) return outcomeOf(token);
+        wake.run(now, (get.get(token) as Row).execution_arn, now);
+        return "settled";
+      },
+    ),
+    markTaskAwaitingToken: (token: string, now: number) => {
+      awaitToken.run(now, token);
+    },
+    heartbeatTask: (token: string, now: number): TaskSettlement =>
+      heartbeat.run(now, token).changes > 0 ? "settled" : outcomeOf(token),
+    getTask: (token: string) => {
+      const row = get.get(token) as Row | undefined;
+      return row && taskFromRow(row);
+    },
+  };
+}
