@@ -68,7 +68,10 @@ export function openSecret(masterKey: Uint8Array, sealed: string, context = ""):
   checkKey(masterKey);
   if (!sealed.startsWith(VERSION)) {
     const version = sealed.includes(":") ? sealed.slice(0, sealed.indexOf(":")) : "(none)";
-    throw new SecretBoxError("UnsupportedVersion", `Unsupported secret format version: ${version}.`);
+    throw new SecretBoxError(
+      "UnsupportedVersion",
+      `Unsupported secret format version: ${version}.`,
+    );
   }
   const encoded = sealed.slice(VERSION.length);
   const raw = Buffer.from(encoded, "base64");
@@ -80,7 +83,9 @@ export function openSecret(masterKey: Uint8Array, sealed: string, context = ""):
   const tag = raw.subarray(NONCE_BYTES, NONCE_BYTES + TAG_BYTES);
   const ciphertext = raw.subarray(NONCE_BYTES + TAG_BYTES);
   try {
-    const decipher = createDecipheriv("aes-256-gcm", masterKey, nonce, { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv("aes-256-gcm", masterKey, nonce, {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(context, "utf8"));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
@@ -175,5 +180,8 @@ export interface MasterKeySource {
 export async function resolveMasterKey(source: MasterKeySource): Promise<Buffer> {
   if (source.value !== undefined && source.value !== "") return masterKeyFromBase64(source.value);
   if (source.path !== undefined) return loadOrCreateMasterKey(source.path);
-  throw new SecretBoxError("InvalidMasterKey", "No master key configured: give a value or a key file path.");
+  throw new SecretBoxError(
+    "InvalidMasterKey",
+    "No master key configured: give a value or a key file path.",
+  );
 }

@@ -8,26 +8,21 @@
  * opsflow never issues temporary credentials, so a token can only be one from AWS that the
  * caller did not mean to send here, and ignoring it would hide that mistake.
  */
-import { timingSafeEqual } from "node:crypto";
+import { canonicalRequest, type HeaderMap, parseQuery, stringToSign } from "./sigv4/canonical.js";
 import {
-  canonicalRequest,
-  type HeaderMap,
-  parseQuery,
-  sha256Hex,
-  stringToSign,
-} from "./sigv4/canonical.js";
+  checkScope,
+  checkSignedHeaders,
+  checkTime,
+  payloadHash,
+  signaturesEqual,
+} from "./sigv4/checks.js";
+import { fail, type SigV4Failure } from "./sigv4/failure.js";
+import { fromAuthorizationHeader, fromQuery, header, Q } from "./sigv4/material.js";
 import * as msg from "./sigv4/messages.js";
-import {
-  type CredentialScope,
-  formatAmzDate,
-  parseAuthorizationHeader,
-  parseCredential,
-  parseRequestDate,
-  SIGV4_ALGORITHM,
-} from "./sigv4/parse.js";
 import { hmacSha256, SigningKeyCache } from "./sigv4/signing-key.js";
 
 export type { HeaderMap } from "./sigv4/canonical.js";
+export type { SigV4ErrorCode, SigV4Failure } from "./sigv4/failure.js";
 export { SigningKeyCache } from "./sigv4/signing-key.js";
 
 /** A request as received, before any decoding of path, query or body. */
@@ -49,13 +44,6 @@ export interface SigV4Secret {
   secretAccessKey: string;
 }
 
-/** The AWS error codes an authentication failure maps to. */
-export type SigV4ErrorCode =
-  | "UnrecognizedClientException"
-  | "InvalidSignatureException"
-  | "MissingAuthenticationTokenException"
-  | "IncompleteSignatureException";
-
 /** A verified request: who signed it, for which region and service. */
 export interface SigV4Success<P> {
   ok: true;
@@ -68,13 +56,6 @@ export interface SigV4Success<P> {
   signedAt: Date;
   /** True when the signature came from the query string (presigned URL). */
   presigned: boolean;
-}
-
-/** A rejected request, with the code and message AWS would answer. */
-export interface SigV4Failure {
-  ok: false;
-  code: SigV4ErrorCode;
-  message: string;
 }
 
 /** The outcome of {@link SigV4Verifier.verify}. */
@@ -120,250 +101,6 @@ export interface SigV4VerifyContext {
 export interface SigV4Verifier<P> {
   /** Verifies one request. Never throws for bad input; lookup errors propagate. */
   verify(request: SigV4Request, context?: SigV4VerifyContext): Promise<SigV4Result<P>>;
-}
-
-/** `X-Amz-*` query names of presigned requests. */
-const Q = {
-  algorithm: "X-Amz-Algorithm",
-  credential: "X-Amz-Credential",
-  date: "X-Amz-Date",
-  expires: "X-Amz-Expires",
-  signedHeaders: "X-Amz-SignedHeaders",
-  signature: "X-Amz-Signature",
-  token: "X-Amz-Security-Token",
-  contentSha256: "X-Amz-Content-Sha256",
-} as const;
-
-/** The material common to both signature forms, once extracted. */
-interface SignatureMaterial {
-  presigned: boolean;
-  credential: CredentialScope;
-  signedHeaders: string[];
-  signature: string;
-  amzDate: string;
-  instant: Date;
-  expiresSeconds: number | undefined;
-  sessionToken: string | undefined;
-  declaredPayloadHash: string | undefined;
-}
-
-const fail = (code: SigV4ErrorCode, message: string): SigV4Failure => ({ ok: false, code, message });
-
-function header(headers: HeaderMap, name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined) return undefined;
-  return typeof value === "string" ? value : value.join(",");
-}
-
-function firstParam(pairs: ReadonlyArray<readonly [string, string]>, name: string) {
-  return pairs.find(([k]) => k === name)?.[1];
-}
-
-/** Reads the header-form signature material, or the failure AWS would report. */
-function fromAuthorizationHeader(
-  authorization: string,
-  headers: HeaderMap,
-): SignatureMaterial | SigV4Failure {
-  const fields = parseAuthorizationHeader(authorization);
-  if (typeof fields === "string") return fail("IncompleteSignatureException", fields);
-  if (fields.algorithm !== SIGV4_ALGORITHM && fields.algorithm.startsWith("AWS4-")) {
-    return fail("IncompleteSignatureException", msg.unsupportedAlgorithm(fields.algorithm));
-  }
-  const rawDate = header(headers, "x-amz-date") ?? header(headers, "date");
-  const missing: string[] = [];
-  if (fields.algorithm !== SIGV4_ALGORITHM || fields.credential === undefined) {
-    missing.push("Credential");
-  }
-  if (fields.algorithm !== SIGV4_ALGORITHM || fields.signature === undefined) {
-    missing.push("Signature");
-  }
-  if (fields.algorithm !== SIGV4_ALGORITHM || fields.signedHeaders === undefined) {
-    missing.push("SignedHeaders");
-  }
-  if (rawDate === undefined) missing.push("Date");
-  if (missing.length > 0) {
-    return fail("IncompleteSignatureException", msg.incompleteAuthorization(missing, authorization));
-  }
-  const credential = parseCredential(fields.credential!);
-  if (!credential) {
-    return fail("IncompleteSignatureException", msg.malformedCredential(fields.credential!));
-  }
-  // X-Amz-Date must be basic ISO 8601; only the plain Date header may be an HTTP date.
-  const fromAmz = header(headers, "x-amz-date") !== undefined;
-  const date = parseRequestDate(rawDate!, !fromAmz);
-  if (!date) return fail("IncompleteSignatureException", msg.malformedDate(rawDate!));
-  return {
-    presigned: false,
-    credential,
-    signedHeaders: fields.signedHeaders!.split(";"),
-    signature: fields.signature!,
-    amzDate: date.amzDate,
-    instant: date.instant,
-    expiresSeconds: undefined,
-    sessionToken: header(headers, "x-amz-security-token"),
-    declaredPayloadHash: header(headers, "x-amz-content-sha256"),
-  };
-}
-
-/** Reads the query-string (presigned) signature material. */
-function fromQuery(
-  pairs: ReadonlyArray<readonly [string, string]>,
-  headers: HeaderMap,
-  maxExpires: number,
-): SignatureMaterial | SigV4Failure {
-  const algorithm = firstParam(pairs, Q.algorithm);
-  const rawCredential = firstParam(pairs, Q.credential);
-  const rawDate = firstParam(pairs, Q.date);
-  const rawExpires = firstParam(pairs, Q.expires);
-  const signedHeaders = firstParam(pairs, Q.signedHeaders);
-  const signature = firstParam(pairs, Q.signature);
-  if (
-    rawCredential === undefined ||
-    rawDate === undefined ||
-    rawExpires === undefined ||
-    signedHeaders === undefined ||
-    signature === undefined
-  ) {
-    return fail("IncompleteSignatureException", msg.INCOMPLETE_QUERY_AUTH);
-  }
-  if (algorithm !== SIGV4_ALGORITHM) {
-    return fail("IncompleteSignatureException", msg.unsupportedAlgorithm(algorithm ?? ""));
-  }
-  const credential = parseCredential(rawCredential);
-  if (!credential) {
-    return fail("IncompleteSignatureException", msg.malformedCredential(rawCredential));
-  }
-  const date = parseRequestDate(rawDate, false);
-  if (!date) return fail("IncompleteSignatureException", msg.malformedDate(rawDate));
-  const expires = /^\d{1,7}$/.test(rawExpires) ? Number(rawExpires) : Number.NaN;
-  if (!(expires >= 1 && expires <= maxExpires)) {
-    return fail("IncompleteSignatureException", msg.invalidExpires(rawExpires, maxExpires));
-  }
-  return {
-    presigned: true,
-    credential,
-    signedHeaders: signedHeaders.split(";"),
-    signature,
-    amzDate: date.amzDate,
-    instant: date.instant,
-    expiresSeconds: expires,
-    sessionToken: firstParam(pairs, Q.token) ?? header(headers, "x-amz-security-token"),
-    declaredPayloadHash:
-      header(headers, "x-amz-content-sha256") ?? firstParam(pairs, Q.contentSha256),
-  };
-}
-
-/** Checks the scope against the request date and the accepted regions and services. */
-function checkScope(
-  m: SignatureMaterial,
-  services: readonly string[],
-  expectedForMessage: readonly string[],
-  regions: readonly string[] | undefined,
-): SigV4Failure | undefined {
-  const { credential } = m;
-  if (credential.terminator !== "aws4_request") {
-    return fail("InvalidSignatureException", msg.wrongTerminator(credential.terminator));
-  }
-  if (credential.date !== m.amzDate.slice(0, 8)) {
-    return fail(
-      "InvalidSignatureException",
-      msg.scopeDateMismatch(credential.date, m.amzDate.slice(0, 8), m.amzDate),
-    );
-  }
-  if (regions && !regions.includes(credential.region)) {
-    return fail("InvalidSignatureException", msg.wrongRegion(credential.region));
-  }
-  if (!services.includes(credential.service)) {
-    return fail("InvalidSignatureException", msg.wrongService(expectedForMessage));
-  }
-  return undefined;
-}
-
-/**
- * Checks which headers are signed: `host` must be, and so must every `x-amz-*` header the
- * request carries, because those select the operation (`x-amz-target`) or carry
- * credentials; leaving one unsigned would let it be changed in transit.
- */
-function checkSignedHeaders(m: SignatureMaterial, headers: HeaderMap): SigV4Failure | undefined {
-  const signed = new Set(m.signedHeaders.map((h) => h.toLowerCase()));
-  if (!signed.has("host")) return fail("InvalidSignatureException", msg.HOST_NOT_SIGNED);
-  const unsigned = Object.keys(headers)
-    .filter((name) => headers[name] !== undefined)
-    .filter((name) => name.startsWith("x-amz-") && !signed.has(name))
-    .sort();
-  if (unsigned.length > 0) {
-    return fail("InvalidSignatureException", msg.headersNotSigned(unsigned));
-  }
-  return undefined;
-}
-
-/** Checks the request time against the clock (skew for headers, expiry for presigned). */
-function checkTime(m: SignatureMaterial, now: Date, maxSkewMs: number): SigV4Failure | undefined {
-  const minutes = Math.round(maxSkewMs / 60_000);
-  const t = m.instant.getTime();
-  const nowMs = now.getTime();
-  if (t > nowMs + maxSkewMs) {
-    return fail(
-      "InvalidSignatureException",
-      msg.signatureNotYetCurrent(
-        m.amzDate,
-        formatAmzDate(new Date(nowMs + maxSkewMs)),
-        formatAmzDate(now),
-        minutes,
-      ),
-    );
-  }
-  if (m.expiresSeconds !== undefined) {
-    const expiresAt = t + m.expiresSeconds * 1000;
-    if (nowMs > expiresAt) {
-      return fail(
-        "InvalidSignatureException",
-        msg.presignExpired(m.amzDate, formatAmzDate(new Date(expiresAt)), formatAmzDate(now)),
-      );
-    }
-  } else if (t < nowMs - maxSkewMs) {
-    return fail(
-      "InvalidSignatureException",
-      msg.signatureExpired(
-        m.amzDate,
-        formatAmzDate(new Date(nowMs - maxSkewMs)),
-        formatAmzDate(now),
-        minutes,
-      ),
-    );
-  }
-  return undefined;
-}
-
-/** Chooses the payload hash the client signed, or reports why it is not acceptable. */
-function payloadHash(
-  m: SignatureMaterial,
-  body: Uint8Array | string,
-  allowUnsigned: boolean,
-): string | SigV4Failure {
-  const declared = m.declaredPayloadHash?.trim();
-  if (declared === undefined) return sha256Hex(body);
-  if (declared === "UNSIGNED-PAYLOAD") {
-    return allowUnsigned
-      ? declared
-      : fail("InvalidSignatureException", msg.unsupportedPayloadHash(declared));
-  }
-  if (!/^[0-9a-f]{64}$/.test(declared)) {
-    // Streaming (chunked) payload signatures and other schemes are not supported.
-    return fail("InvalidSignatureException", msg.unsupportedPayloadHash(declared));
-  }
-  if (declared !== sha256Hex(body)) {
-    return fail("InvalidSignatureException", msg.PAYLOAD_HASH_MISMATCH);
-  }
-  return declared;
-}
-
-/** Compares two hex signatures in constant time (length leaks nothing: it is fixed). */
-function signaturesEqual(expectedHex: string, providedHex: string): boolean {
-  const expected = Buffer.from(expectedHex, "utf8");
-  const provided = Buffer.from(providedHex, "utf8");
-  if (expected.length !== provided.length) return false;
-  return timingSafeEqual(expected, provided);
 }
 
 /**
@@ -430,7 +167,12 @@ export function createSigV4Verifier<T extends SigV4Secret>(
     });
     const { credential } = material;
     const toSign = stringToSign(material.amzDate, credential.scope, canonical);
-    const key = cache.get(found.secretAccessKey, credential.date, credential.region, credential.service);
+    const key = cache.get(
+      found.secretAccessKey,
+      credential.date,
+      credential.region,
+      credential.service,
+    );
     const expected = hmacSha256(key, toSign).toString("hex");
     if (!signaturesEqual(expected, material.signature)) {
       return fail(

@@ -42,25 +42,55 @@ describe("sealSecret / openSecret", () => {
     for (let i = 0; i < raw.length; i++) {
       const bad = Buffer.from(raw);
       bad[i]! ^= 0x01;
-      assert.equal(code(() => openSecret(key, `v1:${bad.toString("base64")}`, "ctx")), "DecryptionFailed");
+      assert.equal(
+        code(() => openSecret(key, `v1:${bad.toString("base64")}`, "ctx")),
+        "DecryptionFailed",
+      );
     }
   });
 
   test("wrong key, wrong context, bad format, bad version", () => {
     const sealed = sealSecret(key, "secret", "AKIA1");
-    assert.equal(code(() => openSecret(generateMasterKey(), sealed, "AKIA1")), "DecryptionFailed");
-    assert.equal(code(() => openSecret(key, sealed, "AKIA2")), "DecryptionFailed");
-    assert.equal(code(() => openSecret(key, "v1:AAAA")), "MalformedCiphertext");
-    assert.equal(code(() => openSecret(key, "v1:!!not base64!!")), "MalformedCiphertext");
-    assert.equal(code(() => openSecret(key, `v2:${sealed.slice(3)}`)), "UnsupportedVersion");
-    assert.equal(code(() => openSecret(key, "plain")), "UnsupportedVersion");
-    assert.equal(code(() => sealSecret(Buffer.alloc(16), "x")), "InvalidMasterKey");
+    assert.equal(
+      code(() => openSecret(generateMasterKey(), sealed, "AKIA1")),
+      "DecryptionFailed",
+    );
+    assert.equal(
+      code(() => openSecret(key, sealed, "AKIA2")),
+      "DecryptionFailed",
+    );
+    assert.equal(
+      code(() => openSecret(key, "v1:AAAA")),
+      "MalformedCiphertext",
+    );
+    assert.equal(
+      code(() => openSecret(key, "v1:!!not base64!!")),
+      "MalformedCiphertext",
+    );
+    assert.equal(
+      code(() => openSecret(key, `v2:${sealed.slice(3)}`)),
+      "UnsupportedVersion",
+    );
+    assert.equal(
+      code(() => openSecret(key, "plain")),
+      "UnsupportedVersion",
+    );
+    assert.equal(
+      code(() => sealSecret(Buffer.alloc(16), "x")),
+      "InvalidMasterKey",
+    );
   });
 
   test("master keys from base64", () => {
     assert.deepEqual(masterKeyFromBase64(` ${key.toString("base64")}\n`), key);
-    assert.equal(code(() => masterKeyFromBase64(Buffer.alloc(31).toString("base64"))), "InvalidMasterKey");
-    assert.equal(code(() => masterKeyFromBase64("not base64 at all")), "InvalidMasterKey");
+    assert.equal(
+      code(() => masterKeyFromBase64(Buffer.alloc(31).toString("base64"))),
+      "InvalidMasterKey",
+    );
+    assert.equal(
+      code(() => masterKeyFromBase64("not base64 at all")),
+      "InvalidMasterKey",
+    );
   });
 });
 
@@ -83,7 +113,9 @@ describe("loadOrCreateMasterKey", async () => {
     for (const k of keys) assert.deepEqual(k, keys[0]);
   });
 
-  test("refuses a key file readable by others", { skip: process.platform === "win32" }, async () => {
+  test("refuses a key file readable by others", {
+    skip: process.platform === "win32",
+  }, async () => {
     const path = join(dir, "loose.key");
     await writeFile(path, generateMasterKey().toString("base64"), { mode: 0o644 });
     await chmod(path, 0o644);
@@ -103,8 +135,14 @@ describe("loadOrCreateMasterKey", async () => {
 
   test("resolveMasterKey prefers an explicit value", async () => {
     const value = generateMasterKey();
-    assert.deepEqual(await resolveMasterKey({ value: value.toString("base64"), path: join(dir, "unused.key") }), value);
-    assert.equal((await resolveMasterKey({ value: "", path: join(dir, "from-file.key") })).length, 32);
+    assert.deepEqual(
+      await resolveMasterKey({ value: value.toString("base64"), path: join(dir, "unused.key") }),
+      value,
+    );
+    assert.equal(
+      (await resolveMasterKey({ value: "", path: join(dir, "from-file.key") })).length,
+      32,
+    );
     await assert.rejects(resolveMasterKey({}), { code: "InvalidMasterKey" });
   });
 });

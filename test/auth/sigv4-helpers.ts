@@ -45,7 +45,10 @@ function signer(o: SignOptions): SignatureV4 {
 /** The query string the SDK's HTTP handler would put on the wire. */
 export function wireQuery(query: Record<string, string | string[] | null>): string {
   const esc = (s: string) =>
-    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    encodeURIComponent(s).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
   const parts: string[] = [];
   for (const key of Object.keys(query).sort()) {
     const value = query[key];
@@ -118,7 +121,10 @@ export async function presign(
 }
 
 /** A verifier over one known key, with the clock at `now`. */
-export function verifierAt(now: Date, extra: Partial<Parameters<typeof createSigV4Verifier>[0]> = {}) {
+export function verifierAt(
+  now: Date,
+  extra: Partial<Parameters<typeof createSigV4Verifier>[0]> = {},
+) {
   return createSigV4Verifier({
     lookup: async (id: string) =>
       id === AKID ? { secretAccessKey: SECRET, userId: "u-1", role: "admin" } : undefined,

@@ -10,9 +10,7 @@ const verifier = verifierAt(SIGNED_AT);
 const queryKey = fc
   .string({ unit: "grapheme", minLength: 1, maxLength: 8 })
   .filter((k) => !k.toLowerCase().startsWith("x-amz-") && k !== "__proto__");
-const headerName = fc
-  .stringMatching(/^x-[a-z0-9-]{1,10}$/)
-  .filter((n) => !n.startsWith("x-amz-"));
+const headerName = fc.stringMatching(/^x-[a-z0-9-]{1,10}$/).filter((n) => !n.startsWith("x-amz-"));
 const headerValue = fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 20 }).map((v) =>
   // Printable ASCII only: what a header line can carry without a parse error.
   v.replace(/[^\x20-\x7e]/g, "a"),
@@ -25,7 +23,10 @@ const requestArb = fc.record({
     .map((segments) => `/${segments.map(encodeURIComponent).join("/")}`),
   query: fc.dictionary(queryKey, fc.string({ unit: "grapheme", maxLength: 8 }), { maxKeys: 4 }),
   headers: fc.dictionary(headerName, headerValue, { maxKeys: 4 }),
-  body: fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ unit: "grapheme", maxLength: 100 })),
+  body: fc.oneof(
+    fc.uint8Array({ maxLength: 300 }),
+    fc.string({ unit: "grapheme", maxLength: 100 }),
+  ),
 });
 
 const bytesOf = (body: Uint8Array | string) =>
@@ -64,9 +65,9 @@ test("property: a single-byte change to the body never verifies", async () => {
 test("property: a single-character change to a signed header never verifies", async () => {
   // The replacement is never whitespace: AWS folds whitespace runs, so swapping one space
   // for a tab legitimately keeps the signature valid.
-  const replacement = fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 1 }).map((c) =>
-    c.replace(/[^\x21-\x7e]/, "Z"),
-  );
+  const replacement = fc
+    .string({ unit: "binary-ascii", minLength: 1, maxLength: 1 })
+    .map((c) => c.replace(/[^\x21-\x7e]/, "Z"));
   await fc.assert(
     fc.asyncProperty(requestArb, fc.nat(), fc.nat(), replacement, async (req, which, at, char) => {
       const signed: SigV4Request = await sign(req);

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
-import { createSigV4Verifier, type SigV4Request, SigningKeyCache } from "../../src/auth/sigv4.js";
 import {
   canonicalHeaderValue,
   canonicalPath,
   canonicalQuery,
   parseQuery,
 } from "../../src/auth/sigv4/canonical.js";
+import { createSigV4Verifier, SigningKeyCache, type SigV4Request } from "../../src/auth/sigv4.js";
 import { AKID, presign, SECRET, SIGNED_AT, sign, verifierAt } from "./sigv4-helpers.js";
 
 const at = (offsetMs: number) => new Date(SIGNED_AT.getTime() + offsetMs);
@@ -129,22 +129,36 @@ describe("SigV4: tampering fails", () => {
     ["method", (r) => ({ ...r, method: "PUT" })],
     ["path", (r) => ({ ...r, path: "/other" })],
     ["query added", (r) => ({ ...r, query: "a=1" })],
-    ["signed header value", (r) => ({ ...r, headers: { ...r.headers, "content-type": "text/plain" } })],
+    [
+      "signed header value",
+      (r) => ({ ...r, headers: { ...r.headers, "content-type": "text/plain" } }),
+    ],
     [
       "operation header",
-      (r) => ({ ...r, headers: { ...r.headers, "x-amz-target": "AWSStepFunctions.StopExecution" } }),
+      (r) => ({
+        ...r,
+        headers: { ...r.headers, "x-amz-target": "AWSStepFunctions.StopExecution" },
+      }),
     ],
     ["host", (r) => ({ ...r, headers: { ...r.headers, host: "evil:8080" } })],
-    ["signed header removed", (r) => ({ ...r, headers: { ...r.headers, "content-type": undefined } })],
+    [
+      "signed header removed",
+      (r) => ({ ...r, headers: { ...r.headers, "content-type": undefined } }),
+    ],
     ["body", (r) => ({ ...r, body: '{"executionArn":"arn:y"}' })],
-    ["date (one second)", (r) => ({ ...r, headers: { ...r.headers, "x-amz-date": "20240506T070810Z" } })],
+    [
+      "date (one second)",
+      (r) => ({ ...r, headers: { ...r.headers, "x-amz-date": "20240506T070810Z" } }),
+    ],
     [
       "signature",
       (r) => ({
         ...r,
         headers: {
           ...r.headers,
-          authorization: String(r.headers.authorization).replace(/.$/, (c) => (c === "0" ? "1" : "0")),
+          authorization: String(r.headers.authorization).replace(/.$/, (c) =>
+            c === "0" ? "1" : "0",
+          ),
         },
       }),
     ],
@@ -195,7 +209,10 @@ describe("SigV4: credentials, clock and scope", () => {
       result.message,
       /^The request signature we calculated does not match the signature you provided\. Check your AWS Secret Access Key and signing method\. Consult the service documentation for details\.\n\nThe Canonical String for this request should have been\n'POST\n\/\n\n/,
     );
-    assert.match(result.message, /The String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20240506T070809Z\n20240506\/us-east-1\/states\/aws4_request\n[0-9a-f]{64}'\n$/);
+    assert.match(
+      result.message,
+      /The String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20240506T070809Z\n20240506\/us-east-1\/states\/aws4_request\n[0-9a-f]{64}'\n$/,
+    );
   });
 
   test("short mismatch message when detail is off", async () => {
@@ -299,7 +316,8 @@ describe("SigV4: credentials, clock and scope", () => {
   test("signing keys are derived once per scope", async () => {
     const cache = new SigningKeyCache(2);
     const v = verifierAt(SIGNED_AT, { cache });
-    for (let i = 0; i < 5; i++) assert.equal((await v.verify(await sign(sfnCall(`{"i":${i}}`)))).ok, true);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await v.verify(await sign(sfnCall(`{"i":${i}}`)))).ok, true);
     assert.equal(cache.size, 1);
     await v.verify(await sign(sfnCall("{}"), { region: "r2" }));
     await v.verify(await sign(sfnCall("{}"), { region: "r3" }));
@@ -359,18 +377,65 @@ describe("SigV4: malformed and missing authentication", () => {
       assert.match(result.message, pattern);
     };
     const date = { "x-amz-date": "20240506T070809Z" };
-    await check({ authorization: auth(`${AKID}/20240506/us-east-1/states`), ...date }, "IncompleteSignatureException", /mal-formed/);
-    await check({ authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`), "x-amz-date": "2024-05-06T07:08:09Z" }, "IncompleteSignatureException", /^Date must be in ISO-8601 'basic format'/);
-    await check({ authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`), "x-amz-date": "20240231T070809Z" }, "IncompleteSignatureException", /basic format/);
-    await check({ authorization: auth(`${AKID}/20240506/us-east-1/states/aws5_request`), ...date }, "InvalidSignatureException", /valid terminator: 'aws4_request', not 'aws5_request'/);
-    await check({ authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`, "x-amz-date"), ...date }, "InvalidSignatureException", /'Host' or ':authority' must be a 'SignedHeader'/);
-    await check({ authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`), ...date, "x-amz-target": "AWSStepFunctions.StopExecution" }, "InvalidSignatureException", /not signed: x-amz-target$/);
-    await check({ authorization: "AWS4-ECDSA-P256-SHA256 Credential=a, SignedHeaders=host, Signature=0", ...date }, "IncompleteSignatureException", /Unsupported AWS 'algorithm'/);
+    await check(
+      { authorization: auth(`${AKID}/20240506/us-east-1/states`), ...date },
+      "IncompleteSignatureException",
+      /mal-formed/,
+    );
+    await check(
+      {
+        authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`),
+        "x-amz-date": "2024-05-06T07:08:09Z",
+      },
+      "IncompleteSignatureException",
+      /^Date must be in ISO-8601 'basic format'/,
+    );
+    await check(
+      {
+        authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`),
+        "x-amz-date": "20240231T070809Z",
+      },
+      "IncompleteSignatureException",
+      /basic format/,
+    );
+    await check(
+      { authorization: auth(`${AKID}/20240506/us-east-1/states/aws5_request`), ...date },
+      "InvalidSignatureException",
+      /valid terminator: 'aws4_request', not 'aws5_request'/,
+    );
+    await check(
+      {
+        authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`, "x-amz-date"),
+        ...date,
+      },
+      "InvalidSignatureException",
+      /'Host' or ':authority' must be a 'SignedHeader'/,
+    );
+    await check(
+      {
+        authorization: auth(`${AKID}/20240506/us-east-1/states/aws4_request`),
+        ...date,
+        "x-amz-target": "AWSStepFunctions.StopExecution",
+      },
+      "InvalidSignatureException",
+      /not signed: x-amz-target$/,
+    );
+    await check(
+      {
+        authorization: "AWS4-ECDSA-P256-SHA256 Credential=a, SignedHeaders=host, Signature=0",
+        ...date,
+      },
+      "IncompleteSignatureException",
+      /Unsupported AWS 'algorithm'/,
+    );
   });
 
   test("both header and query-string signatures", async () => {
     const signed = await sign(sfnCall("{}"));
-    const result = await verifierAt(SIGNED_AT).verify({ ...signed, query: "X-Amz-Algorithm=AWS4-HMAC-SHA256" });
+    const result = await verifierAt(SIGNED_AT).verify({
+      ...signed,
+      query: "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+    });
     assert.equal(!result.ok && result.message.startsWith("Only one auth mechanism allowed"), true);
   });
 
@@ -405,7 +470,11 @@ describe("SigV4: malformed and missing authentication", () => {
 });
 
 describe("SigV4: presigned URLs", () => {
-  const req = { method: "GET", path: "/download/a%20file", query: { versionId: "3", "x y": "z/w" } };
+  const req = {
+    method: "GET",
+    path: "/download/a%20file",
+    query: { versionId: "3", "x y": "z/w" },
+  };
 
   test("a presigned request verifies until it expires", async () => {
     const signed = await presign(req, 300);
@@ -414,7 +483,10 @@ describe("SigV4: presigned URLs", () => {
     assert.equal(ok.ok && ok.presigned, true, JSON.stringify(ok));
     const expired = await verifierAt(at(301_000)).verify(signed);
     assert.equal(!expired.ok && expired.code, "InvalidSignatureException");
-    assert.match(!expired.ok ? expired.message : "", /^Signature expired: 20240506T070809Z expired at 20240506T071309Z/);
+    assert.match(
+      !expired.ok ? expired.message : "",
+      /^Signature expired: 20240506T070809Z expired at 20240506T071309Z/,
+    );
   });
 
   test("tampering a presigned URL fails", async () => {

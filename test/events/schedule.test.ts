@@ -72,16 +72,31 @@ describe("rate expressions", () => {
     const anchor = new Date("2024-01-01T10:07:13Z");
     const s = parseSchedule("rate(5 minutes)", { anchor });
     assert.equal(iso(nextFireTime(s, anchor)), "2024-01-01T10:12:13.000Z");
-    assert.equal(iso(nextFireTime(s, new Date("2023-12-01T00:00:00Z"))), "2024-01-01T10:12:13.000Z");
-    assert.equal(iso(nextFireTime(s, new Date("2024-01-01T10:12:13Z"))), "2024-01-01T10:17:13.000Z");
-    assert.equal(iso(nextFireTime(s, new Date("2024-01-01T10:12:12.999Z"))), "2024-01-01T10:12:13.000Z");
+    assert.equal(
+      iso(nextFireTime(s, new Date("2023-12-01T00:00:00Z"))),
+      "2024-01-01T10:12:13.000Z",
+    );
+    assert.equal(
+      iso(nextFireTime(s, new Date("2024-01-01T10:12:13Z"))),
+      "2024-01-01T10:17:13.000Z",
+    );
+    assert.equal(
+      iso(nextFireTime(s, new Date("2024-01-01T10:12:12.999Z"))),
+      "2024-01-01T10:12:13.000Z",
+    );
     // A day is 24 hours even across DST (rates ignore the zone).
     const daily = parseSchedule("rate(1 day)", {
       anchor: new Date("2024-03-09T12:00:00Z"),
       timeZone: "America/New_York",
     });
-    assert.equal(iso(nextFireTime(daily, new Date("2024-03-09T12:00:00Z"))), "2024-03-10T12:00:00.000Z");
-    assert.equal(iso(nextFireTime(daily, new Date("2024-03-10T12:00:00Z"))), "2024-03-11T12:00:00.000Z");
+    assert.equal(
+      iso(nextFireTime(daily, new Date("2024-03-09T12:00:00Z"))),
+      "2024-03-10T12:00:00.000Z",
+    );
+    assert.equal(
+      iso(nextFireTime(daily, new Date("2024-03-10T12:00:00Z"))),
+      "2024-03-11T12:00:00.000Z",
+    );
   });
 
   test("default anchor is the epoch", () => {
@@ -163,7 +178,10 @@ describe("cron syntax", () => {
   });
 
   test("time zones", () => {
-    assert.equal(parseSchedule("cron(0 9 * * ? *)", { timeZone: "Europe/Berlin" }).timeZone, "Europe/Berlin");
+    assert.equal(
+      parseSchedule("cron(0 9 * * ? *)", { timeZone: "Europe/Berlin" }).timeZone,
+      "Europe/Berlin",
+    );
     rejects("cron(0 9 * * ? *)", /IANA/, "Mars/Olympus");
     assert.throws(
       () => parseSchedule("cron(0 9 * * ? *)", { timeZone: "Nowhere/City" }),
@@ -224,7 +242,10 @@ describe("cron next fire times (UTC)", () => {
 
   test("strictly after, seconds ignored", () => {
     assert.equal(next("cron(0 10 * * ? *)", "2024-03-07T10:00:00Z"), "2024-03-08T10:00:00.000Z");
-    assert.equal(next("cron(0 10 * * ? *)", "2024-03-07T09:59:59.999Z"), "2024-03-07T10:00:00.000Z");
+    assert.equal(
+      next("cron(0 10 * * ? *)", "2024-03-07T09:59:59.999Z"),
+      "2024-03-07T10:00:00.000Z",
+    );
     assert.equal(next("cron(* * * * ? *)", "2024-03-07T10:00:30Z"), "2024-03-07T10:01:00.000Z");
   });
 
@@ -274,7 +295,10 @@ describe("cron next fire times (UTC)", () => {
   test("undefined once the Year range is over", () => {
     assert.equal(next("cron(0 0 1 1 ? 2020)", after), undefined);
     assert.equal(next("cron(0 0 1 1 ? 2020-2025)", "2025-01-01T00:00:00Z"), undefined);
-    assert.equal(next("cron(59 23 31 12 ? 2199)", "2199-12-31T23:58:00Z"), "2199-12-31T23:59:00.000Z");
+    assert.equal(
+      next("cron(59 23 31 12 ? 2199)", "2199-12-31T23:58:00Z"),
+      "2199-12-31T23:59:00.000Z",
+    );
     assert.equal(next("cron(59 23 31 12 ? 2199)", "2199-12-31T23:59:00Z"), undefined);
   });
 });
@@ -282,7 +306,10 @@ describe("cron next fire times (UTC)", () => {
 describe("at() one-time schedules", () => {
   test("fires once, then never", () => {
     const s = parseSchedule("at(2024-07-01T09:30:15)");
-    assert.equal(iso(nextFireTime(s, new Date("2024-01-01T00:00:00Z"))), "2024-07-01T09:30:15.000Z");
+    assert.equal(
+      iso(nextFireTime(s, new Date("2024-01-01T00:00:00Z"))),
+      "2024-07-01T09:30:15.000Z",
+    );
     assert.equal(nextFireTime(s, new Date("2024-07-01T09:30:15Z")), undefined);
     assert.equal(nextFireTime(s, new Date("2025-01-01T00:00:00Z")), undefined);
   });
@@ -315,21 +342,30 @@ describe("at() one-time schedules", () => {
 
 describe("daylight saving time (cron)", () => {
   test("America/New_York spring forward: 02:30 does not exist on 2024-03-10 and is skipped", () => {
-    assert.deepEqual(upcoming("cron(30 2 * * ? *)", "2024-03-08T12:00:00Z", 3, "America/New_York"), [
-      "2024-03-09T07:30:00.000Z", // 02:30 EST
-      "2024-03-11T06:30:00.000Z", // 02:30 EDT; the 10th has no 02:30
-      "2024-03-12T06:30:00.000Z",
-    ]);
+    assert.deepEqual(
+      upcoming("cron(30 2 * * ? *)", "2024-03-08T12:00:00Z", 3, "America/New_York"),
+      [
+        "2024-03-09T07:30:00.000Z", // 02:30 EST
+        "2024-03-11T06:30:00.000Z", // 02:30 EDT; the 10th has no 02:30
+        "2024-03-12T06:30:00.000Z",
+      ],
+    );
   });
 
   test("America/New_York fall back: 01:30 occurs twice on 2024-11-03 and fires once", () => {
-    assert.deepEqual(upcoming("cron(30 1 * * ? *)", "2024-11-02T12:00:00Z", 3, "America/New_York"), [
-      "2024-11-03T05:30:00.000Z", // 01:30 EDT (first occurrence)
-      "2024-11-04T06:30:00.000Z", // 01:30 EST
-      "2024-11-05T06:30:00.000Z",
-    ]);
+    assert.deepEqual(
+      upcoming("cron(30 1 * * ? *)", "2024-11-02T12:00:00Z", 3, "America/New_York"),
+      [
+        "2024-11-03T05:30:00.000Z", // 01:30 EDT (first occurrence)
+        "2024-11-04T06:30:00.000Z", // 01:30 EST
+        "2024-11-05T06:30:00.000Z",
+      ],
+    );
     // Asked between the two occurrences: the second one does not fire.
-    assert.equal(next("cron(30 1 * * ? *)", "2024-11-03T05:45:00Z", "America/New_York"), "2024-11-04T06:30:00.000Z");
+    assert.equal(
+      next("cron(30 1 * * ? *)", "2024-11-03T05:45:00Z", "America/New_York"),
+      "2024-11-04T06:30:00.000Z",
+    );
   });
 
   test("America/New_York every 30 minutes across the repeated hour", () => {
@@ -368,17 +404,23 @@ describe("daylight saving time (cron)", () => {
   });
 
   test("Europe/Berlin: a daily 09:00 keeps its wall-clock time across both transitions", () => {
-    assert.deepEqual(upcoming("cron(0 9 ? * MON-FRI *)", "2024-03-29T10:00:00Z", 2, "Europe/Berlin"), [
-      "2024-04-01T07:00:00.000Z",
-      "2024-04-02T07:00:00.000Z",
-    ]);
-    assert.equal(next("cron(0 9 * * ? *)", "2024-10-26T08:00:00Z", "Europe/Berlin"), "2024-10-27T08:00:00.000Z");
+    assert.deepEqual(
+      upcoming("cron(0 9 ? * MON-FRI *)", "2024-03-29T10:00:00Z", 2, "Europe/Berlin"),
+      ["2024-04-01T07:00:00.000Z", "2024-04-02T07:00:00.000Z"],
+    );
+    assert.equal(
+      next("cron(0 9 * * ? *)", "2024-10-26T08:00:00Z", "Europe/Berlin"),
+      "2024-10-27T08:00:00.000Z",
+    );
   });
 
   test("a time that falls in the gap every year it matches still fires in years before the rule change", () => {
     // Second Sunday of March at 02:30 in New York has not existed since 2007.
     const s = parseSchedule("cron(30 2 ? 3 1#2 *)", { timeZone: "America/New_York" });
-    assert.equal(iso(nextFireTime(s, new Date("2006-01-01T00:00:00Z"))), "2006-03-12T07:30:00.000Z");
+    assert.equal(
+      iso(nextFireTime(s, new Date("2006-01-01T00:00:00Z"))),
+      "2006-03-12T07:30:00.000Z",
+    );
     assert.equal(nextFireTime(s, new Date("2007-01-01T00:00:00Z")), undefined);
   });
 });
@@ -396,19 +438,40 @@ const field = (lo: number, hi: number) =>
     fc
       .tuple(fc.integer({ min: lo, max: hi }), fc.integer({ min: 1, max: hi - lo + 1 }))
       .map(([a, s]) => `${a}/${s}`),
-    fc.uniqueArray(fc.integer({ min: lo, max: hi }), { minLength: 1, maxLength: 4 }).map((a) => a.join(",")),
+    fc
+      .uniqueArray(fc.integer({ min: lo, max: hi }), { minLength: 1, maxLength: 4 })
+      .map((a) => a.join(",")),
   );
 const dayPair = fc.oneof(
   fc.tuple(field(1, 31), fc.constant("?")),
   fc.tuple(fc.constantFrom("L", "LW", "1W", "15W", "28W"), fc.constant("?")),
   fc.tuple(fc.constant("?"), field(1, 7)),
-  fc.tuple(fc.constant("?"), fc.constantFrom(...DAYS, "MON-FRI", "SAT,SUN", "L", "6L", "2#1", "5#3", "1#5")),
+  fc.tuple(
+    fc.constant("?"),
+    fc.constantFrom(...DAYS, "MON-FRI", "SAT,SUN", "L", "6L", "2#1", "5#3", "1#5"),
+  ),
 );
 const cronExpr = fc
-  .tuple(field(0, 59), field(0, 23), dayPair, field(1, 12), fc.constantFrom("*", "2024-2040", "2025/3"))
+  .tuple(
+    field(0, 59),
+    field(0, 23),
+    dayPair,
+    field(1, 12),
+    fc.constantFrom("*", "2024-2040", "2025/3"),
+  )
   .map(([mi, h, [dom, dow], mo, y]) => `cron(${mi} ${h} ${dom} ${mo} ${dow} ${y})`);
-const zone = fc.constantFrom("UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe");
-const instant = fc.date({ min: new Date("2023-06-01T00:00:00Z"), max: new Date("2031-01-01T00:00:00Z"), noInvalidDate: true });
+const zone = fc.constantFrom(
+  "UTC",
+  "America/New_York",
+  "Europe/Berlin",
+  "Asia/Kolkata",
+  "Australia/Lord_Howe",
+);
+const instant = fc.date({
+  min: new Date("2023-06-01T00:00:00Z"),
+  max: new Date("2031-01-01T00:00:00Z"),
+  noInvalidDate: true,
+});
 
 function tryParse(expr: string, timeZone: string): Schedule | undefined {
   try {
@@ -451,7 +514,7 @@ test("property: nextFireTime(x) > x, and fires match the expression's fields", (
   fc.assert(
     fc.property(cronExpr, zone, instant, (expr, timeZone, after) => {
       const s = tryParse(expr, timeZone);
-      if (!s || s.kind !== "cron") return;
+      if (s?.kind !== "cron") return;
       const fire = nextFireTime(s, after);
       if (!fire) return;
       assert.ok(fire.getTime() > after.getTime(), `${expr} ${timeZone}`);
@@ -485,11 +548,14 @@ test("property: no fire time is skipped (brute force over minutes, UTC)", () => 
   fc.assert(
     fc.property(cronExpr, instant, (expr, after) => {
       const s = tryParse(expr, "UTC");
-      if (!s || s.kind !== "cron") return;
+      if (s?.kind !== "cron") return;
       const fire = nextFireTime(s, after);
       const start = Math.floor(after.getTime() / 60_000) * 60_000 + 60_000;
       // Every minute strictly between `after` and the fire time (capped at 3 days) must not match.
-      const end = Math.min(fire ? fire.getTime() : Number.POSITIVE_INFINITY, start + 3 * 86_400_000);
+      const end = Math.min(
+        fire ? fire.getTime() : Number.POSITIVE_INFINITY,
+        start + 3 * 86_400_000,
+      );
       for (let t = start; t < end; t += 60_000) {
         const d = new Date(t);
         const matches =

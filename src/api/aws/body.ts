@@ -3,7 +3,7 @@
  * An empty body means `{}` (some clients send nothing for input-less operations); anything
  * that is not a JSON object is a `SerializationException`, as AWS answers.
  */
-import { AwsError, commonError } from "./errors.js";
+import { type AwsError, commonError } from "./errors.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -84,7 +84,10 @@ export type CommonErrorCode = keyof typeof COMMON_ERROR_STATUS;
 
 /** An {@link AwsError} for a common code, in the coral namespace like AWS's own. */
 export function commonError(code: CommonErrorCode, message: string): AwsError {
-  return new AwsError(code, message, { httpStatus: COMMON_ERROR_STATUS[code], namespace: CORAL_NAMESPACE });
+  return new AwsError(code, message, {
+    httpStatus: COMMON_ERROR_STATUS[code],
+    namespace: CORAL_NAMESPACE,
+  });
 }
 
 /** Maps a failed SigV4 verification (`{ code, message }`) to its AWS error. */
@@ -130,7 +133,10 @@ export function toAwsErrorResponse(
   const aws =
     error instanceof AwsError
       ? error
-      : commonError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.");
+      : commonError(
+          "InternalFailure",
+          "The request processing has failed because of an unknown error, exception or failure.",
+        );
   const namespace =
     aws.namespace ?? (typeof protocol === "string" ? undefined : protocol.errorNamespace);
   const body = {

@@ -67,7 +67,11 @@ export interface SfnErrorFields {
  * A Step Functions error, answered as
  * `{"__type":"com.amazonaws.swf.service.v2.model#<code>","message":...}` like the service.
  */
-export function sfnError(code: SfnErrorCode, message: string, fields: SfnErrorFields = {}): AwsError {
+export function sfnError(
+  code: SfnErrorCode,
+  message: string,
+  fields: SfnErrorFields = {},
+): AwsError {
   return new AwsError(code, message, {
     httpStatus: SFN_ERROR_STATUS[code],
     namespace: STEP_FUNCTIONS.errorNamespace,

@@ -16,7 +16,8 @@ export function toAwsTimestamp(date: Date): number {
 export function fromAwsTimestamp(value: unknown): Date | undefined {
   let ms: number;
   if (typeof value === "number") ms = value * 1000;
-  else if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim())) ms = Number(value) * 1000;
+  else if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim()))
+    ms = Number(value) * 1000;
   else if (typeof value === "string") ms = Date.parse(value);
   else return undefined;
   if (!Number.isFinite(ms)) return undefined;

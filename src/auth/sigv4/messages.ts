@@ -25,7 +25,12 @@ export function signatureMismatchDetail(canonical: string, toSign: string): stri
 }
 
 /** The request is older than the allowed skew. */
-export function signatureExpired(requestDate: string, oldest: string, now: string, minutes: number) {
+export function signatureExpired(
+  requestDate: string,
+  oldest: string,
+  now: string,
+  minutes: number,
+) {
   return `Signature expired: ${requestDate} is now earlier than ${oldest} (${now} - ${minutes} min.)`;
 }
 
@@ -86,7 +91,8 @@ export function malformedDate(value: string): string {
 }
 
 /** The Host header was not signed. */
-export const HOST_NOT_SIGNED = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
+export const HOST_NOT_SIGNED =
+  "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
 
 /** opsflow: an `x-amz-*` header was sent unsigned (S3 rejects this too; so do we, everywhere). */
 export function headersNotSigned(names: readonly string[]): string {

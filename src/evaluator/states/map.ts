@@ -194,7 +194,7 @@ function compileItems(
     if (value === undefined) {
       throw run.evaluationError(
         StatesErrorName.Runtime,
-        `Invalid path '${path}': No results for path`,
+        `Invalid path '${path}' : ${reference.missing(run.scope(input))}`,
       );
     }
     return asArray(value, run, StatesErrorName.Runtime);

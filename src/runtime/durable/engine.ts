@@ -57,7 +57,7 @@ export class DurableEngine {
   readonly events = new EventEmitter();
   readonly starter: ExecutionStarter;
   private readonly owner: string;
-  private readonly machines = new MachineCache();
+  readonly machines = new MachineCache();
   private readonly executionsDue = new Wakeup();
   private readonly tasksDue = new Wakeup();
   private readonly running: Promise<void>[] = [];

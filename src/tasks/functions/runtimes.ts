@@ -61,18 +61,19 @@ function startNode(args: string[], env: NodeJS.ProcessEnv, options: RuntimeOptio
   });
   return {
     child,
-    send: (request) => child.send(request),
+    send(request) {
+      // A channel closed by a dying child: the exit handler reports the failure.
+      if (child.connected) child.send(request, (error) => void error);
+    },
     onMessage(listener) {
       child.on("message", (raw) => {
         const message = raw as WorkerMessage & { payload?: string };
         // Results travel as JSON text so the child can detect what does not serialise.
-        if (message.type === "result")
-          listener({
-            type: "result",
-            id: message.id,
-            result: JSON.parse(message.payload ?? "null") as Json,
-          });
-        else listener(message);
+        if (message.type !== "result") listener(message);
+        else {
+          const result = parseOrUndefined(message.payload ?? "null");
+          if (result !== undefined) listener({ type: "result", id: message.id, result });
+        }
       });
     },
   };
@@ -99,9 +100,25 @@ function startPython(
     child,
     send: (request) => child.stdin?.write(`${JSON.stringify(request)}\n`),
     onMessage(listener) {
-      splitLines(answers, (line) => listener(JSON.parse(line) as WorkerMessage));
+      answers.on("error", () => undefined);
+      splitLines(answers, (line) => {
+        const message = parseOrUndefined(line);
+        if (message !== undefined) listener(message as unknown as WorkerMessage);
+      });
     },
   };
+}
+
+/**
+ * Handler code shares the child with the bootstrap and could write to the answer channel;
+ * what is not JSON is dropped here rather than thrown inside the server.
+ */
+function parseOrUndefined(text: string): Json | undefined {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Calls `onLine` for each complete line of `stream`. */

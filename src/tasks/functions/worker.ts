@@ -89,7 +89,11 @@ export class Worker {
           finish(reason);
         });
       });
-      child.once("error", (error) => finish(`could not start: ${error.message}`));
+      // Listen for every "error" (an unhandled one would crash the server), but only a failed
+      // spawn (no pid) ends the worker here: for a running child, "exit" follows.
+      child.on("error", (error) => {
+        if (child.pid === undefined) finish(`could not start: ${error.message}`);
+      });
     });
     if (child.stdout) splitLines(child.stdout, (line) => this.log("stdout", line));
     if (child.stderr) splitLines(child.stderr, (line) => this.log("stderr", line));
