@@ -33,7 +33,11 @@ export interface SigV4Request {
   path: string;
   /** The raw query string without the leading `?`; empty when there is none. */
   query: string;
-  /** Headers with lower-cased names; repeated headers as arrays or comma-joined. */
+  /**
+   * Headers with lower-cased names. Pass Node's `req.headersDistinct`: repeated headers
+   * then stay arrays and are joined with `,` as SigV4 specifies, whereas `req.headers`
+   * joins them with `, ` and such a request would not verify.
+   */
   headers: HeaderMap;
   /** The body bytes (a string is hashed as UTF-8). */
   body: Uint8Array | string;

@@ -179,6 +179,29 @@ export class StoreConflictError extends Error {
 /** The outcome of sending a result for a task token. */
 export type TaskSettlement = "settled" | "unknown-token" | "already-settled";
 
+/** A SigV4 access key; the secret is sealed with the server's master key. */
+export interface AccessKeyRecord {
+  id: string;
+  sealedSecret: string;
+  user: string;
+  status: "Active" | "Inactive";
+  createdAt: number;
+  lastUsedAt?: number;
+  lastUsedService?: string;
+  lastUsedRegion?: string;
+}
+
+/** A bearer API token; only its hash is stored. */
+export interface ApiTokenRecord {
+  id: string;
+  tokenHash: string;
+  user: string;
+  description?: string;
+  status: "Active" | "Inactive";
+  createdAt: number;
+  lastUsedAt?: number;
+}
+
 /** The persistence port. All methods are atomic. */
 export interface Store {
   close(): Promise<void>;
@@ -233,6 +256,14 @@ export interface Store {
   markTaskAwaitingToken(token: string, now: number): Promise<void>;
   heartbeatTask(token: string, now: number): Promise<TaskSettlement>;
   getTask(token: string): Promise<TaskRecord | undefined>;
+
+  createAccessKey(record: AccessKeyRecord): Promise<void>;
+  getAccessKey(id: string): Promise<AccessKeyRecord | undefined>;
+  listAccessKeys(user?: string): Promise<AccessKeyRecord[]>;
+  touchAccessKey(id: string, at: number, service: string, region: string): Promise<void>;
+  createApiToken(record: ApiTokenRecord): Promise<void>;
+  findApiToken(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  listApiTokens(user?: string): Promise<ApiTokenRecord[]>;
 
   createActivity(arn: string, name: string, now: number, tags?: Record<string, string>): Promise<{ arn: string; createdAt: number }>;
   deleteActivity(arn: string): Promise<boolean>;

@@ -519,6 +519,7 @@ describe("SigV4 canonical helpers", () => {
     assert.equal(canonicalPath(""), "");
     assert.equal(canonicalPath("/a%20b"), "/a%2520b");
     assert.equal(canonicalPath("/a/./b/../c//d/"), "/a/c/d/");
+    assert.equal(canonicalPath("/\uD800x"), "/%EF%BF%BDx", "lone surrogate does not throw");
   });
 
   test("query parameters are decoded, re-encoded and sorted by name then value", () => {

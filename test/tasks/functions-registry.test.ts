@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import {
   FunctionNotFoundError,
   FunctionRegistry,
@@ -10,8 +10,14 @@ import {
 } from "../../src/tasks/functions/index.js";
 
 const fixtures = new URL("../fixtures/functions/", import.meta.url).pathname;
-const fresh = (options = {}) =>
-  new FunctionRegistry(mkdtempSync(join(tmpdir(), "opsflow-fn-")), options);
+const roots: string[] = [];
+const fresh = (options = {}) => {
+  roots.push(mkdtempSync(join(tmpdir(), "opsflow-fn-")));
+  return new FunctionRegistry(roots.at(-1) as string, options);
+};
+after(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
 const echo = { "index.mjs": "export const handler = async (event) => event;" };
 
 describe("FunctionRegistry", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -82,6 +82,7 @@ describe("deployed functions", () => {
   after(async () => {
     track(pool);
     await pool.close();
+    rmSync(registry.root, { recursive: true, force: true });
     assert.ok(pids.size >= 6, `expected several processes, saw ${pids.size}`);
     for (const pid of pids) {
       assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, `process ${pid} is left`);
@@ -302,5 +303,6 @@ describe("pool lifecycle", () => {
     assert.throws(() => process.kill(pid as number, 0), { code: "ESRCH" });
     await pool.close();
     await assert.rejects(pool.invoke(fn, {}), /closed/);
+    rmSync(registry.root, { recursive: true, force: true });
   });
 });

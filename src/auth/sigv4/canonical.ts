@@ -17,13 +17,18 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
  * RFC 3986 percent-encoding as SigV4 wants it: everything except `A-Z a-z 0-9 - _ . ~` is
  * encoded, with upper-case hex. `encodeURIComponent` leaves `!'()*` alone, so those are
  * encoded by hand.
  */
 export function uriEscape(value: string): string {
-  return encodeURIComponent(value).replace(
+  // encodeURIComponent throws on lone surrogates; UTF-8 encoders (and so clients) write
+  // U+FFFD for them, and a verifier must not throw on input it did not choose.
+  const wellFormed = value.replace(LONE_SURROGATE, "\uFFFD");
+  return encodeURIComponent(wellFormed).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );

@@ -8,6 +8,7 @@ import { InvalidFunctionError } from "./errors.js";
 /** The languages functions can be written in. */
 export type FunctionRuntime = "nodejs" | "python";
 
+/** Every supported runtime. */
 export const RUNTIMES: readonly FunctionRuntime[] = ["nodejs", "python"];
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -19,6 +20,7 @@ const ENV_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Lambda's limit on the total size of a function's environment variables. */
 const MAX_ENVIRONMENT_BYTES = 4096;
 
+/** A function name: 1 to 64 of `A-Za-z0-9_-`, as Lambda allows. */
 export function validateName(name: unknown): string {
   if (typeof name !== "string" || !NAME.test(name))
     throw new InvalidFunctionError(
@@ -28,6 +30,7 @@ export function validateName(name: unknown): string {
   return name;
 }
 
+/** One of RUNTIMES. */
 export function validateRuntime(runtime: unknown): FunctionRuntime {
   if (!RUNTIMES.includes(runtime as FunctionRuntime))
     throw new InvalidFunctionError(
@@ -37,6 +40,7 @@ export function validateRuntime(runtime: unknown): FunctionRuntime {
   return runtime as FunctionRuntime;
 }
 
+/** The handler written as the runtime expects it (`file.export` or `module.function`). */
 export function validateHandler(runtime: FunctionRuntime, handler: unknown): string {
   const ok =
     typeof handler === "string" &&
@@ -67,6 +71,7 @@ export function validateInteger(
   return value;
 }
 
+/** Environment variables: names as shells accept them, string values, 4 KB in all. */
 export function validateEnvironment(environment: unknown): Record<string, string> {
   if (environment === undefined) return {};
   if (typeof environment !== "object" || environment === null || Array.isArray(environment))

@@ -108,7 +108,9 @@ export class Worker {
   start(requestId: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(timedOut(requestId, (this.options.initTimeoutMs ?? 10_000) / 1000, "Init phase"));
+        this.starting?.reject(
+          timedOut(requestId, (this.options.initTimeoutMs ?? 10_000) / 1000, "Init phase"),
+        );
         void this.kill();
       }, this.options.initTimeoutMs ?? 10_000);
       this.starting = {

@@ -1,0 +1,40 @@
+/**
+ * How the native REST API reports errors: an HTTP status and `{ "error": { code, message } }`.
+ */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ServiceError, type ServiceErrorCode } from "../../runtime/durable/errors.js";
+import { InvalidPageTokenError } from "../../store/paging.js";
+
+const STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
+  StateMachineDoesNotExist: 404,
+  ExecutionDoesNotExist: 404,
+  ActivityDoesNotExist: 404,
+  TaskDoesNotExist: 404,
+  ResourceNotFound: 404,
+  StateMachineAlreadyExists: 409,
+  ExecutionAlreadyExists: 409,
+  ExecutionNotRedrivable: 409,
+  ConflictException: 409,
+  TaskTimedOut: 409,
+  InvalidArn: 400,
+  InvalidName: 400,
+  InvalidDefinition: 400,
+  InvalidExecutionInput: 400,
+  InvalidOutput: 400,
+  InvalidToken: 400,
+  ValidationException: 400,
+};
+
+/** The JSON error body. */
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Turns a thrown error into a response; unexpected errors are 500 without internals. */
+export function errorResponse(c: Context, error: unknown) {
+  if (error instanceof ServiceError) return c.json(errorBody(error.code, error.message), STATUS[error.code]);
+  if (error instanceof InvalidPageTokenError) return c.json(errorBody("ValidationException", error.message), 400);
+  console.error(error);
+  return c.json(errorBody("InternalError", "Internal error; the server log has the details."), 500);
+}

@@ -1,0 +1,71 @@
+/** Access keys and API tokens. */
+import type Database from "better-sqlite3";
+import type { AccessKeyRecord, ApiTokenRecord } from "../port.js";
+
+type Row = Record<string, unknown>;
+
+const keyFromRow = (row: Row): AccessKeyRecord => {
+  const record: AccessKeyRecord = {
+    id: row.id as string,
+    sealedSecret: row.sealed_secret as string,
+    user: row.user_name as string,
+    status: row.status as AccessKeyRecord["status"],
+    createdAt: row.created_at as number,
+  };
+  if (row.last_used_at !== null) record.lastUsedAt = row.last_used_at as number;
+  if (row.last_used_service !== null) record.lastUsedService = row.last_used_service as string;
+  if (row.last_used_region !== null) record.lastUsedRegion = row.last_used_region as string;
+  return record;
+};
+
+const tokenFromRow = (row: Row): ApiTokenRecord => {
+  const record: ApiTokenRecord = {
+    id: row.id as string,
+    tokenHash: row.token_hash as string,
+    user: row.user_name as string,
+    status: row.status as ApiTokenRecord["status"],
+    createdAt: row.created_at as number,
+  };
+  if (row.description !== null) record.description = row.description as string;
+  if (row.last_used_at !== null) record.lastUsedAt = row.last_used_at as number;
+  return record;
+};
+
+/** The credential operations of the SQLite store. */
+export function credentialQueries(db: Database.Database) {
+  const insertKey = db.prepare(
+    "INSERT INTO access_keys (id, sealed_secret, user_name, status, created_at) VALUES (@id, @sealedSecret, @user, @status, @createdAt)",
+  );
+  const getKey = db.prepare("SELECT * FROM access_keys WHERE id = ?");
+  const listKeys = db.prepare("SELECT * FROM access_keys WHERE ? IS NULL OR user_name = ? ORDER BY created_at");
+  const touchKey = db.prepare(
+    "UPDATE access_keys SET last_used_at = ?, last_used_service = ?, last_used_region = ? WHERE id = ?",
+  );
+  const insertToken = db.prepare(
+    `INSERT INTO api_tokens (id, token_hash, user_name, description, status, created_at)
+     VALUES (@id, @tokenHash, @user, @description, @status, @createdAt)`,
+  );
+  const findToken = db.prepare("SELECT * FROM api_tokens WHERE token_hash = ?");
+  const listTokens = db.prepare("SELECT * FROM api_tokens WHERE ? IS NULL OR user_name = ? ORDER BY created_at");
+  return {
+    createAccessKey: (record: AccessKeyRecord) => {
+      insertKey.run(record);
+    },
+    getAccessKey: (id: string) => {
+      const row = getKey.get(id) as Row | undefined;
+      return row && keyFromRow(row);
+    },
+    listAccessKeys: (user?: string) => (listKeys.all(user ?? null, user ?? null) as Row[]).map(keyFromRow),
+    touchAccessKey: (id: string, at: number, service: string, region: string) => {
+      touchKey.run(at, service, region, id);
+    },
+    createApiToken: (record: ApiTokenRecord) => {
+      insertToken.run({ ...record, description: record.description ?? null });
+    },
+    findApiToken: (hash: string) => {
+      const row = findToken.get(hash) as Row | undefined;
+      return row && tokenFromRow(row);
+    },
+    listApiTokens: (user?: string) => (listTokens.all(user ?? null, user ?? null) as Row[]).map(tokenFromRow),
+  };
+}
