@@ -29,7 +29,9 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
     },
   });
   app.onError((error, c) => errorResponse(c, error));
-  app.notFound((c) => c.json(errorBody("NotFound", `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody("NotFound", `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
 
   app.get("/health", (c) => c.json({ status: "ok" }));
 
@@ -37,7 +39,11 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
     "*",
     bodyLimit({
       maxSize: api.maxBodyBytes,
-      onError: (c) => c.json(errorBody("PayloadTooLarge", `The request body is over ${api.maxBodyBytes} bytes.`), 413),
+      onError: (c) =>
+        c.json(
+          errorBody("PayloadTooLarge", `The request body is over ${api.maxBodyBytes} bytes.`),
+          413,
+        ),
     }),
   );
   for (const mount of extra) mount(app, api);
@@ -52,7 +58,10 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
     info: { title: "opsflow", version: "0.1.0", description: "Native REST API of opsflow" },
     security: [{ bearer: [] }],
   });
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+  });
   return app;
 }
 
@@ -61,9 +70,16 @@ function bearerAuth(api: ApiContext) {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
-      return c.json(errorBody("Unauthorized", "Send 'Authorization: Bearer <token>' (create tokens with the API or use the admin token printed at first start)."), 401, {
-        "WWW-Authenticate": 'Bearer realm="opsflow"',
-      });
+      return c.json(
+        errorBody(
+          "Unauthorized",
+          "Send 'Authorization: Bearer <token>' (create tokens with the API or use the admin token printed at first start).",
+        ),
+        401,
+        {
+          "WWW-Authenticate": 'Bearer realm="opsflow"',
+        },
+      );
     }
     const principal = await api.authenticator.bearer(match[1]);
     if (!principal) return c.json(errorBody("Unauthorized", "The bearer token is not valid."), 401);

@@ -18,7 +18,10 @@ export class InvalidPageTokenError extends Error {
 }
 
 /** Decodes a keyset position; throws InvalidPageTokenError for anything else. */
-export function decodePageToken<T extends Json>(token: string, check: (value: Json) => value is T): T {
+export function decodePageToken<T extends Json>(
+  token: string,
+  check: (value: Json) => value is T,
+): T {
   let value: Json;
   try {
     value = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as Json;
@@ -31,7 +34,12 @@ export function decodePageToken<T extends Json>(token: string, check: (value: Js
 
 /** `[number, string]`: the common (time, arn) sort key. */
 export function isTimeArnKey(value: Json): value is [number, string] {
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "string";
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === "number" &&
+    typeof value[1] === "string"
+  );
 }
 
 /** A single string key (e.g. an arn). */

@@ -7,7 +7,13 @@ import type { Json } from "../asl/json.js";
 import type { HistoryEventType } from "../evaluator/history.js";
 
 export type StateMachineType = "STANDARD" | "EXPRESS";
-export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
+export type ExecutionStatus =
+  | "RUNNING"
+  | "SUCCEEDED"
+  | "FAILED"
+  | "TIMED_OUT"
+  | "ABORTED"
+  | "PENDING_REDRIVE";
 
 /** A state machine as created (definition text after substitutions). */
 export interface StateMachineRecord {
@@ -146,7 +152,13 @@ export interface ClaimedExecution {
 export interface ExecutionCommit {
   arn: string;
   fence: number;
-  record: Pick<ExecutionRecord, "status"> & Partial<Pick<ExecutionRecord, "output" | "error" | "cause" | "stoppedAt" | "redriveCount" | "redrivenAt">>;
+  record: Pick<ExecutionRecord, "status"> &
+    Partial<
+      Pick<
+        ExecutionRecord,
+        "output" | "error" | "cause" | "stoppedAt" | "redriveCount" | "redrivenAt"
+      >
+    >;
   state: string;
   nextEventId: number;
   events: HistoryEventRecord[];
@@ -162,7 +174,10 @@ export interface ExecutionCommit {
   /** The stop request has been applied. */
   stopApplied?: boolean;
   /** This execution ended and was started by a Task (`.sync`): settle that task in the same transaction. */
-  parentSettlement?: { token: string; outcome: { output: string } | { error: string; cause?: string } };
+  parentSettlement?: {
+    token: string;
+    outcome: { output: string } | { error: string; cause?: string };
+  };
 }
 
 /** Raised by adapters for domain conflicts; the API maps them to its error codes. */
@@ -214,7 +229,10 @@ export interface Store {
   deleteStateMachine(arn: string): Promise<boolean>;
   publishVersion(record: StateMachineVersionRecord): Promise<void>;
   getVersion(arn: string): Promise<StateMachineVersionRecord | undefined>;
-  listVersions(stateMachineArn: string, page: PageRequest): Promise<Page<StateMachineVersionRecord>>;
+  listVersions(
+    stateMachineArn: string,
+    page: PageRequest,
+  ): Promise<Page<StateMachineVersionRecord>>;
   deleteVersion(arn: string): Promise<boolean>;
   putAlias(record: StateMachineAliasRecord): Promise<void>;
   getAlias(arn: string): Promise<StateMachineAliasRecord | undefined>;
@@ -225,12 +243,25 @@ export interface Store {
   startExecution(execution: NewExecution): Promise<{ record: ExecutionRecord; created: boolean }>;
   getExecution(arn: string): Promise<ExecutionRecord | undefined>;
   listExecutions(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionRecord>>;
-  getHistory(arn: string, options: { page: PageRequest; reverse: boolean }): Promise<Page<HistoryEventRecord>>;
+  getHistory(
+    arn: string,
+    options: { page: PageRequest; reverse: boolean },
+  ): Promise<Page<HistoryEventRecord>>;
 
   /** Leases up to `limit` RUNNING executions that are due (`wakeAt <= now`) and not leased. */
-  claimExecutions(owner: string, now: number, leaseMs: number, limit: number): Promise<ClaimedExecution[]>;
+  claimExecutions(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ClaimedExecution[]>;
   /** Leases one execution regardless of its wake time (API actions such as stop and redrive). */
-  claimExecution(arn: string, owner: string, now: number, leaseMs: number): Promise<ClaimedExecution | undefined>;
+  claimExecution(
+    arn: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<ClaimedExecution | undefined>;
   /** Applies commits in one transaction; returns the arns whose lease was lost (nothing applied for them). */
   commit(commits: ExecutionCommit[]): Promise<string[]>;
   /** Gives up a lease without changes. */
@@ -244,14 +275,32 @@ export interface Store {
   recoverLeases(): Promise<void>;
 
   /** Marks a stop request and wakes the execution. */
-  requestStop(arn: string, error: string | undefined, cause: string | undefined, now: number): Promise<ExecutionRecord>;
+  requestStop(
+    arn: string,
+    error: string | undefined,
+    cause: string | undefined,
+    now: number,
+  ): Promise<ExecutionRecord>;
 
   /** Leases dispatchable tasks that are scheduled, or started with an expired lease (crash recovery). */
-  claimDispatchTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRecord[]>;
+  claimDispatchTasks(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<TaskRecord[]>;
   /** Leases the oldest scheduled task of an activity for a worker. */
-  claimActivityTask(activityArn: string, workerName: string, now: number): Promise<TaskRecord | undefined>;
+  claimActivityTask(
+    activityArn: string,
+    workerName: string,
+    now: number,
+  ): Promise<TaskRecord | undefined>;
   /** Records a task's result and wakes its execution. */
-  settleTask(token: string, outcome: { output: string } | { error: string; cause?: string }, now: number): Promise<TaskSettlement>;
+  settleTask(
+    token: string,
+    outcome: { output: string } | { error: string; cause?: string },
+    now: number,
+  ): Promise<TaskSettlement>;
   /** Marks a dispatched `.waitForTaskToken` task as running and waiting for its token. */
   markTaskAwaitingToken(token: string, now: number): Promise<void>;
   heartbeatTask(token: string, now: number): Promise<TaskSettlement>;
@@ -265,8 +314,15 @@ export interface Store {
   findApiToken(tokenHash: string): Promise<ApiTokenRecord | undefined>;
   listApiTokens(user?: string): Promise<ApiTokenRecord[]>;
 
-  createActivity(arn: string, name: string, now: number, tags?: Record<string, string>): Promise<{ arn: string; createdAt: number }>;
+  createActivity(
+    arn: string,
+    name: string,
+    now: number,
+    tags?: Record<string, string>,
+  ): Promise<{ arn: string; createdAt: number }>;
   deleteActivity(arn: string): Promise<boolean>;
   getActivity(arn: string): Promise<{ arn: string; name: string; createdAt: number } | undefined>;
-  listActivities(page: PageRequest): Promise<Page<{ arn: string; name: string; createdAt: number }>>;
+  listActivities(
+    page: PageRequest,
+  ): Promise<Page<{ arn: string; name: string; createdAt: number }>>;
 }

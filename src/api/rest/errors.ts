@@ -5,6 +5,8 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ServiceError, type ServiceErrorCode } from "../../runtime/durable/errors.js";
 import { InvalidPageTokenError } from "../../store/paging.js";
+import { FunctionNotFoundError, InvalidFunctionError } from "../../tasks/functions/index.js";
+import { TaskFailure } from "../../tasks/types.js";
 
 const STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   StateMachineDoesNotExist: 404,
@@ -33,8 +35,17 @@ export function errorBody(code: string, message: string, details?: unknown) {
 
 /** Turns a thrown error into a response; unexpected errors are 500 without internals. */
 export function errorResponse(c: Context, error: unknown) {
-  if (error instanceof ServiceError) return c.json(errorBody(error.code, error.message), STATUS[error.code]);
-  if (error instanceof InvalidPageTokenError) return c.json(errorBody("ValidationException", error.message), 400);
+  if (error instanceof ServiceError)
+    return c.json(errorBody(error.code, error.message), STATUS[error.code]);
+  if (error instanceof InvalidPageTokenError)
+    return c.json(errorBody("ValidationException", error.message), 400);
+  if (error instanceof FunctionNotFoundError)
+    return c.json(errorBody("ResourceNotFound", error.message), 404);
+  if (error instanceof InvalidFunctionError)
+    return c.json(errorBody("ValidationException", error.message), 400);
+  // A function that failed when invoked through the API: its error as Lambda names it.
+  if (error instanceof TaskFailure)
+    return c.json(errorBody(error.error, error.cause ?? error.error), 502);
   console.error(error);
   return c.json(errorBody("InternalError", "Internal error; the server log has the details."), 500);
 }

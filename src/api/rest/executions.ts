@@ -1,7 +1,16 @@
 /** Executions: start, list, describe, history, stop, redrive. */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiContext, App } from "../context.js";
-import { ErrorSchema, ExecutionSchema, HistoryEventSchema, PageQuery, StartExecutionBody, StopBody, executionView, historyView } from "./schemas.js";
+import {
+  ErrorSchema,
+  ExecutionSchema,
+  executionView,
+  HistoryEventSchema,
+  historyView,
+  PageQuery,
+  StartExecutionBody,
+  StopBody,
+} from "./schemas.js";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 const errors = {
@@ -9,8 +18,17 @@ const errors = {
   404: { description: "Not found", ...json(ErrorSchema) },
   409: { description: "Conflict", ...json(ErrorSchema) },
 };
-const Arn = z.object({ arn: z.string().min(1).max(2048).openapi({ description: "The execution ARN, URL-encoded" }) });
-const Statuses = z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]);
+const Arn = z.object({
+  arn: z.string().min(1).max(2048).openapi({ description: "The execution ARN, URL-encoded" }),
+});
+const Statuses = z.enum([
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "TIMED_OUT",
+  "ABORTED",
+  "PENDING_REDRIVE",
+]);
 
 /** Registers the execution routes. */
 export function executionRoutes(app: App, api: ApiContext): void {
@@ -19,7 +37,10 @@ export function executionRoutes(app: App, api: ApiContext): void {
       method: "post",
       path: "/v1/state-machines/{name}/executions",
       summary: "Start an execution (idempotent by name)",
-      request: { params: z.object({ name: z.string() }), body: { required: false, ...json(StartExecutionBody) } },
+      request: {
+        params: z.object({ name: z.string() }),
+        body: { required: false, ...json(StartExecutionBody) },
+      },
       responses: { 201: { description: "Started", ...json(ExecutionSchema) }, ...errors },
     }),
     async (c) => {
@@ -37,16 +58,34 @@ export function executionRoutes(app: App, api: ApiContext): void {
       method: "get",
       path: "/v1/state-machines/{name}/executions",
       summary: "List a state machine's executions, newest first",
-      request: { params: z.object({ name: z.string() }), query: PageQuery.extend({ status: Statuses.optional() }) },
-      responses: { 200: { description: "A page", ...json(z.object({ items: z.array(ExecutionSchema), nextToken: z.string().optional() })) }, ...errors },
+      request: {
+        params: z.object({ name: z.string() }),
+        query: PageQuery.extend({ status: Statuses.optional() }),
+      },
+      responses: {
+        200: {
+          description: "A page",
+          ...json(z.object({ items: z.array(ExecutionSchema), nextToken: z.string().optional() })),
+        },
+        ...errors,
+      },
     }),
     async (c) => {
       const { status, ...page } = c.req.valid("query");
       const result = await api.executions.list(
-        { stateMachineArn: api.stateMachines.arnOf(c.req.valid("param").name), ...(status && { status }) },
+        {
+          stateMachineArn: api.stateMachines.arnOf(c.req.valid("param").name),
+          ...(status && { status }),
+        },
         page,
       );
-      return c.json({ items: result.items.map(executionView), ...(result.nextToken && { nextToken: result.nextToken }) }, 200);
+      return c.json(
+        {
+          items: result.items.map(executionView),
+          ...(result.nextToken && { nextToken: result.nextToken }),
+        },
+        200,
+      );
     },
   );
   app.openapi(
@@ -57,20 +96,42 @@ export function executionRoutes(app: App, api: ApiContext): void {
       request: { params: Arn },
       responses: { 200: { description: "The execution", ...json(ExecutionSchema) }, ...errors },
     }),
-    async (c) => c.json(executionView(await api.executions.describe(c.req.valid("param").arn)), 200),
+    async (c) =>
+      c.json(executionView(await api.executions.describe(c.req.valid("param").arn)), 200),
   );
   app.openapi(
     createRoute({
       method: "get",
       path: "/v1/executions/{arn}/history",
       summary: "An execution's event history",
-      request: { params: Arn, query: PageQuery.extend({ reverse: z.enum(["true", "false"]).optional() }) },
-      responses: { 200: { description: "A page of events", ...json(z.object({ items: z.array(HistoryEventSchema), nextToken: z.string().optional() })) }, ...errors },
+      request: {
+        params: Arn,
+        query: PageQuery.extend({ reverse: z.enum(["true", "false"]).optional() }),
+      },
+      responses: {
+        200: {
+          description: "A page of events",
+          ...json(
+            z.object({ items: z.array(HistoryEventSchema), nextToken: z.string().optional() }),
+          ),
+        },
+        ...errors,
+      },
     }),
     async (c) => {
       const { reverse, ...page } = c.req.valid("query");
-      const result = await api.executions.history(c.req.valid("param").arn, page, reverse === "true");
-      return c.json({ items: result.items.map(historyView), ...(result.nextToken && { nextToken: result.nextToken }) }, 200);
+      const result = await api.executions.history(
+        c.req.valid("param").arn,
+        page,
+        reverse === "true",
+      );
+      return c.json(
+        {
+          items: result.items.map(historyView),
+          ...(result.nextToken && { nextToken: result.nextToken }),
+        },
+        200,
+      );
     },
   );
   app.openapi(
@@ -83,7 +144,10 @@ export function executionRoutes(app: App, api: ApiContext): void {
     }),
     async (c) => {
       const body = c.req.valid("json") ?? {};
-      return c.json(executionView(await api.executions.stop(c.req.valid("param").arn, body.error, body.cause)), 200);
+      return c.json(
+        executionView(await api.executions.stop(c.req.valid("param").arn, body.error, body.cause)),
+        200,
+      );
     },
   );
   app.openapi(

@@ -3,11 +3,19 @@ import { z } from "@hono/zod-openapi";
 import type { ExecutionRecord, HistoryEventRecord, StateMachineRecord } from "../../store/port.js";
 
 export const ErrorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  })
   .openapi("Error");
 
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: "Items per page (1–1000)" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .openapi({ description: "Items per page (1–1000)" }),
   nextToken: z.string().max(2048).optional().openapi({ description: "From the previous page" }),
 });
 

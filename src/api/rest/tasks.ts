@@ -22,7 +22,10 @@ export function taskRoutes(app: App, api: ApiContext): void {
       responses: { 204: { description: "Accepted" }, ...errors },
     }),
     async (c) => {
-      await api.tasks.sendSuccess(c.req.valid("param").token, JSON.stringify(c.req.valid("json").output ?? null));
+      await api.tasks.sendSuccess(
+        c.req.valid("param").token,
+        JSON.stringify(c.req.valid("json").output ?? null),
+      );
       return c.body(null, 204);
     },
   );

@@ -6,8 +6,14 @@
 import { EventEmitter } from "node:events";
 import type { Json } from "../../asl/json.js";
 import type { Entropy } from "../../asl/scope.js";
-import type { ClaimedExecution, ExecutionCommit, ExecutionRecord, Store, TaskRecord } from "../../store/port.js";
-import { TaskFailure, type TaskDispatcher } from "../../tasks/types.js";
+import type {
+  ClaimedExecution,
+  ExecutionCommit,
+  ExecutionRecord,
+  Store,
+  TaskRecord,
+} from "../../store/port.js";
+import { type TaskDispatcher, TaskFailure } from "../../tasks/types.js";
 import type { Clock } from "../clock.js";
 import { cryptoEntropy } from "../in-memory.js";
 import { MachineCache } from "./machine-cache.js";
@@ -64,7 +70,7 @@ export class DurableEngine {
   private stopped = true;
   private inFlight = 0;
 
-  constructor(private readonly options: EngineOptions) {
+  constructor(readonly options: EngineOptions) {
     this.owner = `engine-${(options.entropy ?? cryptoEntropy).uuid()}`;
     this.starter = new ExecutionStarter(options.store, this.machines, {
       region: options.region,
@@ -72,6 +78,11 @@ export class DurableEngine {
       entropy: options.entropy ?? cryptoEntropy,
       payloadLimitBytes: options.payloadLimitBytes,
     });
+  }
+
+  /** The store the engine works on. */
+  get store(): Store {
+    return this.options.store;
   }
 
   /** Recovers what a previous process left and starts the loops. */
@@ -122,7 +133,11 @@ export class DurableEngine {
 
   /** Records a task result (from a runner, SendTaskSuccess/Failure) and wakes its execution. */
   async settleTask(token: string, outcome: { output: string } | { error: string; cause?: string }) {
-    const settlement = await this.options.store.settleTask(token, outcome, this.options.clock.now());
+    const settlement = await this.options.store.settleTask(
+      token,
+      outcome,
+      this.options.clock.now(),
+    );
     if (settlement === "settled") this.wake();
     return settlement;
   }
@@ -136,7 +151,12 @@ export class DurableEngine {
     while (!this.stopped) {
       let claims: ClaimedExecution[] = [];
       try {
-        claims = await store.claimExecutions(this.owner, clock.now(), this.leaseMs(), this.options.batchSize ?? 64);
+        claims = await store.claimExecutions(
+          this.owner,
+          clock.now(),
+          this.leaseMs(),
+          this.options.batchSize ?? 64,
+        );
         if (claims.length > 0) await this.commitAll(claims);
       } catch (error) {
         this.log(`execution loop: ${(error as Error).stack ?? error}`);
@@ -176,7 +196,8 @@ export class DurableEngine {
     for (const commit of commits) {
       if (lost.has(commit.arn)) continue;
       if (commit.newTasks.some((task) => task.kind === "dispatch")) newTasks = true;
-      if (commit.newTasks.some((task) => task.kind === "activity")) this.events.emit("activity-task");
+      if (commit.newTasks.some((task) => task.kind === "activity"))
+        this.events.emit("activity-task");
       for (const child of commit.childExecutions) this.emit(child.record);
       if (commit.childExecutions.length > 0 || commit.parentSettlement) this.wake();
       if (commit.record.status !== "RUNNING") {
@@ -221,15 +242,24 @@ export class DurableEngine {
         },
         controller.signal,
       );
-      if (task.awaitsToken) await this.options.store.markTaskAwaitingToken(task.token, this.options.clock.now());
+      if (task.awaitsToken)
+        await this.options.store.markTaskAwaitingToken(task.token, this.options.clock.now());
       else await this.settleTask(task.token, { output: JSON.stringify(output) });
     } catch (error) {
       const failure =
         error instanceof TaskFailure
           ? error
-          : new TaskFailure((error as Error).name || "Error", (error as Error).message ?? String(error));
-      const outcome = failure.cause === undefined ? { error: failure.error } : { error: failure.error, cause: failure.cause };
-      await this.settleTask(task.token, outcome).catch((e) => this.log(`settle ${task.token}: ${e}`));
+          : new TaskFailure(
+              (error as Error).name || "Error",
+              (error as Error).message ?? String(error),
+            );
+      const outcome =
+        failure.cause === undefined
+          ? { error: failure.error }
+          : { error: failure.error, cause: failure.cause };
+      await this.settleTask(task.token, outcome).catch((e) =>
+        this.log(`settle ${task.token}: ${e}`),
+      );
     } finally {
       this.inFlight--;
       this.tasksDue.ring();
@@ -265,7 +295,15 @@ function internalFailure(claim: ClaimedExecution, now: number, error: unknown): 
     record: { status: "FAILED", error: "States.Runtime", cause, stoppedAt: now },
     state: JSON.stringify({ frames: {}, nextFrameId: 0 }),
     nextEventId: claim.nextEventId + 1,
-    events: [{ id: claim.nextEventId, previousEventId: claim.nextEventId - 1, type: "ExecutionFailed", timestamp: now, details: { error: "States.Runtime", cause } }],
+    events: [
+      {
+        id: claim.nextEventId,
+        previousEventId: claim.nextEventId - 1,
+        type: "ExecutionFailed",
+        timestamp: now,
+        details: { error: "States.Runtime", cause },
+      },
+    ],
     newTasks: [],
     consumedTasks: claim.settledTasks.map((task) => task.token),
     cancelledTasks: [],

@@ -5,7 +5,12 @@
  */
 import { StatesErrorName } from "../../asl/errors.js";
 import type { Json } from "../../asl/json.js";
-import { type CompiledMachine, type ForkEffect, recordAbandoned, startFrame } from "../../evaluator/index.js";
+import {
+  type CompiledMachine,
+  type ForkEffect,
+  recordAbandoned,
+  startFrame,
+} from "../../evaluator/index.js";
 import type { HistoryBuffer } from "./history-buffer.js";
 import type { ExecutionSnapshot, ForkState, StoredFrame } from "./snapshot.js";
 
@@ -27,7 +32,8 @@ export class ForkTracker {
       mode: effect.mode,
       state: effect.state,
       distributed: effect.distributed ?? false,
-      machines: effect.mode === "map" ? machines : effect.branches.map((branch) => branch.machine.pointer),
+      machines:
+        effect.mode === "map" ? machines : effect.branches.map((branch) => branch.machine.pointer),
       pending: effect.branches.map((branch, index) => ({ index, input: branch.input })),
       maxConcurrency: effect.maxConcurrency,
       outerVariables: effect.outerVariables,
@@ -37,8 +43,10 @@ export class ForkTracker {
       finished: 0,
       failures: 0,
     };
-    if (effect.toleratedFailureCount !== undefined) fork.toleratedFailureCount = effect.toleratedFailureCount;
-    if (effect.toleratedFailurePercentage !== undefined) fork.toleratedFailurePercentage = effect.toleratedFailurePercentage;
+    if (effect.toleratedFailureCount !== undefined)
+      fork.toleratedFailureCount = effect.toleratedFailureCount;
+    if (effect.toleratedFailurePercentage !== undefined)
+      fork.toleratedFailurePercentage = effect.toleratedFailurePercentage;
     frame.status = "fork";
     frame.fork = fork;
     if (fork.total === 0) return this.resume(frame, { kind: "branches-succeeded", outputs: [] });
@@ -55,15 +63,21 @@ export class ForkTracker {
     const iteration = this.iterationEvents(fork);
     if (result.ok) {
       fork.outputs[child.branch] = result.output;
-      if (iteration) this.history.record("MapIterationSucceeded", { index: child.branch, name: fork.state });
+      if (iteration)
+        this.history.record("MapIterationSucceeded", { index: child.branch, name: fork.state });
     } else {
-      if (iteration) this.history.record("MapIterationFailed", { index: child.branch, name: fork.state });
+      if (iteration)
+        this.history.record("MapIterationFailed", { index: child.branch, name: fork.state });
       // A failed Parallel branch is torn down with its failing task: AWS records it as aborted.
-      if (fork.mode === "parallel") recordAbandoned(this.machineAt(child.machine), child.frame, this.history);
+      if (fork.mode === "parallel")
+        recordAbandoned(this.machineAt(child.machine), child.frame, this.history);
       fork.failures++;
       if (!tolerated(fork)) {
         fork.failure = configured(fork)
-          ? { error: StatesErrorName.ExceedToleratedFailureThreshold, cause: "The specified tolerated failure threshold was exceeded" }
+          ? {
+              error: StatesErrorName.ExceedToleratedFailureThreshold,
+              cause: "The specified tolerated failure threshold was exceeded",
+            }
           : { error: result.error, cause: result.cause };
         return this.fail(parent, fork);
       }
@@ -100,7 +114,8 @@ export class ForkTracker {
         status: "runnable",
       };
       fork.running.push(id);
-      if (this.iterationEvents(fork)) this.history.record("MapIterationStarted", { index: next.index, name: fork.state });
+      if (this.iterationEvents(fork))
+        this.history.record("MapIterationStarted", { index: next.index, name: fork.state });
     }
   }
 
@@ -109,7 +124,11 @@ export class ForkTracker {
       const sibling = this.snapshot.frames[String(id)];
       if (!sibling) continue;
       this.abandonTree(sibling);
-      if (this.iterationEvents(fork)) this.history.record("MapIterationAborted", { index: sibling.branch ?? 0, name: fork.state });
+      if (this.iterationEvents(fork))
+        this.history.record("MapIterationAborted", {
+          index: sibling.branch ?? 0,
+          name: fork.state,
+        });
     }
     fork.running = [];
     fork.pending = [];
@@ -157,6 +176,7 @@ function tolerated(fork: ForkState): boolean {
   const { failures, total } = fork;
   return (
     (fork.toleratedFailureCount === undefined || failures <= fork.toleratedFailureCount) &&
-    (fork.toleratedFailurePercentage === undefined || (failures * 100) / total <= fork.toleratedFailurePercentage)
+    (fork.toleratedFailurePercentage === undefined ||
+      (failures * 100) / total <= fork.toleratedFailurePercentage)
   );
 }

@@ -2,7 +2,7 @@
  * `arn:aws:states:::states:startExecution` and its `.sync`, `.sync:2` and `.waitForTaskToken`
  * forms: the parameters a Task passes, and the results Step Functions returns.
  */
-import { type Json, type JsonObject, isJsonObject } from "../../asl/json.js";
+import { isJsonObject, type Json, type JsonObject } from "../../asl/json.js";
 import type { ExecutionRecord } from "../../store/port.js";
 import { TaskFailure } from "../../tasks/types.js";
 
@@ -16,14 +16,20 @@ export interface NestedStart {
 /** Reads the Task's parameters; a bad shape fails the task as AWS's SDK validation would. */
 export function nestedStartOf(parameters: Json): NestedStart {
   if (!isJsonObject(parameters) || typeof parameters.StateMachineArn !== "string") {
-    throw new TaskFailure("States.Runtime", "StartExecution needs the parameter StateMachineArn (a string).");
+    throw new TaskFailure(
+      "States.Runtime",
+      "StartExecution needs the parameter StateMachineArn (a string).",
+    );
   }
   let input: Json = parameters.Input ?? {};
   if (typeof input === "string") {
     try {
       input = JSON.parse(input) as Json;
     } catch {
-      throw new TaskFailure("StepFunctions.InvalidExecutionInputException", "Input is not valid JSON.");
+      throw new TaskFailure(
+        "StepFunctions.InvalidExecutionInputException",
+        "Input is not valid JSON.",
+      );
     }
   }
   const start: NestedStart = { stateMachineArn: parameters.StateMachineArn, input };
@@ -52,8 +58,20 @@ export function syncOutcome(
     StartDate: new Date(child.startedAt).toISOString(),
     StopDate: child.stoppedAt === undefined ? null : new Date(child.stoppedAt).toISOString(),
     Input: parsed ? (JSON.parse(child.input) as Json) : child.input,
-    Output: child.output === undefined ? null : parsed ? (JSON.parse(child.output) as Json) : child.output,
+    Output:
+      child.output === undefined
+        ? null
+        : parsed
+          ? (JSON.parse(child.output) as Json)
+          : child.output,
   };
   if (child.status === "SUCCEEDED") return { output: JSON.stringify(description) };
-  return { error: "States.TaskFailed", cause: JSON.stringify({ ...description, Error: child.error ?? null, Cause: child.cause ?? null }) };
+  return {
+    error: "States.TaskFailed",
+    cause: JSON.stringify({
+      ...description,
+      Error: child.error ?? null,
+      Cause: child.cause ?? null,
+    }),
+  };
 }

@@ -12,18 +12,23 @@ import {
   type ExecutionInfo,
   type ForkEffect,
   type InvokeTaskEffect,
-  type StepContext,
   recordAbandoned,
+  type StepContext,
   step,
   taskEventPrefix,
 } from "../../evaluator/index.js";
-import type { ClaimedExecution, ExecutionCommit, NewExecution, TaskRecord } from "../../store/port.js";
+import type {
+  ClaimedExecution,
+  ExecutionCommit,
+  NewExecution,
+  TaskRecord,
+} from "../../store/port.js";
 import { TaskFailure } from "../../tasks/types.js";
 import { ForkTracker } from "./forks.js";
 import { HistoryBuffer } from "./history-buffer.js";
 import { nestedStartOf, startResult, syncOutcome } from "./nested.js";
 import { planResource } from "./resources.js";
-import { type ExecutionSnapshot, type StoredFrame, readSnapshot } from "./snapshot.js";
+import { type ExecutionSnapshot, readSnapshot, type StoredFrame } from "./snapshot.js";
 
 /** What the processor needs from the engine. */
 export interface ProcessorContext {
@@ -82,7 +87,9 @@ class ExecutionPass {
       childExecutions: [],
     };
     this.info = executionInfo(claim);
-    this.forks = new ForkTracker(this.snapshot, this.history, machine, (frame) => this.abandon(frame));
+    this.forks = new ForkTracker(this.snapshot, this.history, machine, (frame) =>
+      this.abandon(frame),
+    );
   }
 
   async run(): Promise<ExecutionCommit> {
@@ -146,7 +153,10 @@ class ExecutionPass {
         frame.status = "runnable";
         frame.dueAt = undefined;
         frame.task = undefined;
-        frame.resumption = failedResumption(heartbeat ? StatesErrorName.HeartbeatTimeout : StatesErrorName.Timeout, undefined);
+        frame.resumption = failedResumption(
+          heartbeat ? StatesErrorName.HeartbeatTimeout : StatesErrorName.Timeout,
+          undefined,
+        );
       }
     }
   }
@@ -168,7 +178,8 @@ class ExecutionPass {
       execution: this.info,
       taskToken: token,
     };
-    if (this.context.payloadLimitBytes !== undefined) stepContext.payloadLimitBytes = this.context.payloadLimitBytes;
+    if (this.context.payloadLimitBytes !== undefined)
+      stepContext.payloadLimitBytes = this.context.payloadLimitBytes;
     const resumption = frame.resumption;
     frame.resumption = undefined;
     // Children of a distributed Map are executions of their own: their events are not ours.
@@ -189,7 +200,8 @@ class ExecutionPass {
         return;
       case "retry":
         frame.status = effect.delaySeconds <= 0 ? "runnable" : "timer";
-        frame.dueAt = effect.delaySeconds <= 0 ? undefined : now + Math.round(effect.delaySeconds * 1000);
+        frame.dueAt =
+          effect.delaySeconds <= 0 ? undefined : now + Math.round(effect.delaySeconds * 1000);
         frame.resumption = { kind: "retry-due" };
         return;
       case "invoke":
@@ -205,24 +217,35 @@ class ExecutionPass {
   }
 
   /** Hands a task to the world: a task row for a runner or worker, or a nested execution. */
-  private async schedule(frame: StoredFrame, effect: InvokeTaskEffect, token: string): Promise<void> {
+  private async schedule(
+    frame: StoredFrame,
+    effect: InvokeTaskEffect,
+    token: string,
+  ): Promise<void> {
     const { now } = this.context;
     const plan = planResource(effect.resource);
     const prefix = taskEventPrefix(effect.resource);
     frame.status = "task";
     frame.task = { token, resource: effect.resource, prefix, started: false, scheduledAt: now };
-    if (effect.timeoutSeconds !== undefined) frame.task.timeoutAt = now + effect.timeoutSeconds * 1000;
-    if (effect.heartbeatSeconds !== undefined) frame.task.heartbeatSeconds = effect.heartbeatSeconds;
+    if (effect.timeoutSeconds !== undefined)
+      frame.task.timeoutAt = now + effect.timeoutSeconds * 1000;
+    if (effect.heartbeatSeconds !== undefined)
+      frame.task.heartbeatSeconds = effect.heartbeatSeconds;
     const beat = this.heartbeatDue(frame.task);
-    frame.dueAt = beat === undefined ? frame.task.timeoutAt : Math.min(beat, frame.task.timeoutAt ?? beat);
+    frame.dueAt =
+      beat === undefined ? frame.task.timeoutAt : Math.min(beat, frame.task.timeoutAt ?? beat);
     const task: TaskRecord = {
       token,
       executionArn: this.claim.record.arn,
       frameId: frame.id,
       stateName: effect.state,
       resource: effect.resource,
-      kind: plan.kind === "dispatch" ? "dispatch" : plan.kind === "activity" ? "activity" : "callback",
-      awaitsToken: plan.kind === "dispatch" ? plan.awaitsToken : plan.kind === "nested" && plan.mode === "token",
+      kind:
+        plan.kind === "dispatch" ? "dispatch" : plan.kind === "activity" ? "activity" : "callback",
+      awaitsToken:
+        plan.kind === "dispatch"
+          ? plan.awaitsToken
+          : plan.kind === "nested" && plan.mode === "token",
       parameters: JSON.stringify(effect.parameters),
       idempotencyKey: `${this.claim.record.arn}#${effect.scheduledEventId}`,
       status: "scheduled",
@@ -264,7 +287,10 @@ class ExecutionPass {
   }
 
   /** A frame reached its end: the execution's, or a branch's reported to its fork. */
-  private finishFrame(frame: StoredFrame, result: { ok: true; output: Json } | { ok: false; error?: string; cause?: string }): void {
+  private finishFrame(
+    frame: StoredFrame,
+    result: { ok: true; output: Json } | { ok: false; error?: string; cause?: string },
+  ): void {
     delete this.snapshot.frames[String(frame.id)];
     if (frame.parent !== undefined) {
       this.forks.childFinished(frame, result);
@@ -274,16 +300,28 @@ class ExecutionPass {
       this.commit.record.output = JSON.stringify(result.output);
       this.end("SUCCEEDED", {});
     } else {
-      this.snapshot.failedAt = { state: frame.frame.state, input: frame.frame.input, variables: frame.frame.variables };
+      this.snapshot.failedAt = {
+        state: frame.frame.state,
+        input: frame.frame.input,
+        variables: frame.frame.variables,
+      };
       this.end("FAILED", { error: result.error, cause: result.cause });
     }
   }
 
   /** Ends the execution: aborts what still runs and records the closing event. */
-  private end(status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED", reason: { error?: string; cause?: string }): void {
+  private end(
+    status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED",
+    reason: { error?: string; cause?: string },
+  ): void {
     this.ended = true;
     const root = this.snapshot.frames["0"];
-    if (root) this.snapshot.failedAt = { state: root.frame.state, input: root.frame.input, variables: root.frame.variables };
+    if (root)
+      this.snapshot.failedAt = {
+        state: root.frame.state,
+        input: root.frame.input,
+        variables: root.frame.variables,
+      };
     for (const frame of Object.values(this.snapshot.frames)) this.abandon(frame);
     this.snapshot.frames = {};
     const record = this.commit.record;
@@ -297,9 +335,13 @@ class ExecutionPass {
     const parent = this.snapshot.parent;
     if (parent) {
       const final = { ...this.claim.record, ...record };
-      this.commit.parentSettlement = { token: parent.token, outcome: syncOutcome(final, parent.parsed) };
+      this.commit.parentSettlement = {
+        token: parent.token,
+        outcome: syncOutcome(final, parent.parsed),
+      };
     }
-    if (status === "SUCCEEDED") this.history.record("ExecutionSucceeded", { output: JSON.parse(record.output ?? "null") });
+    if (status === "SUCCEEDED")
+      this.history.record("ExecutionSucceeded", { output: JSON.parse(record.output ?? "null") });
     else if (status === "FAILED") this.history.record("ExecutionFailed", details);
     else if (status === "TIMED_OUT") this.history.record("ExecutionTimedOut", details);
     else this.history.record("ExecutionAborted", details);
@@ -307,14 +349,16 @@ class ExecutionPass {
 
   /** Stops a frame that will not finish: its task is cancelled and an *Aborted event recorded. */
   private abandon(frame: StoredFrame): void {
-    if (frame.task) this.commit.cancelledTasks.push({ token: frame.task.token, status: "cancelled" });
+    if (frame.task)
+      this.commit.cancelledTasks.push({ token: frame.task.token, status: "cancelled" });
     recordAbandoned(this.machineOf(frame), frame.frame, this.history);
     delete this.snapshot.frames[String(frame.id)];
   }
 
   private machineOf(frame: StoredFrame): CompiledMachine {
     const machine = this.machine.byPointer.get(frame.machine);
-    if (!machine) throw new Error(`execution ${this.claim.record.arn}: no sub-machine at '${frame.machine}'`);
+    if (!machine)
+      throw new Error(`execution ${this.claim.record.arn}: no sub-machine at '${frame.machine}'`);
     return machine;
   }
 
@@ -335,7 +379,9 @@ class ExecutionPass {
 }
 
 function failedResumption(error: string, cause: string | undefined) {
-  return cause === undefined ? { kind: "task-failed" as const, error } : { kind: "task-failed" as const, error, cause };
+  return cause === undefined
+    ? { kind: "task-failed" as const, error }
+    : { kind: "task-failed" as const, error, cause };
 }
 
 function executionInfo(claim: ClaimedExecution): ExecutionInfo {
@@ -351,4 +397,3 @@ function executionInfo(claim: ClaimedExecution): ExecutionInfo {
     stateMachineName: record.stateMachineArn.split(":").at(-1) ?? "",
   };
 }
-

@@ -18,7 +18,8 @@ export function planResource(resource: string): ResourcePlan {
   const nested = NESTED.exec(resource);
   if (nested) {
     const suffix = nested[1];
-    const mode = suffix === ".sync" ? "sync" : suffix === ".sync:2" ? "sync2" : suffix ? "token" : "start";
+    const mode =
+      suffix === ".sync" ? "sync" : suffix === ".sync:2" ? "sync2" : suffix ? "token" : "start";
     return { kind: "nested", mode };
   }
   return { kind: "dispatch", awaitsToken: resource.endsWith(".waitForTaskToken") };

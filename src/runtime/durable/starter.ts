@@ -47,7 +47,8 @@ export class ExecutionStarter {
     }
     const base = parts.slice(0, 7).join(":");
     const machine = await this.store.getStateMachine(base);
-    if (!machine) throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+    if (!machine)
+      throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
     const resolved: ResolvedMachine = {
       stateMachineArn: base,
       name: machine.name,
@@ -59,14 +60,24 @@ export class ExecutionStarter {
     const qualifier = parts[7];
     const versionArn = /^\d+$/.test(qualifier) ? arn : await this.routeAlias(arn);
     const version = await this.store.getVersion(versionArn);
-    if (!version) throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
-    return { ...resolved, definition: version.definition, roleArn: version.roleArn, qualifiedArn: arn };
+    if (!version)
+      throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+    return {
+      ...resolved,
+      definition: version.definition,
+      roleArn: version.roleArn,
+      qualifiedArn: arn,
+    };
   }
 
   /** Picks a version of an alias by its routing weights. */
   private async routeAlias(aliasArn: string): Promise<string> {
     const alias = await this.store.getAlias(aliasArn);
-    if (!alias) throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${aliasArn}'`);
+    if (!alias)
+      throw new ServiceError(
+        "StateMachineDoesNotExist",
+        `State Machine Does Not Exist: '${aliasArn}'`,
+      );
     let pick = this.config.entropy.random() * 100;
     for (const route of alias.routing) {
       pick -= route.weight;
@@ -76,13 +87,23 @@ export class ExecutionStarter {
   }
 
   /** The new execution (record, runtime state, ExecutionStarted) of `machine` on `input`. */
-  build(machine: ResolvedMachine, name: string | undefined, input: Json, now: number, parent?: ExecutionSnapshot["parent"]): NewExecution {
+  build(
+    machine: ResolvedMachine,
+    name: string | undefined,
+    input: Json,
+    now: number,
+    parent?: ExecutionSnapshot["parent"],
+  ): NewExecution {
     const executionName = name ?? this.config.entropy.uuid();
-    if (!NAME.test(executionName)) throw new ServiceError("InvalidName", `Invalid Name: '${executionName}'`);
+    if (!NAME.test(executionName))
+      throw new ServiceError("InvalidName", `Invalid Name: '${executionName}'`);
     const inputText = JSON.stringify(input);
     const limit = this.config.payloadLimitBytes;
     if (limit !== undefined && Buffer.byteLength(inputText) > limit) {
-      throw new ServiceError("InvalidExecutionInput", `Execution input is larger than the ${limit} byte limit.`);
+      throw new ServiceError(
+        "InvalidExecutionInput",
+        `Execution input is larger than the ${limit} byte limit.`,
+      );
     }
     const arn = `arn:aws:states:${this.config.region}:${this.config.account}:execution:${machine.name}:${executionName}`;
     const record: ExecutionRecord = {
@@ -100,7 +121,11 @@ export class ExecutionStarter {
     if (parent) record.parentTaskToken = parent.token;
     const snapshot = initialSnapshot(startFrame(this.machines.get(machine.definition), input));
     if (parent) snapshot.parent = parent;
-    const details: Record<string, Json> = { input, roleArn: machine.roleArn, stateMachineArn: machine.qualifiedArn ?? machine.stateMachineArn };
+    const details: Record<string, Json> = {
+      input,
+      roleArn: machine.roleArn,
+      stateMachineArn: machine.qualifiedArn ?? machine.stateMachineArn,
+    };
     return {
       record,
       state: JSON.stringify(snapshot),
@@ -115,9 +140,16 @@ export class ExecutionStarter {
     now: number,
   ): Promise<NewExecution> {
     try {
-      return this.build(await this.resolve(start.stateMachineArn), start.name, start.input, now, parent);
+      return this.build(
+        await this.resolve(start.stateMachineArn),
+        start.name,
+        start.input,
+        now,
+        parent,
+      );
     } catch (error) {
-      if (error instanceof ServiceError) throw new TaskFailure(`StepFunctions.${error.code}Exception`, error.message);
+      if (error instanceof ServiceError)
+        throw new TaskFailure(`StepFunctions.${error.code}Exception`, error.message);
       throw error;
     }
   }

@@ -6,7 +6,11 @@ import type { Page, PageRequest } from "../port.js";
 type Activity = { arn: string; name: string; createdAt: number };
 type Row = { arn: string; name: string; created_at: number };
 
-const fromRow = (row: Row): Activity => ({ arn: row.arn, name: row.name, createdAt: row.created_at });
+const fromRow = (row: Row): Activity => ({
+  arn: row.arn,
+  name: row.name,
+  createdAt: row.created_at,
+});
 
 /** The activity operations of the SQLite store. */
 export function activityQueries(db: Database.Database) {
@@ -18,11 +22,13 @@ export function activityQueries(db: Database.Database) {
   const list = db.prepare("SELECT * FROM activities WHERE arn > ? ORDER BY arn LIMIT ?");
   return {
     // CreateActivity is idempotent: creating an existing activity returns it.
-    createActivity: db.transaction((arn: string, name: string, now: number, tags?: Record<string, string>) => {
-      insert.run(arn, name, tags ? JSON.stringify(tags) : null, now);
-      const row = get.get(arn) as Row;
-      return { arn: row.arn, createdAt: row.created_at };
-    }),
+    createActivity: db.transaction(
+      (arn: string, name: string, now: number, tags?: Record<string, string>) => {
+        insert.run(arn, name, tags ? JSON.stringify(tags) : null, now);
+        const row = get.get(arn) as Row;
+        return { arn: row.arn, createdAt: row.created_at };
+      },
+    ),
     deleteActivity: (arn: string) => remove.run(arn).changes > 0,
     getActivity: (arn: string) => {
       const row = get.get(arn) as Row | undefined;

@@ -13,7 +13,11 @@ export function claimQueries(
   db: Database.Database,
   appendEvents: (arn: string, events: ExecutionCommit["events"]) => void,
   startExecution: (execution: ExecutionCommit["childExecutions"][number]) => unknown,
-  settleTask: (token: string, outcome: NonNullable<ExecutionCommit["parentSettlement"]>["outcome"], now: number) => unknown,
+  settleTask: (
+    token: string,
+    outcome: NonNullable<ExecutionCommit["parentSettlement"]>["outcome"],
+    now: number,
+  ) => unknown,
 ) {
   const due = db.prepare(
     `SELECT arn FROM executions WHERE wake_at IS NOT NULL AND wake_at <= ? AND status = 'RUNNING'
@@ -47,10 +51,18 @@ export function claimQueries(
   const cancel = db.prepare(
     "UPDATE tasks SET status = ?, settled = 0 WHERE token = ? AND status IN ('scheduled', 'started')",
   );
-  const release = db.prepare("UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE arn = ? AND fence = ?");
-  const forgetExecutionLeases = db.prepare("UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE lease_until IS NOT NULL");
-  const forgetTaskLeases = db.prepare("UPDATE tasks SET lease_until = 0 WHERE kind = 'dispatch' AND status = 'started'");
-  const nextWake = db.prepare("SELECT MIN(wake_at) AS at FROM executions WHERE wake_at IS NOT NULL AND status = 'RUNNING'");
+  const release = db.prepare(
+    "UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE arn = ? AND fence = ?",
+  );
+  const forgetExecutionLeases = db.prepare(
+    "UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE lease_until IS NOT NULL",
+  );
+  const forgetTaskLeases = db.prepare(
+    "UPDATE tasks SET lease_until = 0 WHERE kind = 'dispatch' AND status = 'started'",
+  );
+  const nextWake = db.prepare(
+    "SELECT MIN(wake_at) AS at FROM executions WHERE wake_at IS NOT NULL AND status = 'RUNNING'",
+  );
 
   function claimed(row: Row): ClaimedExecution {
     const claim: ClaimedExecution = {
@@ -60,7 +72,10 @@ export function claimQueries(
       fence: row.fence as number,
       settledTasks: (settled.all(row.arn) as Row[]).map(taskFromRow) as TaskRecord[],
       heartbeats: Object.fromEntries(
-        (beats.all(row.arn) as { token: string; last_heartbeat_at: number }[]).map((b) => [b.token, b.last_heartbeat_at]),
+        (beats.all(row.arn) as { token: string; last_heartbeat_at: number }[]).map((b) => [
+          b.token,
+          b.last_heartbeat_at,
+        ]),
       ),
     };
     if (row.stop_requested === 1) {
@@ -72,14 +87,16 @@ export function claimQueries(
   }
 
   return {
-    claimExecutions: db.transaction((owner: string, now: number, leaseMs: number, limit: number) => {
-      const claims: ClaimedExecution[] = [];
-      for (const { arn } of due.all(now, now, limit) as { arn: string }[]) {
-        const row = lease.get(owner, now + leaseMs, arn, now) as Row | undefined;
-        if (row) claims.push(claimed(row));
-      }
-      return claims;
-    }),
+    claimExecutions: db.transaction(
+      (owner: string, now: number, leaseMs: number, limit: number) => {
+        const claims: ClaimedExecution[] = [];
+        for (const { arn } of due.all(now, now, limit) as { arn: string }[]) {
+          const row = lease.get(owner, now + leaseMs, arn, now) as Row | undefined;
+          if (row) claims.push(claimed(row));
+        }
+        return claims;
+      },
+    ),
     claimExecution: db.transaction((arn: string, owner: string, now: number, leaseMs: number) => {
       const row = lease.get(owner, now + leaseMs, arn, now) as Row | undefined;
       return row ? claimed(row) : undefined;
@@ -120,7 +137,11 @@ export function claimQueries(
         for (const { token, status } of commit.cancelledTasks) cancel.run(status, token);
         for (const child of commit.childExecutions) startExecution(child);
         if (commit.parentSettlement) {
-          settleTask(commit.parentSettlement.token, commit.parentSettlement.outcome, record.stoppedAt ?? Date.now());
+          settleTask(
+            commit.parentSettlement.token,
+            commit.parentSettlement.outcome,
+            record.stoppedAt ?? Date.now(),
+          );
         }
       }
       return lost;

@@ -37,7 +37,9 @@ export function credentialQueries(db: Database.Database) {
     "INSERT INTO access_keys (id, sealed_secret, user_name, status, created_at) VALUES (@id, @sealedSecret, @user, @status, @createdAt)",
   );
   const getKey = db.prepare("SELECT * FROM access_keys WHERE id = ?");
-  const listKeys = db.prepare("SELECT * FROM access_keys WHERE ? IS NULL OR user_name = ? ORDER BY created_at");
+  const listKeys = db.prepare(
+    "SELECT * FROM access_keys WHERE ? IS NULL OR user_name = ? ORDER BY created_at",
+  );
   const touchKey = db.prepare(
     "UPDATE access_keys SET last_used_at = ?, last_used_service = ?, last_used_region = ? WHERE id = ?",
   );
@@ -46,7 +48,9 @@ export function credentialQueries(db: Database.Database) {
      VALUES (@id, @tokenHash, @user, @description, @status, @createdAt)`,
   );
   const findToken = db.prepare("SELECT * FROM api_tokens WHERE token_hash = ?");
-  const listTokens = db.prepare("SELECT * FROM api_tokens WHERE ? IS NULL OR user_name = ? ORDER BY created_at");
+  const listTokens = db.prepare(
+    "SELECT * FROM api_tokens WHERE ? IS NULL OR user_name = ? ORDER BY created_at",
+  );
   return {
     createAccessKey: (record: AccessKeyRecord) => {
       insertKey.run(record);
@@ -55,7 +59,8 @@ export function credentialQueries(db: Database.Database) {
       const row = getKey.get(id) as Row | undefined;
       return row && keyFromRow(row);
     },
-    listAccessKeys: (user?: string) => (listKeys.all(user ?? null, user ?? null) as Row[]).map(keyFromRow),
+    listAccessKeys: (user?: string) =>
+      (listKeys.all(user ?? null, user ?? null) as Row[]).map(keyFromRow),
     touchAccessKey: (id: string, at: number, service: string, region: string) => {
       touchKey.run(at, service, region, id);
     },
@@ -66,6 +71,7 @@ export function credentialQueries(db: Database.Database) {
       const row = findToken.get(hash) as Row | undefined;
       return row && tokenFromRow(row);
     },
-    listApiTokens: (user?: string) => (listTokens.all(user ?? null, user ?? null) as Row[]).map(tokenFromRow),
+    listApiTokens: (user?: string) =>
+      (listTokens.all(user ?? null, user ?? null) as Row[]).map(tokenFromRow),
   };
 }

@@ -2,7 +2,7 @@
  * Opening the SQLite file with the pragmas durability needs, and applying the numbered
  * migrations in `migrations/sqlite/` once each.
  */
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -26,9 +26,13 @@ export function openDatabase(path: string, synchronous: Synchronous = "FULL"): D
 }
 
 function migrate(db: Database.Database): void {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+  );
   const applied = new Set(
-    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((row) => row.version),
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map(
+      (row) => row.version,
+    ),
   );
   const files = readdirSync(MIGRATIONS)
     .filter((file) => /^\d+_.*\.sql$/.test(file))
@@ -39,7 +43,10 @@ function migrate(db: Database.Database): void {
     const sql = readFileSync(join(MIGRATIONS, file), "utf8");
     db.transaction(() => {
       db.exec(sql);
-      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(version, Date.now());
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(
+        version,
+        Date.now(),
+      );
     })();
   }
 }

@@ -35,24 +35,33 @@ export function executionQueries(db: Database.Database) {
 
   function appendEvents(arn: string, events: HistoryEventRecord[]): void {
     for (const event of events) {
-      insertEvent.run(arn, event.id, event.previousEventId, event.type, event.timestamp, event.details === undefined ? null : JSON.stringify(event.details));
+      insertEvent.run(
+        arn,
+        event.id,
+        event.previousEventId,
+        event.type,
+        event.timestamp,
+        event.details === undefined ? null : JSON.stringify(event.details),
+      );
     }
   }
 
-  const start = db.transaction((execution: NewExecution): { record: ExecutionRecord; created: boolean } => {
-    const { record } = execution;
-    const existing = byName.get(record.stateMachineArn, record.name) as Row | undefined;
-    if (existing) return { record: executionFromRow(existing), created: false };
-    insert.run({
-      ...record,
-      qualifiedArn: record.qualifiedArn ?? null,
-      parentTaskToken: record.parentTaskToken ?? null,
-      nextEventId: execution.events.length + 1,
-    });
-    insertState.run(record.arn, execution.state);
-    appendEvents(record.arn, execution.events);
-    return { record, created: true };
-  });
+  const start = db.transaction(
+    (execution: NewExecution): { record: ExecutionRecord; created: boolean } => {
+      const { record } = execution;
+      const existing = byName.get(record.stateMachineArn, record.name) as Row | undefined;
+      if (existing) return { record: executionFromRow(existing), created: false };
+      insert.run({
+        ...record,
+        qualifiedArn: record.qualifiedArn ?? null,
+        parentTaskToken: record.parentTaskToken ?? null,
+        nextEventId: execution.events.length + 1,
+      });
+      insertState.run(record.arn, execution.state);
+      appendEvents(record.arn, execution.events);
+      return { record, created: true };
+    },
+  );
 
   return {
     startExecution: start,
@@ -85,9 +94,14 @@ export function executionQueries(db: Database.Database) {
       const last = items[items.length - 1];
       return { items, nextToken: encodePageToken([last.startedAt, last.arn]) };
     },
-    getHistory(arn: string, options: { page: PageRequest; reverse: boolean }): Page<HistoryEventRecord> {
+    getHistory(
+      arn: string,
+      options: { page: PageRequest; reverse: boolean },
+    ): Page<HistoryEventRecord> {
       const { page, reverse } = options;
-      const from = page.nextToken ? decodePageToken(page.nextToken, (v): v is number => typeof v === "number") : undefined;
+      const from = page.nextToken
+        ? decodePageToken(page.nextToken, (v): v is number => typeof v === "number")
+        : undefined;
       const sql = reverse
         ? "SELECT * FROM history_events WHERE execution_arn = ? AND id < ? ORDER BY id DESC LIMIT ?"
         : "SELECT * FROM history_events WHERE execution_arn = ? AND id > ? ORDER BY id LIMIT ?";
@@ -97,7 +111,12 @@ export function executionQueries(db: Database.Database) {
       const items = rows.slice(0, page.limit);
       return { items, nextToken: encodePageToken(items[items.length - 1].id) };
     },
-    requestStop(arn: string, error: string | undefined, cause: string | undefined, now: number): ExecutionRecord {
+    requestStop(
+      arn: string,
+      error: string | undefined,
+      cause: string | undefined,
+      now: number,
+    ): ExecutionRecord {
       const row = get.get(arn) as Row | undefined;
       if (!row) throw new StoreConflictError("not-found", `Execution Does Not Exist: '${arn}'`);
       if (stop.run(error ?? null, cause ?? null, now, arn).changes === 0) {

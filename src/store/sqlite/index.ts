@@ -5,7 +5,7 @@ import type { Store } from "../port.js";
 import { activityQueries } from "./activities.js";
 import { claimQueries } from "./claims.js";
 import { credentialQueries } from "./credentials.js";
-import { type Synchronous, openDatabase } from "./database.js";
+import { openDatabase, type Synchronous } from "./database.js";
 import { executionQueries } from "./executions.js";
 import { stateMachineQueries } from "./state-machines.js";
 import { taskQueries } from "./tasks.js";
@@ -26,9 +26,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const machines = stateMachineQueries(db);
   const executions = executionQueries(db);
   const tasks = taskQueries(db);
-  const claims = claimQueries(db, executions.appendEvents, executions.startExecution, tasks.settleTask);
+  const claims = claimQueries(
+    db,
+    executions.appendEvents,
+    executions.startExecution,
+    tasks.settleTask,
+  );
   const activities = activityQueries(db);
-  const sync = { ...machines, ...executions, ...claims, ...tasks, ...activities, ...credentialQueries(db) };
+  const sync = {
+    ...machines,
+    ...executions,
+    ...claims,
+    ...tasks,
+    ...activities,
+    ...credentialQueries(db),
+  };
   const store = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(sync)) {
     if (name === "appendEvents") continue;

@@ -6,7 +6,8 @@ type Row = Record<string, unknown>;
 
 /** Drops undefined so optional record fields stay absent. */
 function defined<T extends object>(record: T): T {
-  for (const key of Object.keys(record) as (keyof T)[]) if (record[key] === undefined || record[key] === null) delete record[key];
+  for (const key of Object.keys(record) as (keyof T)[])
+    if (record[key] === undefined || record[key] === null) delete record[key];
   return record;
 }
 

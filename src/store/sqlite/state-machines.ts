@@ -79,7 +79,9 @@ export function stateMachineQueries(db: Database.Database) {
   const get = db.prepare("SELECT * FROM state_machines WHERE arn = ?");
   const list = db.prepare("SELECT * FROM state_machines WHERE arn > ? ORDER BY arn LIMIT ?");
   const remove = db.prepare("DELETE FROM state_machines WHERE arn = ?");
-  const removeVersions = db.prepare("DELETE FROM state_machine_versions WHERE state_machine_arn = ?");
+  const removeVersions = db.prepare(
+    "DELETE FROM state_machine_versions WHERE state_machine_arn = ?",
+  );
   const removeAliases = db.prepare("DELETE FROM state_machine_aliases WHERE state_machine_arn = ?");
   const insertVersion = db.prepare(
     `INSERT INTO state_machine_versions (arn, state_machine_arn, version, definition, role_arn, revision_id, description, created_at)
@@ -142,17 +144,29 @@ export function stateMachineQueries(db: Database.Database) {
       return row && versionFromRow(row);
     },
     listVersions: (stateMachineArn: string, page: PageRequest) =>
-      pageByArn((listVersions.all(stateMachineArn, after(page), page.limit + 1) as Row[]).map(versionFromRow), page.limit),
+      pageByArn(
+        (listVersions.all(stateMachineArn, after(page), page.limit + 1) as Row[]).map(
+          versionFromRow,
+        ),
+        page.limit,
+      ),
     deleteVersion: (arn: string) => removeVersion.run(arn).changes > 0,
     putAlias(record: StateMachineAliasRecord): void {
-      upsertAlias.run({ ...record, description: record.description ?? null, routing: JSON.stringify(record.routing) });
+      upsertAlias.run({
+        ...record,
+        description: record.description ?? null,
+        routing: JSON.stringify(record.routing),
+      });
     },
     getAlias: (arn: string) => {
       const row = getAlias.get(arn) as Row | undefined;
       return row && aliasFromRow(row);
     },
     listAliases: (stateMachineArn: string, page: PageRequest) =>
-      pageByArn((listAliases.all(stateMachineArn, after(page), page.limit + 1) as Row[]).map(aliasFromRow), page.limit),
+      pageByArn(
+        (listAliases.all(stateMachineArn, after(page), page.limit + 1) as Row[]).map(aliasFromRow),
+        page.limit,
+      ),
     deleteAlias: (arn: string) => removeAlias.run(arn).changes > 0,
   };
 }

@@ -43,10 +43,12 @@ export function taskQueries(db: Database.Database) {
   }
 
   return {
-    claimDispatchTasks: db.transaction((owner: string, now: number, leaseMs: number, limit: number) =>
-      (dispatchable.all(now, limit) as { token: string }[]).map(
-        ({ token }) => taskFromRow(leaseTask.get(now, owner, now + leaseMs, token) as Row) as TaskRecord,
-      ),
+    claimDispatchTasks: db.transaction(
+      (owner: string, now: number, leaseMs: number, limit: number) =>
+        (dispatchable.all(now, limit) as { token: string }[]).map(
+          ({ token }) =>
+            taskFromRow(leaseTask.get(now, owner, now + leaseMs, token) as Row) as TaskRecord,
+        ),
     ),
     claimActivityTask: db.transaction((activityArn: string, workerName: string, now: number) => {
       const next = nextActivity.get(activityArn) as { token: string } | undefined;
@@ -58,7 +60,11 @@ export function taskQueries(db: Database.Database) {
       return task;
     }),
     settleTask: db.transaction(
-      (token: string, outcome: { output: string } | { error: string; cause?: string }, now: number): TaskSettlement => {
+      (
+        token: string,
+        outcome: { output: string } | { error: string; cause?: string },
+        now: number,
+      ): TaskSettlement => {
         const succeeded = "output" in outcome;
         const changed = settle.run({
           token,

@@ -5,7 +5,14 @@
 import type { Json } from "../../../asl/json.js";
 import type { Entropy } from "../../../asl/scope.js";
 import { startFrame } from "../../../evaluator/index.js";
-import type { ExecutionFilter, ExecutionRecord, HistoryEventRecord, Page, PageRequest, Store } from "../../../store/port.js";
+import type {
+  ExecutionFilter,
+  ExecutionRecord,
+  HistoryEventRecord,
+  Page,
+  PageRequest,
+  Store,
+} from "../../../store/port.js";
 import type { TaskDispatcher } from "../../../tasks/types.js";
 import type { Clock } from "../../clock.js";
 import { type ExecutionResult, runInMemory } from "../../in-memory.js";
@@ -51,18 +58,27 @@ export class ExecutionService {
       this.engine.publishStarted(record);
       return record;
     }
-    if (record.status === "RUNNING" && record.input === execution.record.input && record.stateMachineArn === execution.record.stateMachineArn) {
+    if (
+      record.status === "RUNNING" &&
+      record.input === execution.record.input &&
+      record.stateMachineArn === execution.record.stateMachineArn
+    ) {
       return record;
     }
     throw new ServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${record.arn}'`);
   }
 
   /** StartSyncExecution: EXPRESS machines only, run to the end in memory. */
-  async startSync(request: StartExecutionInput): Promise<{ record: ExecutionRecord; result: ExecutionResult }> {
+  async startSync(
+    request: StartExecutionInput,
+  ): Promise<{ record: ExecutionRecord; result: ExecutionResult }> {
     const input = parseInput(request.input);
     const machine = await this.engine.starter.resolve(request.stateMachineArn);
     if (machine.type !== "EXPRESS") {
-      throw new ServiceError("ValidationException", "StartSyncExecution is only for EXPRESS state machines.");
+      throw new ServiceError(
+        "ValidationException",
+        "StartSyncExecution is only for EXPRESS state machines.",
+      );
     }
     const execution = this.engine.starter.build(machine, request.name, input, this.clock.now());
     const result = await this.runExpress(execution.record, input);
@@ -87,18 +103,26 @@ export class ExecutionService {
 
   async describe(arn: string): Promise<ExecutionRecord> {
     const record = await this.store.getExecution(arn);
-    if (!record) throw new ServiceError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
+    if (!record)
+      throw new ServiceError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     return record;
   }
 
   async list(filter: ExecutionFilter, page: PageRequest): Promise<Page<ExecutionRecord>> {
     if (filter.stateMachineArn && !(await this.store.getStateMachine(filter.stateMachineArn))) {
-      throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${filter.stateMachineArn}'`);
+      throw new ServiceError(
+        "StateMachineDoesNotExist",
+        `State Machine Does Not Exist: '${filter.stateMachineArn}'`,
+      );
     }
     return this.store.listExecutions(filter, page);
   }
 
-  async history(arn: string, page: PageRequest, reverse: boolean): Promise<Page<HistoryEventRecord>> {
+  async history(
+    arn: string,
+    page: PageRequest,
+    reverse: boolean,
+  ): Promise<Page<HistoryEventRecord>> {
     await this.describe(arn);
     return this.store.getHistory(arn, { page, reverse });
   }
@@ -120,7 +144,10 @@ export class ExecutionService {
     const record = await this.describe(arn);
     const { store, clock } = { store: this.store, clock: this.clock };
     if (record.status === "RUNNING" || record.status === "SUCCEEDED") {
-      throw new ServiceError("ExecutionNotRedrivable", `Execution is ${record.status}: only FAILED, TIMED_OUT and ABORTED executions can be redriven.`);
+      throw new ServiceError(
+        "ExecutionNotRedrivable",
+        `Execution is ${record.status}: only FAILED, TIMED_OUT and ABORTED executions can be redriven.`,
+      );
     }
     const claim = await store.claimExecution(arn, "redrive", clock.now(), 30_000);
     if (!claim) throw new ServiceError("ConflictException", "The execution is busy; try again.");
@@ -128,13 +155,19 @@ export class ExecutionService {
     const failedAt = snapshot.failedAt;
     if (!failedAt) {
       await store.release(arn, claim.fence);
-      throw new ServiceError("ExecutionNotRedrivable", "The execution has no failed state to redrive from.");
+      throw new ServiceError(
+        "ExecutionNotRedrivable",
+        "The execution has no failed state to redrive from.",
+      );
     }
     const machine = this.engine.machines.get(record.definition);
     const frame = startFrame(machine, failedAt.input);
     frame.state = failedAt.state;
     frame.variables = failedAt.variables;
-    const next: ExecutionSnapshot = { frames: { "0": { id: 0, machine: "", frame, status: "runnable" } }, nextFrameId: 1 };
+    const next: ExecutionSnapshot = {
+      frames: { "0": { id: 0, machine: "", frame, status: "runnable" } },
+      nextFrameId: 1,
+    };
     if (snapshot.parent) next.parent = snapshot.parent;
     const now = clock.now();
     const lost = await store.commit([
@@ -144,7 +177,15 @@ export class ExecutionService {
         record: { status: "RUNNING", redriveCount: record.redriveCount + 1, redrivenAt: now },
         state: JSON.stringify(next),
         nextEventId: claim.nextEventId + 1,
-        events: [{ id: claim.nextEventId, previousEventId: claim.nextEventId - 1, type: "ExecutionRedriven", timestamp: now, details: { redriveCount: record.redriveCount + 1 } }],
+        events: [
+          {
+            id: claim.nextEventId,
+            previousEventId: claim.nextEventId - 1,
+            type: "ExecutionRedriven",
+            timestamp: now,
+            details: { redriveCount: record.redriveCount + 1 },
+          },
+        ],
         wakeAt: now,
         newTasks: [],
         consumedTasks: [],
@@ -152,7 +193,11 @@ export class ExecutionService {
         childExecutions: [],
       },
     ]);
-    if (lost.length > 0) throw new ServiceError("ConflictException", "The execution changed while redriving; try again.");
+    if (lost.length > 0)
+      throw new ServiceError(
+        "ConflictException",
+        "The execution changed while redriving; try again.",
+      );
     this.engine.wake();
     return this.describe(arn);
   }
@@ -163,6 +208,9 @@ function parseInput(text: string | undefined): Json {
   try {
     return JSON.parse(text) as Json;
   } catch (error) {
-    throw new ServiceError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(error as Error).message}'`);
+    throw new ServiceError(
+      "InvalidExecutionInput",
+      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+    );
   }
 }

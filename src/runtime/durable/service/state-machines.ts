@@ -2,10 +2,14 @@
  * State machine operations shared by the native and AWS-compatible APIs: create (JSON or
  * YAML, with DefinitionSubstitutions), update, describe, list, delete, versions and aliases.
  */
-import type { Json } from "../../../asl/json.js";
+
 import { DefinitionError } from "../../../asl/errors.js";
+import type { Json } from "../../../asl/json.js";
 import { parseDefinitionText } from "../../../asl/parse.js";
-import { formatInvalidDefinitionMessage, validateDefinition } from "../../../asl/validation/index.js";
+import {
+  formatInvalidDefinitionMessage,
+  validateDefinition,
+} from "../../../asl/validation/index.js";
 import {
   type Page,
   type PageRequest,
@@ -35,7 +39,10 @@ export interface CreateStateMachineInput {
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Applies `${Name}` substitutions; an unknown placeholder is left as written (CloudFormation errors instead). */
-export function substitute(definition: string, substitutions: Record<string, string> | undefined): string {
+export function substitute(
+  definition: string,
+  substitutions: Record<string, string> | undefined,
+): string {
   if (!substitutions) return definition;
   return definition.replace(/\$\{([A-Za-z0-9_.:-]+)\}/g, (whole, name: string) =>
     Object.hasOwn(substitutions, name) ? substitutions[name] : whole,
@@ -49,12 +56,16 @@ export function checkDefinition(text: string, type: StateMachineType): string {
     raw = parseDefinitionText(text);
   } catch (error) {
     if (error instanceof DefinitionError) {
-      throw new ServiceError("InvalidDefinition", formatInvalidDefinitionMessage(error.diagnostics));
+      throw new ServiceError(
+        "InvalidDefinition",
+        formatInvalidDefinitionMessage(error.diagnostics),
+      );
     }
     throw error;
   }
   const diagnostics = validateDefinition(raw, { type });
-  if (diagnostics.length > 0) throw new ServiceError("InvalidDefinition", formatInvalidDefinitionMessage(diagnostics));
+  if (diagnostics.length > 0)
+    throw new ServiceError("InvalidDefinition", formatInvalidDefinitionMessage(diagnostics));
   return JSON.stringify(raw as Json);
 }
 
@@ -70,10 +81,16 @@ export class StateMachineService {
     return `arn:aws:states:${this.config.region}:${this.config.account}:stateMachine:${name}`;
   }
 
-  async create(input: CreateStateMachineInput): Promise<{ record: StateMachineRecord; version?: StateMachineVersionRecord }> {
-    if (!NAME.test(input.name)) throw new ServiceError("InvalidName", `Invalid Name: '${input.name}'`);
+  async create(
+    input: CreateStateMachineInput,
+  ): Promise<{ record: StateMachineRecord; version?: StateMachineVersionRecord }> {
+    if (!NAME.test(input.name))
+      throw new ServiceError("InvalidName", `Invalid Name: '${input.name}'`);
     const type = input.type ?? "STANDARD";
-    const definition = checkDefinition(substitute(input.definition, input.definitionSubstitutions), type);
+    const definition = checkDefinition(
+      substitute(input.definition, input.definitionSubstitutions),
+      type,
+    );
     const now = this.now();
     const record: StateMachineRecord = {
       arn: this.arnOf(input.name),
@@ -90,41 +107,65 @@ export class StateMachineService {
     const existing = await this.store.getStateMachine(record.arn);
     if (existing) {
       // Creating the same machine again is idempotent, as in AWS; anything else conflicts.
-      if (existing.definition === definition && existing.roleArn === record.roleArn && existing.type === type) {
+      if (
+        existing.definition === definition &&
+        existing.roleArn === record.roleArn &&
+        existing.type === type
+      ) {
         return { record: existing };
       }
-      throw new ServiceError("StateMachineAlreadyExists", `State Machine Already Exists: '${record.arn}'`);
+      throw new ServiceError(
+        "StateMachineAlreadyExists",
+        `State Machine Already Exists: '${record.arn}'`,
+      );
     }
     try {
       await this.store.createStateMachine(record);
     } catch (error) {
-      if (error instanceof StoreConflictError) throw new ServiceError("StateMachineAlreadyExists", error.message);
+      if (error instanceof StoreConflictError)
+        throw new ServiceError("StateMachineAlreadyExists", error.message);
       throw error;
     }
-    const version = input.publish ? await this.publish(record, input.versionDescription) : undefined;
+    const version = input.publish
+      ? await this.publish(record, input.versionDescription)
+      : undefined;
     return version ? { record, version } : { record };
   }
 
   async update(
     arn: string,
-    changes: { definition?: string; roleArn?: string; description?: string; definitionSubstitutions?: Record<string, string>; publish?: boolean; versionDescription?: string },
+    changes: {
+      definition?: string;
+      roleArn?: string;
+      description?: string;
+      definitionSubstitutions?: Record<string, string>;
+      publish?: boolean;
+      versionDescription?: string;
+    },
   ): Promise<{ record: StateMachineRecord; version?: StateMachineVersionRecord }> {
     const current = await this.describe(arn);
     const record: StateMachineRecord = { ...current, updatedAt: this.now() };
     if (changes.definition !== undefined) {
-      record.definition = checkDefinition(substitute(changes.definition, changes.definitionSubstitutions), current.type);
+      record.definition = checkDefinition(
+        substitute(changes.definition, changes.definitionSubstitutions),
+        current.type,
+      );
     }
     if (changes.roleArn !== undefined) record.roleArn = changes.roleArn;
     if (changes.description !== undefined) record.description = changes.description;
-    if (record.definition !== current.definition || record.roleArn !== current.roleArn) record.revisionId = crypto.randomUUID();
+    if (record.definition !== current.definition || record.roleArn !== current.roleArn)
+      record.revisionId = crypto.randomUUID();
     await this.store.updateStateMachine(record);
-    const version = changes.publish ? await this.publish(record, changes.versionDescription) : undefined;
+    const version = changes.publish
+      ? await this.publish(record, changes.versionDescription)
+      : undefined;
     return version ? { record, version } : { record };
   }
 
   async describe(arn: string): Promise<StateMachineRecord> {
     const record = await this.store.getStateMachine(arn);
-    if (!record) throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
+    if (!record)
+      throw new ServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
     return record;
   }
 
@@ -137,7 +178,10 @@ export class StateMachineService {
     await this.store.deleteStateMachine(arn);
   }
 
-  async publish(record: StateMachineRecord, description?: string): Promise<StateMachineVersionRecord> {
+  async publish(
+    record: StateMachineRecord,
+    description?: string,
+  ): Promise<StateMachineVersionRecord> {
     const versions = await this.store.listVersions(record.arn, { limit: 1000 });
     const last = versions.items.reduce((max, v) => Math.max(max, v.version), 0);
     const latest = versions.items.find((v) => v.version === last);
@@ -157,15 +201,30 @@ export class StateMachineService {
     return version;
   }
 
-  async createAlias(input: { name: string; description?: string; routing: StateMachineAliasRecord["routing"] }): Promise<StateMachineAliasRecord> {
-    if (!NAME.test(input.name) || /^\d+$/.test(input.name)) throw new ServiceError("InvalidName", `Invalid alias name: '${input.name}'`);
-    if (input.routing.length < 1 || input.routing.length > 2 || input.routing.reduce((sum, r) => sum + r.weight, 0) !== 100) {
-      throw new ServiceError("ValidationException", "RoutingConfiguration needs one or two versions whose weights add up to 100.");
+  async createAlias(input: {
+    name: string;
+    description?: string;
+    routing: StateMachineAliasRecord["routing"];
+  }): Promise<StateMachineAliasRecord> {
+    if (!NAME.test(input.name) || /^\d+$/.test(input.name))
+      throw new ServiceError("InvalidName", `Invalid alias name: '${input.name}'`);
+    if (
+      input.routing.length < 1 ||
+      input.routing.length > 2 ||
+      input.routing.reduce((sum, r) => sum + r.weight, 0) !== 100
+    ) {
+      throw new ServiceError(
+        "ValidationException",
+        "RoutingConfiguration needs one or two versions whose weights add up to 100.",
+      );
     }
     const machineArn = input.routing[0].stateMachineVersionArn.split(":").slice(0, 7).join(":");
     for (const route of input.routing) {
       if (!(await this.store.getVersion(route.stateMachineVersionArn))) {
-        throw new ServiceError("ResourceNotFound", `Version does not exist: '${route.stateMachineVersionArn}'`);
+        throw new ServiceError(
+          "ResourceNotFound",
+          `Version does not exist: '${route.stateMachineVersionArn}'`,
+        );
       }
     }
     const now = this.now();

@@ -46,13 +46,15 @@ export class TaskService {
   }
 
   async createActivity(name: string, tags?: Record<string, string>) {
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new ServiceError("InvalidName", `Invalid Name: '${name}'`);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+      throw new ServiceError("InvalidName", `Invalid Name: '${name}'`);
     return this.store.createActivity(this.activityArn(name), name, this.clock.now(), tags);
   }
 
   async describeActivity(arn: string) {
     const activity = await this.store.getActivity(arn);
-    if (!activity) throw new ServiceError("ActivityDoesNotExist", `Activity Does Not Exist: '${arn}'`);
+    if (!activity)
+      throw new ServiceError("ActivityDoesNotExist", `Activity Does Not Exist: '${arn}'`);
     return activity;
   }
 
@@ -60,14 +62,21 @@ export class TaskService {
     return this.store.deleteActivity(arn);
   }
 
-  listActivities(page: PageRequest): Promise<Page<{ arn: string; name: string; createdAt: number }>> {
+  listActivities(
+    page: PageRequest,
+  ): Promise<Page<{ arn: string; name: string; createdAt: number }>> {
     return this.store.listActivities(page);
   }
 
   /**
    * Long-polls an activity for up to `waitMs` (AWS: 60 s); returns undefined when no task came.
    */
-  async getActivityTask(activityArn: string, workerName: string, waitMs = 60_000, signal?: AbortSignal): Promise<{ token: string; input: Json } | undefined> {
+  async getActivityTask(
+    activityArn: string,
+    workerName: string,
+    waitMs = 60_000,
+    signal?: AbortSignal,
+  ): Promise<{ token: string; input: Json } | undefined> {
     await this.describeActivity(activityArn);
     const deadline = this.clock.now() + waitMs;
     for (;;) {
@@ -79,7 +88,9 @@ export class TaskService {
       const left = deadline - this.clock.now();
       if (left <= 0 || signal?.aborted) return undefined;
       const timeout = AbortSignal.timeout(Math.min(left, 1000));
-      await once(this.engine.events, "activity-task", { signal: signal ? AbortSignal.any([signal, timeout]) : timeout }).catch(() => undefined);
+      await once(this.engine.events, "activity-task", {
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      }).catch(() => undefined);
     }
   }
 }
@@ -89,6 +100,7 @@ function checkToken(token: string): void {
 }
 
 function settlementError(settlement: TaskSettlement): void {
-  if (settlement === "unknown-token") throw new ServiceError("TaskDoesNotExist", "Task Does Not Exist");
+  if (settlement === "unknown-token")
+    throw new ServiceError("TaskDoesNotExist", "Task Does Not Exist");
   if (settlement === "already-settled") throw new ServiceError("TaskTimedOut", "Task Timed Out");
 }

@@ -1,0 +1,84 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { startServer } from "../../server/compose.js";
+import { type Command, UsageError } from "../command.js";
+
+/** `opsflow server`: the durable server on its embedded SQLite store. */
+export const serverCommand: Command = {
+  summary: "Start the opsflow server (SQLite in --data-dir; nothing else to install)",
+  usage: `Usage: opsflow server [--data-dir DIR] [--port N] [--host ADDR]
+
+Starts the durable engine, the native REST API (/v1, OpenAPI at /openapi.json) and the
+AWS-compatible endpoint (aws stepfunctions --endpoint-url http://HOST:PORT) on one port.
+On first start it creates admin credentials and prints them once (or takes them from
+OPSFLOW_ADMIN_ACCESS_KEY_ID / OPSFLOW_ADMIN_SECRET_ACCESS_KEY / OPSFLOW_ADMIN_TOKEN).
+
+Options (environment variable in brackets):
+  --data-dir DIR        where the database, functions and master key live [OPSFLOW_DATA_DIR] (.data)
+  --port N              [OPSFLOW_PORT] (8080; 0 picks a free port)
+  --host ADDR           address to listen on [OPSFLOW_HOST] (127.0.0.1)
+  --region NAME         region in ARNs [OPSFLOW_REGION] (us-east-1)
+  --account ID          12-digit account in ARNs [OPSFLOW_ACCOUNT] (000000000000)
+  --payload-limit BYTES largest state payload [OPSFLOW_PAYLOAD_LIMIT] (262144, AWS's)
+  --synchronous MODE    FULL (default: every commit fsynced) or NORMAL [OPSFLOW_SQLITE_SYNCHRONOUS]
+  -h, --help            show this help
+
+The master key that encrypts secrets is OPSFLOW_MASTER_KEY (base64, 32 bytes) or
+DIR/master.key, created with mode 0600 at first start.
+`,
+  async run(args, io) {
+    const env = process.env;
+    const { values } = parseArgs({
+      args,
+      options: {
+        "data-dir": { type: "string", default: env.OPSFLOW_DATA_DIR ?? ".data" },
+        port: { type: "string", default: env.OPSFLOW_PORT ?? "8080" },
+        host: { type: "string", default: env.OPSFLOW_HOST ?? "127.0.0.1" },
+        region: { type: "string", default: env.OPSFLOW_REGION ?? "us-east-1" },
+        account: { type: "string", default: env.OPSFLOW_ACCOUNT ?? "000000000000" },
+        "payload-limit": { type: "string", default: env.OPSFLOW_PAYLOAD_LIMIT ?? "262144" },
+        synchronous: { type: "string", default: env.OPSFLOW_SQLITE_SYNCHRONOUS ?? "FULL" },
+      },
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be 0–65535, not '${values.port}'`);
+    if (!/^\d{12}$/.test(values.account ?? "")) throw new UsageError("--account must be 12 digits");
+    const limit = Number(values["payload-limit"]);
+    if (!Number.isInteger(limit) || limit < 1024)
+      throw new UsageError("--payload-limit must be a whole number of bytes ≥ 1024");
+    const synchronous = values.synchronous?.toUpperCase();
+    if (synchronous !== "FULL" && synchronous !== "NORMAL")
+      throw new UsageError("--synchronous must be FULL or NORMAL");
+    const server = await startServer({
+      dataDir: resolve(values["data-dir"] ?? ".data"),
+      port,
+      host: values.host ?? "127.0.0.1",
+      region: values.region ?? "us-east-1",
+      account: values.account ?? "000000000000",
+      payloadLimitBytes: limit,
+      synchronous,
+      ...(env.OPSFLOW_MASTER_KEY && { masterKey: env.OPSFLOW_MASTER_KEY }),
+      admin: {
+        ...(env.OPSFLOW_ADMIN_ACCESS_KEY_ID && { accessKeyId: env.OPSFLOW_ADMIN_ACCESS_KEY_ID }),
+        ...(env.OPSFLOW_ADMIN_SECRET_ACCESS_KEY && {
+          secretAccessKey: env.OPSFLOW_ADMIN_SECRET_ACCESS_KEY,
+        }),
+        ...(env.OPSFLOW_ADMIN_TOKEN && { apiToken: env.OPSFLOW_ADMIN_TOKEN }),
+      },
+      print: (line) => io.stdout(`${line}\n`),
+    });
+    io.stdout(
+      `opsflow listening on ${server.url} (data in ${resolve(values["data-dir"] ?? ".data")})\n`,
+    );
+    await new Promise<void>((done) => {
+      const stop = () => {
+        io.stderr("opsflow: shutting down\n");
+        server.close().then(done, done);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * The composition root: the one place that picks implementations (store, clock, runners) and
+ * wires engine, services and HTTP app together. The CLI's `server` command and the tests
+ * build opsflow the same way.
+ */
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { createApp } from "../api/app.js";
+import { awsEndpoint, stepFunctionsHandler } from "../api/aws-endpoint.js";
+import type { ApiContext } from "../api/context.js";
+import { functionRoutes } from "../api/rest/functions.js";
+import { resolveMasterKey } from "../auth/secret-box.js";
+import { createSigV4Verifier } from "../auth/sigv4.js";
+import { type Clock, systemClock } from "../runtime/clock.js";
+import { DurableEngine } from "../runtime/durable/engine.js";
+import { ExecutionService } from "../runtime/durable/service/executions.js";
+import { StateMachineService } from "../runtime/durable/service/state-machines.js";
+import { TaskService } from "../runtime/durable/service/tasks.js";
+import { cryptoEntropy } from "../runtime/in-memory.js";
+import type { Store } from "../store/port.js";
+import { openSqliteStore } from "../store/sqlite/index.js";
+import { chainRunners } from "../tasks/chain.js";
+import {
+  createFunctionDispatcher,
+  FunctionPool,
+  FunctionRegistry,
+} from "../tasks/functions/index.js";
+import { createHttpInvokeDispatcher } from "../tasks/http-invoke.js";
+import {
+  type AdminBootstrap,
+  accessKeyLookup,
+  bearerLookup,
+  ensureAdminCredentials,
+} from "./credentials.js";
+
+/** Server settings (flags and environment are turned into this by the CLI). */
+export interface ServerConfig {
+  dataDir: string;
+  port: number;
+  host: string;
+  region: string;
+  account: string;
+  /** Largest state payload and request body (AWS: 256 KiB). */
+  payloadLimitBytes: number;
+  /** SQLite durability: FULL (default) fsyncs every commit. */
+  synchronous: "FULL" | "NORMAL";
+  /** Base64 master key; otherwise `<dataDir>/master.key` is created (mode 0600) and used. */
+  masterKey?: string;
+  admin: AdminBootstrap;
+  clock?: Clock;
+  /** Where the first start's credentials are printed. */
+  print?: (line: string) => void;
+}
+
+/** A running opsflow. */
+export interface RunningServer {
+  url: string;
+  engine: DurableEngine;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Builds everything and listens. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const clock = config.clock ?? systemClock;
+  const store = openSqliteStore({
+    path: join(config.dataDir, "opsflow.db"),
+    synchronous: config.synchronous,
+  });
+  const masterKey = await resolveMasterKey({
+    value: config.masterKey,
+    path: join(config.dataDir, "master.key"),
+  });
+  for (const line of await ensureAdminCredentials(store, masterKey, config.admin, clock.now()))
+    (config.print ?? console.log)(line);
+
+  const registry = new FunctionRegistry(join(config.dataDir, "functions"));
+  const pool = new FunctionPool({ region: config.region, account: config.account });
+  const functions = createFunctionDispatcher(registry, pool, {
+    region: config.region,
+    account: config.account,
+  });
+  const http = createHttpInvokeDispatcher({ connections: async () => undefined });
+  const dispatcher = chainRunners([functions, http]);
+
+  const engine = new DurableEngine({
+    store,
+    clock,
+    dispatcher,
+    region: config.region,
+    account: config.account,
+    payloadLimitBytes: config.payloadLimitBytes,
+  });
+  const roleArn = `arn:aws:iam::${config.account}:role/opsflow`;
+  const api: ApiContext = {
+    engine,
+    stateMachines: new StateMachineService(
+      store,
+      { region: config.region, account: config.account, defaultRoleArn: roleArn },
+      () => clock.now(),
+    ),
+    executions: new ExecutionService(store, engine, clock, dispatcher, cryptoEntropy),
+    tasks: new TaskService(store, engine, clock, {
+      region: config.region,
+      account: config.account,
+    }),
+    functions: {
+      deploy: (request) => registry.deploy({ ...request, files: decodeFiles(request.files) }),
+      list: () => registry.list(),
+      invoke: async (name, event) => (await functions.invokeFunction(name, event as never)).payload,
+    },
+    authenticator: { bearer: bearerLookup(store) },
+    maxBodyBytes: Math.max(config.payloadLimitBytes * 4, 1_048_576),
+  };
+  const verifier = createSigV4Verifier({
+    lookup: accessKeyLookup(store, masterKey),
+    now: () => new Date(clock.now()),
+    services: ["states", "events", "ssm"],
+  });
+  const app = createApp(api, [awsEndpoint(verifier, [stepFunctionsHandler]), functionRoutes]);
+  await engine.start();
+  const server = await new Promise<Server>((resolve) => {
+    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(listening as Server),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  return {
+    url: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`,
+    engine,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.stop();
+      await pool.close();
+      await store.close();
+    },
+  };
+}
+
+/** Function files arrive base64-encoded (code may be binary). */
+function decodeFiles(files: Record<string, string>): Record<string, Buffer> {
+  return Object.fromEntries(
+    Object.entries(files).map(([path, content]) => [path, Buffer.from(content, "base64")]),
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * The admin's credentials on first start: an access key pair (SigV4) and an API token
+ * (bearer), from the environment when set, generated and printed once otherwise. Later the
+ * store is the only source: nothing here runs again once keys exist.
+ */
+
+import type { Principal } from "../api/context.js";
+import {
+  generateAccessKeyId,
+  generateApiToken,
+  generateSecretAccessKey,
+  hashApiToken,
+} from "../auth/key-hash.js";
+import { openSecret, sealSecret } from "../auth/secret-box.js";
+import type { Store } from "../store/port.js";
+
+/** What the first start may take from the environment. */
+export interface AdminBootstrap {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  apiToken?: string;
+}
+
+/** Creates the admin credentials if there are none; returns the lines to print once. */
+export async function ensureAdminCredentials(
+  store: Store,
+  masterKey: Buffer,
+  given: AdminBootstrap,
+  now: number,
+): Promise<string[]> {
+  const lines: string[] = [];
+  if ((await store.listAccessKeys()).length === 0) {
+    const id = given.accessKeyId ?? generateAccessKeyId();
+    const secret = given.secretAccessKey ?? generateSecretAccessKey();
+    await store.createAccessKey({
+      id,
+      sealedSecret: sealSecret(masterKey, secret, id),
+      user: "admin",
+      status: "Active",
+      createdAt: now,
+    });
+    if (!given.secretAccessKey)
+      lines.push(`admin access key id:     ${id}`, `admin secret access key: ${secret}`);
+  }
+  if ((await store.listApiTokens()).length === 0) {
+    const token = given.apiToken ?? generateApiToken();
+    await store.createApiToken({
+      id: crypto.randomUUID(),
+      tokenHash: hashApiToken(token),
+      user: "admin",
+      status: "Active",
+      createdAt: now,
+    });
+    if (!given.apiToken) lines.push(`admin API token:         ${token}`);
+  }
+  if (lines.length > 0)
+    lines.unshift("opsflow created admin credentials; they are shown only now:");
+  return lines;
+}
+
+/** Looks up an access key for SigV4: its secret and principal, when active. */
+export function accessKeyLookup(store: Store, masterKey: Buffer) {
+  return async (
+    accessKeyId: string,
+  ): Promise<(Principal & { secretAccessKey: string }) | undefined> => {
+    const key = await store.getAccessKey(accessKeyId);
+    if (!key || key.status !== "Active") return undefined;
+    return {
+      secretAccessKey: openSecret(masterKey, key.sealedSecret, key.id),
+      user: key.user,
+      credential: { kind: "access-key", id: key.id },
+    };
+  };
+}
+
+/** Resolves a bearer token to its principal, when active. */
+export function bearerLookup(store: Store) {
+  return async (token: string): Promise<Principal | undefined> => {
+    const record = await store.findApiToken(hashApiToken(token));
+    if (!record || record.status !== "Active") return undefined;
+    return { user: record.user, credential: { kind: "token", id: record.id } };
+  };
+}
