@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as sfn from "@aws-sdk/client-sfn";
-import { type ServerProcess, deployNodeFunction, eventually, sdkConfig, startServerProcess } from "./harness.js";
+import {
+  deployNodeFunction,
+  eventually,
+  type ServerProcess,
+  sdkConfig,
+  startServerProcess,
+} from "./harness.js";
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const role = "arn:aws:iam::123456789012:role/x";
@@ -27,7 +33,11 @@ describe("crash safety", () => {
     let server: ServerProcess = await startServerProcess();
     const dataDir = server.dataDir;
     let client = new sfn.SFNClient(sdkConfig(server.url));
-    await deployNodeFunction(server.url, "inc", "export async function handler(e) { await new Promise(r => setTimeout(r, 20)); return { n: e.n + 1 }; }");
+    await deployNodeFunction(
+      server.url,
+      "inc",
+      "export async function handler(e) { await new Promise(r => setTimeout(r, 20)); return { n: e.n + 1 }; }",
+    );
     await deployNodeFunction(
       server.url,
       "sometimes",
@@ -51,7 +61,10 @@ describe("crash safety", () => {
               ItemsPath: "$.items",
               MaxConcurrency: 2,
               ItemSelector: { "n.$": "$$.Map.Item.Value" },
-              ItemProcessor: { StartAt: "Each", States: { Each: { Type: "Task", Resource: fn("inc"), End: true } } },
+              ItemProcessor: {
+                StartAt: "Each",
+                States: { Each: { Type: "Task", Resource: fn("inc"), End: true } },
+              },
               ResultPath: "$.fanned",
               Next: "Retry",
             },
@@ -68,7 +81,11 @@ describe("crash safety", () => {
     const started: string[] = [];
     for (let i = 0; i < 12; i++) {
       const { executionArn } = await client.send(
-        new sfn.StartExecutionCommand({ stateMachineArn, name: `run-${i}`, input: JSON.stringify({ n: i, items: [1, 2, 3], marker: `${dataDir}/marker-${i}` }) }),
+        new sfn.StartExecutionCommand({
+          stateMachineArn,
+          name: `run-${i}`,
+          input: JSON.stringify({ n: i, items: [1, 2, 3], marker: `${dataDir}/marker-${i}` }),
+        }),
       );
       started.push(executionArn as string);
     }
@@ -86,7 +103,11 @@ describe("crash safety", () => {
           const described = await client.send(new sfn.DescribeExecutionCommand({ executionArn }));
           return described.status === "RUNNING" ? undefined : described;
         }, 60_000);
-        assert.equal(execution.status, "SUCCEEDED", `${executionArn}: ${execution.error} ${execution.cause}`);
+        assert.equal(
+          execution.status,
+          "SUCCEEDED",
+          `${executionArn}: ${execution.error} ${execution.cause}`,
+        );
         assert.deepEqual(JSON.parse(execution.output as string), {
           n: i,
           items: [1, 2, 3],
@@ -94,7 +115,9 @@ describe("crash safety", () => {
           incremented: { n: i + 1 },
           fanned: [{ n: 2 }, { n: 3 }, { n: 4 }],
         });
-        const { events } = await client.send(new sfn.GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+        const { events } = await client.send(
+          new sfn.GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }),
+        );
         checkHistory(events ?? []);
       }
     } finally {
@@ -111,10 +134,15 @@ describe("crash safety", () => {
         new sfn.CreateStateMachineCommand({
           name: "waiter",
           roleArn: role,
-          definition: JSON.stringify({ StartAt: "W", States: { W: { Type: "Wait", Seconds: 3, End: true } } }),
+          definition: JSON.stringify({
+            StartAt: "W",
+            States: { W: { Type: "Wait", Seconds: 3, End: true } },
+          }),
         }),
       );
-      const { executionArn, startDate } = await client.send(new sfn.StartExecutionCommand({ stateMachineArn, input: "{}" }));
+      const { executionArn, startDate } = await client.send(
+        new sfn.StartExecutionCommand({ stateMachineArn, input: "{}" }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await server.kill();
       client.destroy();
@@ -125,7 +153,8 @@ describe("crash safety", () => {
         return described.status === "RUNNING" ? undefined : described;
       });
       assert.equal(execution.status, "SUCCEEDED");
-      const lateness = (execution.stopDate as Date).getTime() - ((startDate as Date).getTime() + 3000);
+      const lateness =
+        (execution.stopDate as Date).getTime() - ((startDate as Date).getTime() + 3000);
       assert.ok(lateness >= 0 && lateness < 1000, `fired ${lateness} ms after due`);
     } finally {
       client.destroy();
@@ -142,16 +171,23 @@ describe("crash safety", () => {
         new sfn.CreateStateMachineCommand({
           name: "needs-human",
           roleArn: role,
-          definition: JSON.stringify({ StartAt: "Ask", States: { Ask: { Type: "Task", Resource: activityArn, End: true } } }),
+          definition: JSON.stringify({
+            StartAt: "Ask",
+            States: { Ask: { Type: "Task", Resource: activityArn, End: true } },
+          }),
         }),
       );
-      const { executionArn } = await client.send(new sfn.StartExecutionCommand({ stateMachineArn, input: '{"q":1}' }));
+      const { executionArn } = await client.send(
+        new sfn.StartExecutionCommand({ stateMachineArn, input: '{"q":1}' }),
+      );
       const task = await client.send(new sfn.GetActivityTaskCommand({ activityArn }));
       await server.kill();
       client.destroy();
       server = await startServerProcess(server.dataDir);
       client = new sfn.SFNClient(sdkConfig(server.url));
-      await client.send(new sfn.SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"a":2}' }));
+      await client.send(
+        new sfn.SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"a":2}' }),
+      );
       const execution = await eventually(async () => {
         const described = await client.send(new sfn.DescribeExecutionCommand({ executionArn }));
         return described.status === "RUNNING" ? undefined : described;
