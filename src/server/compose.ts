@@ -57,6 +57,7 @@ export interface ServerConfig {
 export interface RunningServer {
   url: string;
   engine: DurableEngine;
+  executions: ExecutionService;
   store: Store;
   close(): Promise<void>;
 }
@@ -130,6 +131,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   return {
     url: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`,
     engine,
+    executions: api.executions,
     store,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

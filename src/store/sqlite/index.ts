@@ -3,6 +3,7 @@
  */
 import type { Store } from "../port.js";
 import { activityQueries } from "./activities.js";
+import { groupCommit } from "./batch.js";
 import { claimQueries } from "./claims.js";
 import { credentialQueries } from "./credentials.js";
 import { openDatabase, type Synchronous } from "./database.js";
@@ -46,6 +47,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (name === "appendEvents") continue;
     store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
   }
+  // The writes every request makes share transactions with their concurrent peers.
+  store.startExecution = groupCommit(db, executions.startExecution);
+  store.settleTask = groupCommit(db, tasks.settleTask);
   store.close = async () => {
     db.close();
   };
