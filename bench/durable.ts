@@ -24,7 +24,8 @@ async function waitAll(server: RunningServer, arns: string[]): Promise<void> {
     for (;;) {
       const execution = await server.store.getExecution(arn);
       if (execution && execution.status !== "RUNNING") {
-        if (execution.status !== "SUCCEEDED") throw new Error(`${arn}: ${execution.status} ${execution.error} ${execution.cause}`);
+        if (execution.status !== "SUCCEEDED")
+          throw new Error(`${arn}: ${execution.status} ${execution.error} ${execution.cause}`);
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -32,7 +33,7 @@ async function waitAll(server: RunningServer, arns: string[]): Promise<void> {
   }
 }
 
-async function rest(server: RunningServer, path: string, body: unknown): Promise<any> {
+async function rest(server: RunningServer, path: string, body: unknown): Promise<unknown> {
   const response = await fetch(`${server.url}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
@@ -72,7 +73,11 @@ async function durableTransitions(server: RunningServer): Promise<number> {
       States: {
         Init: { Type: "Pass", Result: { i: 0 }, Next: "Inc" },
         Inc: { Type: "Pass", Parameters: { "i.$": "States.MathAdd($.i, 1)" }, Next: "Check" },
-        Check: { Type: "Choice", Choices: [{ Variable: "$.i", NumericLessThan: iterations, Next: "Inc" }], Default: "Done" },
+        Check: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.i", NumericLessThan: iterations, Next: "Inc" }],
+          Default: "Done",
+        },
         Done: { Type: "Succeed" },
       },
     },
@@ -80,8 +85,13 @@ async function durableTransitions(server: RunningServer): Promise<number> {
   const count = 400;
   const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:loop";
   const start = performance.now();
-  const started = await Promise.all(Array.from({ length: count }, () => server.executions.start({ stateMachineArn: arn })));
-  await waitAll(server, started.map((s) => s.arn));
+  const started = await Promise.all(
+    Array.from({ length: count }, () => server.executions.start({ stateMachineArn: arn })),
+  );
+  await waitAll(
+    server,
+    started.map((s) => s.arn),
+  );
   const transitions = count * (iterations * 2 + 2);
   return (transitions * 1000) / (performance.now() - start);
 }
@@ -90,7 +100,11 @@ async function functionExecutions(server: RunningServer): Promise<number> {
   await rest(server, "/v1/functions", {
     name: "tag",
     runtime: "nodejs",
-    files: { "index.mjs": Buffer.from("export const handler = async (e) => ({ ...e, tagged: true });").toString("base64") },
+    files: {
+      "index.mjs": Buffer.from(
+        "export const handler = async (e) => ({ ...e, tagged: true });",
+      ).toString("base64"),
+    },
   });
   await rest(server, "/v1/state-machines", {
     name: "five",
@@ -98,8 +112,16 @@ async function functionExecutions(server: RunningServer): Promise<number> {
       StartAt: "Prepare",
       States: {
         Prepare: { Type: "Pass", Parameters: { "id.$": "$.id" }, Next: "Tag" },
-        Tag: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:tag", Next: "Route" },
-        Route: { Type: "Choice", Choices: [{ Variable: "$.tagged", BooleanEquals: true, Next: "Shape" }], Default: "Shape" },
+        Tag: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:000000000000:function:tag",
+          Next: "Route",
+        },
+        Route: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.tagged", BooleanEquals: true, Next: "Shape" }],
+          Default: "Shape",
+        },
         Shape: { Type: "Pass", Parameters: { "id.$": "$.id", ok: true }, Next: "Done" },
         Done: { Type: "Succeed" },
       },
@@ -109,9 +131,14 @@ async function functionExecutions(server: RunningServer): Promise<number> {
   const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:five";
   const start = performance.now();
   const started = await Promise.all(
-    Array.from({ length: count }, (_, i) => server.executions.start({ stateMachineArn: arn, input: JSON.stringify({ id: i }) })),
+    Array.from({ length: count }, (_, i) =>
+      server.executions.start({ stateMachineArn: arn, input: JSON.stringify({ id: i }) }),
+    ),
   );
-  await waitAll(server, started.map((s) => s.arn));
+  await waitAll(
+    server,
+    started.map((s) => s.arn),
+  );
   return (count * 1000) / (performance.now() - start);
 }
 
@@ -157,7 +184,9 @@ async function waitingMemory(server: RunningServer): Promise<[number, number]> {
   const startMany = async (count: number) => {
     // In-process starts: the HTTP path is measured above; here only memory matters.
     for (let i = 0; i < count; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, () => server.executions.start({ stateMachineArn: arn })));
+      await Promise.all(
+        Array.from({ length: 100 }, () => server.executions.start({ stateMachineArn: arn })),
+      );
     }
   };
   const rss = () => {
@@ -176,8 +205,12 @@ async function idleServerRss(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "opsflow-idle-"));
   const compiled = existsSync("dist/cli/bin.js");
   const args = compiled ? ["dist/cli/bin.js"] : ["--import", "tsx", "src/cli/bin.ts"];
-  const child = spawn(process.execPath, [...args, "server", "--data-dir", dir, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve) => child.stdout?.on("data", (chunk) => String(chunk).includes("listening") && resolve()));
+  const child = spawn(process.execPath, [...args, "server", "--data-dir", dir, "--port", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve) =>
+    child.stdout?.on("data", (chunk) => String(chunk).includes("listening") && resolve()),
+  );
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
   child.kill("SIGTERM");
@@ -197,25 +230,57 @@ export async function main(): Promise<void> {
     account: "000000000000",
     payloadLimitBytes: 262_144,
     synchronous: "FULL",
-    admin: { apiToken: TOKEN, accessKeyId: "AKIABENCH00000000001", secretAccessKey: "benchsecretbenchsecretbenchsecretbenchsec" },
+    admin: {
+      apiToken: TOKEN,
+      accessKeyId: "AKIABENCH00000000001",
+      secretAccessKey: "benchsecretbenchsecretbenchsecretbenchsec",
+    },
     print: () => undefined,
   });
   try {
     const transitions = await durableTransitions(server);
-    rows.push(["durable transitions/s (Pass/Choice loop)", transitions, "SQLite 1 KB inserts/s", ceiling, `${((transitions / ceiling) * 100).toFixed(0)} % (goal ≥ 50 %)`]);
+    rows.push([
+      "durable transitions/s (Pass/Choice loop)",
+      transitions,
+      "SQLite 1 KB inserts/s",
+      ceiling,
+      `${((transitions / ceiling) * 100).toFixed(0)} % (goal ≥ 50 %)`,
+    ]);
     const executions = await functionExecutions(server);
-    rows.push(["5-state executions/s with a Node function task", executions, "goal", 2000, `${(executions / 2000).toFixed(2)}× goal`]);
+    rows.push([
+      "5-state executions/s with a Node function task",
+      executions,
+      "goal",
+      2000,
+      `${(executions / 2000).toFixed(2)}× goal`,
+    ]);
     const starts = await httpStarts(server);
-    rows.push(["StartExecution requests/s over HTTP (autocannon, 32 conns)", starts, "goal", 3000, `${(starts / 3000).toFixed(2)}× goal`]);
+    rows.push([
+      "StartExecution requests/s over HTTP (autocannon, 32 conns)",
+      starts,
+      "goal",
+      3000,
+      `${(starts / 3000).toFixed(2)}× goal`,
+    ]);
     const [at10k, at100k] = await waitingMemory(server);
-    rows.push(["RSS MB, 10,000 → 100,000 executions waiting on timers", at100k, "at 10,000", at10k, `${(at100k / at10k).toFixed(2)}× (goal ≈ 1)`]);
+    rows.push([
+      "RSS MB, 10,000 → 100,000 executions waiting on timers",
+      at100k,
+      "at 10,000",
+      at10k,
+      `${(at100k / at10k).toFixed(2)}× (goal ≈ 1)`,
+    ]);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const idle = await idleServerRss();
   rows.push(["idle server RSS MB", idle, "goal", 150, `${(idle / 150).toFixed(2)}× goal`]);
-  printTable("Durable server (SQLite, synchronous=FULL)", ["measure", "value", "beside", "reference", "ratio"], rows);
+  printTable(
+    "Durable server (SQLite, synchronous=FULL)",
+    ["measure", "value", "beside", "reference", "ratio"],
+    rows,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

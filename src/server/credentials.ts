@@ -64,7 +64,7 @@ export function accessKeyLookup(store: Store, masterKey: Buffer) {
     accessKeyId: string,
   ): Promise<(Principal & { secretAccessKey: string }) | undefined> => {
     const key = await store.getAccessKey(accessKeyId);
-    if (!key || key.status !== "Active") return undefined;
+    if (key?.status !== "Active") return undefined;
     return {
       secretAccessKey: openSecret(masterKey, key.sealedSecret, key.id),
       user: key.user,
@@ -77,7 +77,7 @@ export function accessKeyLookup(store: Store, masterKey: Buffer) {
 export function bearerLookup(store: Store) {
   return async (token: string): Promise<Principal | undefined> => {
     const record = await store.findApiToken(hashApiToken(token));
-    if (!record || record.status !== "Active") return undefined;
+    if (record?.status !== "Active") return undefined;
     return { user: record.user, credential: { kind: "token", id: record.id } };
   };
 }

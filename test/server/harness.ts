@@ -85,6 +85,7 @@ export async function rest(
   method: string,
   path: string,
   body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields directly and assert on them.
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}${path}`, {
     method,

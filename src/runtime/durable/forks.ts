@@ -49,8 +49,8 @@ export class ForkTracker {
       fork.toleratedFailurePercentage = effect.toleratedFailurePercentage;
     frame.status = "fork";
     frame.fork = fork;
-    if (fork.total === 0) return this.resume(frame, { kind: "branches-succeeded", outputs: [] });
-    this.startMore(frame, fork);
+    if (fork.total === 0) this.resume(frame, { kind: "branches-succeeded", outputs: [] });
+    else this.startMore(frame, fork);
   }
 
   /** A child frame ended; the parent may start more children, fail, or resume. */
@@ -79,13 +79,13 @@ export class ForkTracker {
               cause: "The specified tolerated failure threshold was exceeded",
             }
           : { error: result.error, cause: result.cause };
-        return this.fail(parent, fork);
+        this.fail(parent, fork);
+        return;
       }
     }
-    if (fork.finished === fork.total) {
-      return this.resume(parent, { kind: "branches-succeeded", outputs: fork.outputs });
-    }
-    this.startMore(parent, fork);
+    if (fork.finished === fork.total)
+      this.resume(parent, { kind: "branches-succeeded", outputs: fork.outputs });
+    else this.startMore(parent, fork);
   }
 
   /** Whether the frame runs inside a distributed Map (its events are not the parent's). */

@@ -119,7 +119,7 @@ class ExecutionPass {
     for (const task of this.claim.settledTasks) {
       this.commit.consumedTasks.push(task.token);
       const frame = this.snapshot.frames[String(task.frameId)];
-      if (!frame || frame.status !== "task" || frame.task?.token !== task.token) continue;
+      if (frame?.status !== "task" || frame.task?.token !== task.token) continue;
       this.recordTaskStarted(frame);
       frame.status = "runnable";
       frame.dueAt = undefined;

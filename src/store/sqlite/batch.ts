@@ -11,7 +11,10 @@ interface Pending<A, R> {
 }
 
 /** Wraps a synchronous write so concurrent calls are committed together. */
-export function groupCommit<A extends unknown[], R>(db: Database.Database, write: (...args: A) => R): (...args: A) => Promise<R> {
+export function groupCommit<A extends unknown[], R>(
+  db: Database.Database,
+  write: (...args: A) => R,
+): (...args: A) => Promise<R> {
   let queue: Pending<A, R>[] = [];
   const each = db.transaction((args: A) => write(...args));
   const flush = () => {

@@ -9,7 +9,7 @@ import type { StateMachineType } from "../../../store/port.js";
 import type { ApiContext } from "../../context.js";
 import { toAwsTimestamp } from "../timestamp.js";
 import { wireEvent } from "./history.js";
-import { arrayOf, bool, int, type Members, optional, record, required, str } from "./members.js";
+import { arrayOf, bool, int, type Members, optional, required, str } from "./members.js";
 import {
   describeAlias,
   describeExecution,
