@@ -17,6 +17,8 @@ export interface Command {
   readonly summary: string;
   /** The full `--help` text. */
   readonly usage: string;
+  /** True when the command answers `--help` itself (commands with verbs). */
+  readonly handlesHelp?: boolean;
   /** Runs with the arguments after the command name; resolves to the exit code. */
   run(args: string[], io: Io): Promise<number>;
 }

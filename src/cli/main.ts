@@ -33,7 +33,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stderr(`opsflow: unknown command '${name}'.\n\n${overview()}`);
     return ExitCode.Invalid;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  const help = rest.includes("--help") || rest.includes("-h");
+  if (help && (!command.handlesHelp || rest.length === 1)) {
     io.stdout(command.usage);
     return ExitCode.Ok;
   }

@@ -2,8 +2,12 @@
  * The one table of `opsflow` commands.
  */
 import type { Command } from "../command.js";
+import { executionsCommand } from "./executions.js";
+import { functionsCommand } from "./functions.js";
 import { runCommand } from "./run.js";
 import { serverCommand } from "./server.js";
+import { stateMachinesCommand } from "./state-machines.js";
+import { tasksCommand } from "./tasks.js";
 import { validateCommand } from "./validate.js";
 
 /** Command name → command. */
@@ -11,4 +15,8 @@ export const commands: Record<string, Command> = {
   validate: validateCommand,
   run: runCommand,
   server: serverCommand,
+  "state-machines": stateMachinesCommand,
+  executions: executionsCommand,
+  tasks: tasksCommand,
+  functions: functionsCommand,
 };
