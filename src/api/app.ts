@@ -5,6 +5,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import {
+  AWS_JSON_SERVICES,
+  commonError,
+  isAwsTarget,
+  parseAwsTarget,
+  toAwsErrorResponse,
+} from "./aws/index.js";
 import type { ApiContext, App, AppEnv } from "./context.js";
 import { errorBody, errorResponse } from "./rest/errors.js";
 import { executionRoutes } from "./rest/executions.js";
@@ -39,17 +46,27 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
     "*",
     bodyLimit({
       maxSize: api.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          errorBody("PayloadTooLarge", `The request body is over ${api.maxBodyBytes} bytes.`),
-          413,
-        ),
+      onError: (c) => {
+        const message = `The request body is over ${api.maxBodyBytes} bytes.`;
+        // AWS clients only understand AWS-shaped errors (`__type`): the AWS endpoint (POST /)
+        // answers RequestEntityTooLargeException, the REST API its own error body.
+        if (c.req.method === "POST" && c.req.path === "/") {
+          const target = parseAwsTarget(c.req.header("x-amz-target"), AWS_JSON_SERVICES);
+          const error = commonError("RequestEntityTooLargeException", message);
+          const response = toAwsErrorResponse(error, isAwsTarget(target) ? target.service : "1.0");
+          return c.body(response.body, 413, response.headers);
+        }
+        return c.json(errorBody("PayloadTooLarge", message), 413);
+      },
     }),
   );
-  for (const mount of extra) mount(app, api);
-
+  // Authentication before any /v1 route is mounted: Hono runs middleware in registration
+  // order, so routes added by `extra` (e.g. /v1/functions) before this line were public.
   app.use("/v1/*", bearerAuth(api));
   app.use("/openapi.json", bearerAuth(api));
+  app.use("/v1/*", jsonBodyCheck);
+  for (const mount of extra) mount(app, api);
+
   stateMachineRoutes(app, api);
   executionRoutes(app, api);
   taskRoutes(app, api);
@@ -82,8 +99,36 @@ function bearerAuth(api: ApiContext) {
       );
     }
     const principal = await api.authenticator.bearer(match[1]);
-    if (!principal) return c.json(errorBody("Unauthorized", "The bearer token is not valid."), 401);
+    // RFC 6750: every 401 names the scheme; a rejected token also says why.
+    if (!principal)
+      return c.json(errorBody("Unauthorized", "The bearer token is not valid."), 401, {
+        "WWW-Authenticate": 'Bearer realm="opsflow", error="invalid_token"',
+      });
     c.set("principal", principal);
     await next();
   };
+}
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * A JSON body that does not parse is a 400 that says where (the parser's position), rather
+ * than the validator's bare HTTPException (which the error handler answered 500). The parsed
+ * value is cached for the validator.
+ */
+async function jsonBodyCheck(c: Context<AppEnv>, next: () => Promise<void>) {
+  if (JSON_TYPE.test(c.req.header("content-type") ?? "")) {
+    const text = await c.req.text();
+    // An empty body is `{}`, as on the AWS endpoint (the validator would call it malformed).
+    if (text.trim() === "") c.req.bodyCache.json = Promise.resolve({});
+    else {
+      try {
+        c.req.bodyCache.json = Promise.resolve(JSON.parse(text));
+      } catch (error) {
+        const message = `Malformed JSON in request body: ${(error as Error).message}`;
+        return c.json(errorBody("ValidationException", message, [{ pointer: "", message }]), 400);
+      }
+    }
+  }
+  await next();
 }

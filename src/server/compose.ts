@@ -77,7 +77,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     (config.print ?? console.log)(line);
 
   const registry = new FunctionRegistry(join(config.dataDir, "functions"));
-  const pool = new FunctionPool({ region: config.region, account: config.account });
+  const pool = new FunctionPool({
+    region: config.region,
+    account: config.account,
+    maxWorkersPerFunction: 8,
+  });
   const functions = createFunctionDispatcher(registry, pool, {
     region: config.region,
     account: config.account,

@@ -2,6 +2,7 @@
  * How the native REST API reports errors: an HTTP status and `{ "error": { code, message } }`.
  */
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ServiceError, type ServiceErrorCode } from "../../runtime/durable/errors.js";
 import { InvalidPageTokenError } from "../../store/paging.js";
@@ -46,6 +47,13 @@ export function errorResponse(c: Context, error: unknown) {
   // A function that failed when invoked through the API: its error as Lambda names it.
   if (error instanceof TaskFailure)
     return c.json(errorBody(error.error, error.cause ?? error.error), 502);
+  // Hono's own rejections (an empty or malformed JSON body, a content type the route does not
+  // take) were answered 500 before: they are the client's, with Hono's status.
+  if (error instanceof HTTPException && error.status >= 400 && error.status < 500) {
+    const code = error.status === 415 ? "UnsupportedMediaType" : "ValidationException";
+    const hint = error.status === 415 ? " (send Content-Type: application/json)" : "";
+    return c.json(errorBody(code, `${error.message}${hint}`), error.status as 400);
+  }
   console.error(error);
   return c.json(errorBody("InternalError", "Internal error; the server log has the details."), 500);
 }

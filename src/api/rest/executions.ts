@@ -1,5 +1,6 @@
 /** Executions: start, list, describe, history, stop, redrive. */
 import { createRoute, z } from "@hono/zod-openapi";
+import { executionArn } from "../arns.js";
 import type { ApiContext, App } from "../context.js";
 import {
   ErrorSchema,
@@ -97,7 +98,10 @@ export function executionRoutes(app: App, api: ApiContext): void {
       responses: { 200: { description: "The execution", ...json(ExecutionSchema) }, ...errors },
     }),
     async (c) =>
-      c.json(executionView(await api.executions.describe(c.req.valid("param").arn)), 200),
+      c.json(
+        executionView(await api.executions.describe(executionArn(c.req.valid("param").arn))),
+        200,
+      ),
   );
   app.openapi(
     createRoute({
@@ -121,7 +125,7 @@ export function executionRoutes(app: App, api: ApiContext): void {
     async (c) => {
       const { reverse, ...page } = c.req.valid("query");
       const result = await api.executions.history(
-        c.req.valid("param").arn,
+        executionArn(c.req.valid("param").arn),
         page,
         reverse === "true",
       );
@@ -145,7 +149,9 @@ export function executionRoutes(app: App, api: ApiContext): void {
     async (c) => {
       const body = c.req.valid("json") ?? {};
       return c.json(
-        executionView(await api.executions.stop(c.req.valid("param").arn, body.error, body.cause)),
+        executionView(
+          await api.executions.stop(executionArn(c.req.valid("param").arn), body.error, body.cause),
+        ),
         200,
       );
     },
@@ -158,6 +164,10 @@ export function executionRoutes(app: App, api: ApiContext): void {
       request: { params: Arn },
       responses: { 200: { description: "Redriven", ...json(ExecutionSchema) }, ...errors },
     }),
-    async (c) => c.json(executionView(await api.executions.redrive(c.req.valid("param").arn)), 200),
+    async (c) =>
+      c.json(
+        executionView(await api.executions.redrive(executionArn(c.req.valid("param").arn))),
+        200,
+      ),
   );
 }

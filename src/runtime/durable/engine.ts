@@ -161,7 +161,12 @@ export class DurableEngine {
       } catch (error) {
         this.log(`execution loop: ${(error as Error).stack ?? error}`);
       }
-      if (claims.length > 0) continue;
+      if (claims.length > 0) {
+        // Let I/O callbacks (task results, requests) run before the next batch: the store's
+        // calls resolve at once, and an unbroken chain of them would starve everything else.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       const next = await store.nextWakeAt().catch(() => undefined);
       // Wake at the next due time, and at least every second (another process may add work).
       const until = Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + 1000);
@@ -222,7 +227,10 @@ export class DurableEngine {
         }
       }
       for (const task of tasks) void this.dispatch(task);
-      if (tasks.length > 0 && tasks.length === free) continue;
+      if (tasks.length > 0 && tasks.length === free) {
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       await this.tasksDue.sleep((signal) => clock.sleepUntil(clock.now() + 1000, signal));
     }
   }

@@ -20,7 +20,8 @@ export function claimQueries(
   ) => unknown,
 ) {
   const due = db.prepare(
-    `SELECT arn FROM executions WHERE wake_at IS NOT NULL AND wake_at <= ? AND status = 'RUNNING'
+    `SELECT arn FROM executions INDEXED BY executions_running_wake
+     WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?
        AND (lease_until IS NULL OR lease_until < ?) ORDER BY wake_at LIMIT ?`,
   );
   const lease = db.prepare(
@@ -61,7 +62,7 @@ export function claimQueries(
     "UPDATE tasks SET lease_until = 0 WHERE kind = 'dispatch' AND status = 'started'",
   );
   const nextWake = db.prepare(
-    "SELECT MIN(wake_at) AS at FROM executions WHERE wake_at IS NOT NULL AND status = 'RUNNING'",
+    "SELECT MIN(wake_at) AS at FROM executions INDEXED BY executions_running_wake WHERE status = 'RUNNING' AND wake_at IS NOT NULL",
   );
 
   function claimed(row: Row): ClaimedExecution {

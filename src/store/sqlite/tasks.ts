@@ -7,10 +7,14 @@ type Row = Record<string, unknown>;
 
 /** The task operations of the SQLite store. */
 export function taskQueries(db: Database.Database) {
-  const dispatchable = db.prepare(
-    `SELECT token FROM tasks WHERE kind = 'dispatch'
-       AND ((status = 'scheduled' AND lease_until IS NULL) OR (status IN ('scheduled', 'started') AND lease_until < ?))
+  // Two queries, each matching one partial index (an OR of both would scan every task).
+  const scheduled = db.prepare(
+    `SELECT token FROM tasks WHERE kind = 'dispatch' AND status = 'scheduled' AND lease_until IS NULL
      ORDER BY created_at LIMIT ?`,
+  );
+  const expired = db.prepare(
+    `SELECT token FROM tasks WHERE kind = 'dispatch' AND status IN ('scheduled', 'started')
+       AND lease_until IS NOT NULL AND lease_until < ? ORDER BY lease_until LIMIT ?`,
   );
   const leaseTask = db.prepare(
     `UPDATE tasks SET status = 'started', started_at = COALESCE(started_at, ?), lease_owner = ?, lease_until = ?
@@ -44,11 +48,15 @@ export function taskQueries(db: Database.Database) {
 
   return {
     claimDispatchTasks: db.transaction(
-      (owner: string, now: number, leaseMs: number, limit: number) =>
-        (dispatchable.all(now, limit) as { token: string }[]).map(
+      (owner: string, now: number, leaseMs: number, limit: number) => {
+        const due = scheduled.all(limit) as { token: string }[];
+        if (due.length < limit)
+          due.push(...(expired.all(now, limit - due.length) as { token: string }[]));
+        return due.map(
           ({ token }) =>
             taskFromRow(leaseTask.get(now, owner, now + leaseMs, token) as Row) as TaskRecord,
-        ),
+        );
+      },
     ),
     claimActivityTask: db.transaction((activityArn: string, workerName: string, now: number) => {
       const next = nextActivity.get(activityArn) as { token: string } | undefined;

@@ -6,6 +6,7 @@
 import { ServiceError } from "../../../runtime/durable/errors.js";
 import { checkDefinition } from "../../../runtime/durable/service/state-machines.js";
 import type { StateMachineType } from "../../../store/port.js";
+import { executionArn, stateMachineArn } from "../../arns.js";
 import type { ApiContext } from "../../context.js";
 import { toAwsTimestamp } from "../timestamp.js";
 import { wireEvent } from "./history.js";
@@ -206,10 +207,14 @@ export const sfnOperations: Record<string, Operation> = {
     };
   },
   async DescribeExecution(request, api) {
-    return describeExecution(await api.executions.describe(required(request, "executionArn", str)));
+    return describeExecution(
+      await api.executions.describe(executionArn(required(request, "executionArn", str))),
+    );
   },
   async DescribeStateMachineForExecution(request, api) {
-    const execution = await api.executions.describe(required(request, "executionArn", str));
+    const execution = await api.executions.describe(
+      executionArn(required(request, "executionArn", str)),
+    );
     const machine = await api.engine.store.getStateMachine(execution.stateMachineArn);
     return {
       stateMachineArn: execution.stateMachineArn,
@@ -225,6 +230,7 @@ export const sfnOperations: Record<string, Operation> = {
     const status = optional(request, "statusFilter", str);
     const machineArn = optional(request, "stateMachineArn", str);
     if (!machineArn) throw new ServiceError("ValidationException", "stateMachineArn is required");
+    stateMachineArn(machineArn);
     const result = await api.executions.list(
       {
         stateMachineArn: machineArn.split(":").slice(0, 7).join(":"),
@@ -236,7 +242,7 @@ export const sfnOperations: Record<string, Operation> = {
   },
   async GetExecutionHistory(request, api) {
     const result = await api.executions.history(
-      required(request, "executionArn", str),
+      executionArn(required(request, "executionArn", str)),
       page(request),
       optional(request, "reverseOrder", bool) ?? false,
     );
@@ -244,14 +250,16 @@ export const sfnOperations: Record<string, Operation> = {
   },
   async StopExecution(request, api) {
     const execution = await api.executions.stop(
-      required(request, "executionArn", str),
+      executionArn(required(request, "executionArn", str)),
       optional(request, "error", str),
       optional(request, "cause", str),
     );
     return { stopDate: ts(execution.stoppedAt ?? Date.now()) };
   },
   async RedriveExecution(request, api) {
-    const execution = await api.executions.redrive(required(request, "executionArn", str));
+    const execution = await api.executions.redrive(
+      executionArn(required(request, "executionArn", str)),
+    );
     return { redriveDate: ts(execution.redrivenAt ?? Date.now()) };
   },
   async SendTaskSuccess(request, api) {
