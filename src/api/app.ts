@@ -113,22 +113,28 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 /**
  * A JSON body that does not parse is a 400 that says where (the parser's position), rather
- * than the validator's bare HTTPException (which the error handler answered 500). The parsed
- * value is cached for the validator.
+ * than the validator's bare HTTPException (which the error handler answered 500). The text
+ * stays cached on the request, so the validator reads it again without a second stream read.
  */
 async function jsonBodyCheck(c: Context<AppEnv>, next: () => Promise<void>) {
   if (JSON_TYPE.test(c.req.header("content-type") ?? "")) {
     const text = await c.req.text();
-    // An empty body is `{}`, as on the AWS endpoint (the validator would call it malformed).
-    if (text.trim() === "") c.req.bodyCache.json = Promise.resolve({});
-    else {
+    let problem: string | undefined;
+    if (text.trim() === "") {
+      problem =
+        "The request body is empty but its Content-Type is JSON: send a JSON object, or no body and no Content-Type.";
+    } else {
       try {
-        c.req.bodyCache.json = Promise.resolve(JSON.parse(text));
+        JSON.parse(text);
       } catch (error) {
-        const message = `Malformed JSON in request body: ${(error as Error).message}`;
-        return c.json(errorBody("ValidationException", message, [{ pointer: "", message }]), 400);
+        problem = `Malformed JSON in request body: ${(error as Error).message}`;
       }
     }
+    if (problem !== undefined)
+      return c.json(
+        errorBody("ValidationException", problem, [{ pointer: "", message: problem }]),
+        400,
+      );
   }
   await next();
 }

@@ -31,3 +31,21 @@ export function jsonEquals(a: Json | undefined, b: Json | undefined): boolean {
   }
   return true;
 }
+
+/** How deep JSON values may nest in inputs opsflow accepts (deeper ones are refused). */
+export const MAX_JSON_DEPTH = 512;
+
+/** The nesting depth of a JSON value, counting no further than `limit + 1` (no recursion). */
+export function jsonDepth(value: Json, limit = MAX_JSON_DEPTH): number {
+  let deepest = 0;
+  const stack: [Json, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [Json, number];
+    if (typeof node !== "object" || node === null) continue;
+    const next = depth + 1;
+    if (next > deepest) deepest = next;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, next]);
+  }
+  return deepest;
+}

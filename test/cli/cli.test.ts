@@ -174,3 +174,14 @@ describe("opsflow conventions", () => {
     assert.equal(opsflow("run").code, 2);
   });
 });
+
+test("input nested too deep is refused with a clear error, not a crash", () => {
+  const path = file("deep-input.json", `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`);
+  const machine = file("deep-scan.json", {
+    StartAt: "A",
+    States: { A: { Type: "Pass", Parameters: { "x.$": "$..a" }, End: true } },
+  });
+  const { code, stdout } = opsflow("run", machine, "--input", `@${path}`);
+  assert.equal(code, 2);
+  assert.match(JSON.parse(stdout).error, /deeper than 512 levels/);
+});

@@ -44,6 +44,10 @@ export function errorResponse(c: Context, error: unknown) {
     return c.json(errorBody("ResourceNotFound", error.message), 404);
   if (error instanceof InvalidFunctionError)
     return c.json(errorBody("ValidationException", error.message), 400);
+  // The dispatcher reports an unknown function as Lambda does, as a task failure; for the API
+  // that is a missing resource (404), not a function that failed (502).
+  if (error instanceof TaskFailure && error.error === "Lambda.ResourceNotFoundException")
+    return c.json(errorBody("ResourceNotFound", error.cause ?? error.error), 404);
   // A function that failed when invoked through the API: its error as Lambda names it.
   if (error instanceof TaskFailure)
     return c.json(errorBody(error.error, error.cause ?? error.error), 502);

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { MachineDefinition } from "../../asl/definition.js";
-import type { Json } from "../../asl/json.js";
+import { type Json, jsonDepth, MAX_JSON_DEPTH } from "../../asl/json.js";
 import { parseDefinitionText } from "../../asl/parse.js";
 import { compileMachine } from "../../evaluator/index.js";
 import { systemClock, VirtualClock } from "../../runtime/clock.js";
@@ -61,6 +61,8 @@ Options:
     } catch (error) {
       return invalid(`--input is not valid JSON: ${(error as Error).message}`);
     }
+    if (jsonDepth(input) > MAX_JSON_DEPTH)
+      return invalid(`--input nests deeper than ${MAX_JSON_DEPTH} levels`);
     const handlers = values.functions
       ? await import(pathToFileURL(resolve(values.functions)).href)
       : {};
