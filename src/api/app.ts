@@ -115,26 +115,20 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  * A JSON body that does not parse is a 400 that says where (the parser's position), rather
  * than the validator's bare HTTPException (which the error handler answered 500). The text
  * stays cached on the request, so the validator reads it again without a second stream read.
+ * An empty body is left to the route: routes without a body ignore it, the validator of a
+ * route with one refuses it (400, see errorResponse).
  */
 async function jsonBodyCheck(c: Context<AppEnv>, next: () => Promise<void>) {
   if (JSON_TYPE.test(c.req.header("content-type") ?? "")) {
     const text = await c.req.text();
-    let problem: string | undefined;
-    if (text.trim() === "") {
-      problem =
-        "The request body is empty but its Content-Type is JSON: send a JSON object, or no body and no Content-Type.";
-    } else {
+    if (text.trim() !== "") {
       try {
         JSON.parse(text);
       } catch (error) {
-        problem = `Malformed JSON in request body: ${(error as Error).message}`;
+        const message = `Malformed JSON in request body: ${(error as Error).message}`;
+        return c.json(errorBody("ValidationException", message, [{ pointer: "", message }]), 400);
       }
     }
-    if (problem !== undefined)
-      return c.json(
-        errorBody("ValidationException", problem, [{ pointer: "", message: problem }]),
-        400,
-      );
   }
   await next();
 }

@@ -211,6 +211,20 @@ describe("bad input on the REST API", () => {
     assert.match(badQuery.json.error.message, /\/limit/);
   });
 
+  test("an empty body declared as JSON is a 400 where a body is expected, ignored where not", async () => {
+    const stop = await restRaw(
+      "POST",
+      `/v1/executions/${encodeURIComponent(GHOST_EXECUTION)}/stop`,
+    );
+    assertRestError(stop, 400, "ValidationException");
+    assert.match(stop.json.error.message, /empty body/);
+    assertRestError(
+      await restRaw("POST", "/v1/tasks/00000000-0000-4000-8000-000000000000/heartbeat"),
+      404,
+      "TaskDoesNotExist",
+    );
+  });
+
   test("a body that is not JSON at all is refused by content type (415), not with a 500", async () => {
     const response = await raw("POST", "/v1/state-machines", "name=x", {
       ...bearer,

@@ -165,9 +165,10 @@ function commitFor(
 async function drain<T>(
   read: (page: PageRequest) => Promise<Page<T>>,
   limit: number,
+  from?: string,
 ): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
-  let nextToken: string | undefined;
+  let nextToken: string | undefined = from;
   let pages = 0;
   do {
     const page: Page<T> = await read(nextToken === undefined ? { limit } : { limit, nextToken });
@@ -178,6 +179,12 @@ async function drain<T>(
     assert.ok(pages < 1000, "paging terminates");
   } while (nextToken !== undefined);
   return { items, pages };
+}
+
+/** A page with nothing in it and nothing after it. */
+function assertEmpty<T>(page: Page<T>): void {
+  assert.deepEqual(page.items, []);
+  assert.equal(page.nextToken, undefined);
 }
 
 const conflict = (reason: StoreConflictError["reason"]) => (error: unknown) =>
@@ -291,7 +298,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       });
 
       test("an empty list has no items and no token", async () => {
-        assert.deepEqual(await store.listStateMachines({ limit: 10 }), { items: [] });
+        assertEmpty(await store.listStateMachines({ limit: 10 }));
       });
 
       test("delete removes the machine, its versions and its aliases", async () => {
@@ -307,12 +314,8 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         assert.equal(await store.getStateMachine(machineArn("Del")), undefined);
         assert.equal(await store.getVersion(version("Del", 1).arn), undefined);
         assert.equal(await store.getAlias(alias("Del", "prod", [1]).arn), undefined);
-        assert.deepEqual(await store.listVersions(machineArn("Del"), { limit: 10 }), {
-          items: [],
-        });
-        assert.deepEqual(await store.listAliases(machineArn("Del"), { limit: 10 }), {
-          items: [],
-        });
+        assertEmpty(await store.listVersions(machineArn("Del"), { limit: 10 }));
+        assertEmpty(await store.listAliases(machineArn("Del"), { limit: 10 }));
         // The other machine is untouched.
         assert.ok(await store.getStateMachine(machineArn("Keep")));
         assert.ok(await store.getVersion(version("Keep", 1).arn));
@@ -350,6 +353,17 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         assert.equal(await store.getVersion(version("V", 2).arn), undefined);
         const after = await drain((p) => store.listVersions(machineArn("V"), p), 10);
         assert.deepEqual(after.items.map((v) => v.version).sort(), [1, 3, 4]);
+      });
+
+      test("publishing an existing version is a conflict ('exists') and keeps the first", async () => {
+        await store.createStateMachine(machine("V"));
+        await store.publishVersion(version("V", 1));
+        // Two concurrent PublishStateMachineVersion calls pick the same next number.
+        await assert.rejects(
+          store.publishVersion({ ...version("V", 1), definition: "{}" }),
+          conflict("exists"),
+        );
+        assert.deepEqual(await store.getVersion(version("V", 1).arn), version("V", 1));
       });
 
       test("aliases: put is an upsert (created time kept), get, list, delete", async () => {
@@ -413,7 +427,8 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           page: { limit: 10 },
           reverse: false,
         });
-        assert.deepEqual(history, { items: execution.events });
+        assert.deepEqual(history.items, execution.events);
+        assert.equal(history.nextToken, undefined);
         const claimed = await claim(execution.record.arn);
         assert.equal(claimed.state, execution.state);
         assert.equal(claimed.nextEventId, 4);
@@ -475,12 +490,11 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           );
           assert.deepEqual(backward.items, [...execution.events].reverse(), `reverse ${limit}`);
         }
-        assert.deepEqual(
+        assertEmpty(
           await store.getHistory(executionArn("M", "none"), {
             page: { limit: 10 },
             reverse: false,
           }),
-          { items: [] },
         );
       });
 
@@ -495,13 +509,11 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         );
         const claimed = await claim(arn);
         await store.commit([commitFor(claimed, { events: events(5, 3) })]);
+        assert.ok(first.nextToken);
         const rest = await drain(
-          (page) =>
-            store.getHistory(arn, {
-              page: page.nextToken ? page : { ...page, nextToken: first.nextToken },
-              reverse: false,
-            }),
+          (page) => store.getHistory(arn, { page, reverse: false }),
           2,
+          first.nextToken,
         );
         assert.deepEqual(
           rest.items.map((e) => e.id),
@@ -739,6 +751,24 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         assert.equal(due.state, child.state);
       });
 
+      test("a child execution that already exists is left as it is", async () => {
+        const existing = await start("kid", { machine: "K", input: '{"first":true}' });
+        const parent = await start("parent");
+        const c = await claim(parent.arn);
+        const again = newExecution("kid", {
+          machine: "K",
+          input: '{"second":true}',
+          eventCount: 3,
+        });
+        assert.deepEqual(await store.commit([commitFor(c, { childExecutions: [again] })]), []);
+        assert.deepEqual(await store.getExecution(existing.arn), existing);
+        const history = await store.getHistory(existing.arn, {
+          page: { limit: 10 },
+          reverse: false,
+        });
+        assert.equal(history.items.length, 1);
+      });
+
       test("parentSettlement settles the parent's task and wakes the parent in the same commit", async () => {
         const parent = await start("parent");
         await schedule(parent.arn, [
@@ -865,11 +895,15 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           await store.claimExecution(executionArn("M", "nope"), "w", T0, LEASE),
           undefined,
         );
-        const c = await store.claimExecution(record.arn, "api", T0, LEASE);
+        const c = await store.claimExecution(record.arn, "api", T0, 120_000);
         assert.ok(c);
         assert.deepEqual(c.record, record);
         assert.equal(await store.claimExecution(record.arn, "other", T0 + 1, LEASE), undefined);
-        assert.deepEqual(await store.claimExecutions("w", T0 + 60_000, LEASE, 10), []);
+        assert.deepEqual(
+          await store.claimExecutions("w", T0 + 60_000, LEASE, 10),
+          [],
+          "due, but leased",
+        );
         await store.commit([commitFor(c)]);
         // Waiting (no wake time): still claimable by arn.
         assert.ok(await store.claimExecution(record.arn, "api", T0 + 2, LEASE));
@@ -1063,14 +1097,11 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         assert.deepEqual(await store.claimDispatchTasks("n2", T0 + 1000, 1000, 10), []);
         // The first node died: its tasks run again (at least once), with the same key.
         const retried = await store.claimDispatchTasks("n2", T0 + 1011, 1000, 10);
-        assert.deepEqual(
-          retried.map((t) => [t.token, t.idempotencyKey]),
-          [
-            ["d1", first[0].idempotencyKey],
-            ["d2", first[1].idempotencyKey],
-          ],
-        );
-        assert.equal(retried[0].startedAt, T0 + 10, "first start time kept");
+        assert.deepEqual(retried.map((t) => [t.token, t.idempotencyKey]).sort(), [
+          ["d1", first[0].idempotencyKey],
+          ["d2", first[1].idempotencyKey],
+        ]);
+        for (const t of retried) assert.equal(t.startedAt, T0 + 10, "first start time kept");
       });
 
       test("a settled dispatch task is not dispatched again", async () => {

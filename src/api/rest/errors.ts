@@ -55,7 +55,10 @@ export function errorResponse(c: Context, error: unknown) {
   // take) were answered 500 before: they are the client's, with Hono's status.
   if (error instanceof HTTPException && error.status >= 400 && error.status < 500) {
     const code = error.status === 415 ? "UnsupportedMediaType" : "ValidationException";
-    const hint = error.status === 415 ? " (send Content-Type: application/json)" : "";
+    const hint =
+      error.status === 415
+        ? " (send Content-Type: application/json)"
+        : " (an empty body is not JSON: send {} or no Content-Type)";
     return c.json(errorBody(code, `${error.message}${hint}`), error.status as 400);
   }
   console.error(error);

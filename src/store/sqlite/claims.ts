@@ -36,10 +36,22 @@ export function claimQueries(
   );
   const update = db.prepare(
     `UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stopped_at = @stoppedAt,
-       next_event_id = @nextEventId, wake_at = @wakeAt, lease_owner = NULL, lease_until = NULL,
+       next_event_id = @nextEventId, lease_owner = NULL, lease_until = NULL,
        redrive_count = COALESCE(@redriveCount, redrive_count), redriven_at = COALESCE(@redrivenAt, redriven_at),
        stop_requested = CASE WHEN @stopApplied THEN 0 ELSE stop_requested END
      WHERE arn = @arn AND fence = @fence`,
+  );
+  // A result or stop request that arrived while the execution was leased was not in the claim,
+  // and its wake-up (settleTask/requestStop lower wake_at) must survive the commit: writing the
+  // commit's wakeAt blindly left such an execution waiting forever. So when unconsumed results
+  // or an unapplied stop remain, the earlier of the current wake time and the commit's is kept.
+  const setWake = db.prepare(
+    `UPDATE executions SET wake_at = CASE
+       WHEN status = 'RUNNING' AND (stop_requested = 1
+         OR EXISTS (SELECT 1 FROM tasks WHERE tasks.execution_arn = executions.arn AND settled = 1))
+       THEN COALESCE(MIN(wake_at, @wakeAt), wake_at, @wakeAt)
+       ELSE @wakeAt END
+     WHERE arn = @arn`,
   );
   const saveState = db.prepare("UPDATE execution_state SET state = ? WHERE arn = ?");
   const insertTask = db.prepare(
@@ -115,7 +127,6 @@ export function claimQueries(
           cause: record.cause ?? null,
           stoppedAt: record.stoppedAt ?? null,
           nextEventId: commit.nextEventId,
-          wakeAt: commit.wakeAt ?? null,
           stopApplied: commit.stopApplied ? 1 : 0,
           redriveCount: record.redriveCount ?? null,
           redrivenAt: record.redrivenAt ?? null,
@@ -136,6 +147,7 @@ export function claimQueries(
         }
         for (const token of commit.consumedTasks) consume.run(token);
         for (const { token, status } of commit.cancelledTasks) cancel.run(status, token);
+        setWake.run({ arn: commit.arn, wakeAt: commit.wakeAt ?? null });
         for (const child of commit.childExecutions) startExecution(child);
         if (commit.parentSettlement) {
           settleTask(

@@ -137,7 +137,15 @@ export function stateMachineQueries(db: Database.Database) {
       return remove.run(arn).changes > 0;
     }),
     publishVersion(record: StateMachineVersionRecord): void {
-      insertVersion.run({ ...record, description: record.description ?? null });
+      // Concurrent publishes pick the same next number: a domain conflict, not a driver error.
+      try {
+        insertVersion.run({ ...record, description: record.description ?? null });
+      } catch (error) {
+        if ((error as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
+          throw new StoreConflictError("exists", `Version Already Exists: '${record.arn}'`);
+        }
+        throw error;
+      }
     },
     getVersion: (arn: string) => {
       const row = getVersion.get(arn) as Row | undefined;

@@ -8,6 +8,7 @@ import { checkDefinition } from "../../../runtime/durable/service/state-machines
 import type { StateMachineType } from "../../../store/port.js";
 import { executionArn, stateMachineArn } from "../../arns.js";
 import type { ApiContext } from "../../context.js";
+import { sfnError } from "../sfn-errors.js";
 import { toAwsTimestamp } from "../timestamp.js";
 import { wireEvent } from "./history.js";
 import { arrayOf, bool, int, type Members, optional, required, str } from "./members.js";
@@ -184,8 +185,17 @@ export const sfnOperations: Record<string, Operation> = {
     return { executionArn: execution.arn, startDate: ts(execution.startedAt) };
   },
   async StartSyncExecution(request, api) {
+    const arn = required(request, "stateMachineArn", str);
+    // AWS's code for a STANDARD machine here is StateMachineTypeNotSupported (the service
+    // says ValidationException, which has no such code); checked before the service runs.
+    if ((await api.engine.starter.resolve(arn)).type !== "EXPRESS") {
+      throw sfnError(
+        "StateMachineTypeNotSupported",
+        "This operation is not supported by this type of state machine: StartSyncExecution needs an EXPRESS state machine.",
+      );
+    }
     const { record: execution, result } = await api.executions.startSync({
-      stateMachineArn: required(request, "stateMachineArn", str),
+      stateMachineArn: arn,
       ...(optional(request, "name", str) !== undefined && { name: str(request, "name") }),
       ...(optional(request, "input", str) !== undefined && { input: str(request, "input") }),
     });

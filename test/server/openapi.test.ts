@@ -1,0 +1,306 @@
+/**
+ * The OpenAPI document of a real server: behind the bearer token, OpenAPI 3.1, listing exactly
+ * the /v1 routes the server answers, and every documented request schema (bodies, path and
+ * query parameters) enforced: a request that violates one is a 400 naming the member.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ADMIN, rest, type ServerProcess, startServerProcess } from "./harness.js";
+
+let server: ServerProcess;
+// biome-ignore lint/suspicious/noExplicitAny: the document is JSON read field by field.
+let doc: any;
+
+/** Every route of the native API, as the server should answer and document them. */
+const ROUTES = [
+  "GET /v1/state-machines",
+  "POST /v1/state-machines",
+  "GET /v1/state-machines/{name}",
+  "PUT /v1/state-machines/{name}",
+  "DELETE /v1/state-machines/{name}",
+  "GET /v1/state-machines/{name}/executions",
+  "POST /v1/state-machines/{name}/executions",
+  "GET /v1/executions/{arn}",
+  "GET /v1/executions/{arn}/history",
+  "POST /v1/executions/{arn}/stop",
+  "POST /v1/executions/{arn}/redrive",
+  "POST /v1/tasks/{token}/success",
+  "POST /v1/tasks/{token}/failure",
+  "POST /v1/tasks/{token}/heartbeat",
+  "GET /v1/functions",
+  "POST /v1/functions",
+  "POST /v1/functions/{name}/invoke",
+].sort();
+
+/** Values for path parameters that name nothing (so no request can change anything). */
+const PARAMS: Record<string, string> = {
+  name: "ghost",
+  arn: encodeURIComponent("arn:aws:states:us-east-1:123456789012:execution:ghost:never"),
+  token: "00000000-0000-4000-8000-000000000000",
+};
+const fill = (path: string, values: Record<string, string> = PARAMS) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? PARAMS[name]);
+
+before(async () => {
+  server = await startServerProcess();
+  const response = await rest(server.url, "GET", "/openapi.json");
+  assert.equal(response.status, 200);
+  doc = response.body;
+});
+after(async () => {
+  await server?.stop();
+});
+
+async function send(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN.token}`,
+      ...(body !== undefined && { "content-type": "application/json" }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: text ? JSON.parse(text) : undefined };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON Schema objects from the document.
+type Schema = any;
+
+function resolve(schema: Schema): Schema {
+  if (schema?.$ref) {
+    const name = schema.$ref.replace("#/components/schemas/", "");
+    return doc.components.schemas[name];
+  }
+  return schema;
+}
+
+const SAMPLES: Record<string, unknown> = {
+  string: "text",
+  number: 1.5,
+  integer: 7,
+  boolean: true,
+  object: { any: "thing" },
+  array: ["list"],
+  null: null,
+};
+
+function typesOf(schema: Schema): string[] | undefined {
+  if (typeof schema.type === "string")
+    return schema.type === "number" ? ["number", "integer"] : [schema.type];
+  if (Array.isArray(schema.type)) return schema.type;
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(branches)) {
+    const all = branches.map((branch: Schema) => typesOf(resolve(branch)));
+    return all.includes(undefined) ? undefined : all.flat();
+  }
+  return undefined;
+}
+
+/** A value the schema accepts (for required members of the base body). */
+function validValue(schema: Schema): unknown {
+  schema = resolve(schema);
+  if (schema.enum) return schema.enum[0];
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (branches) return validValue(branches[0]);
+  switch (schema.type) {
+    case "string":
+      return "a".repeat(Math.max(1, schema.minLength ?? 1));
+    case "integer":
+    case "number":
+      return schema.minimum ?? 1;
+    case "boolean":
+      return true;
+    case "array":
+      return [];
+    case "object":
+      return validBody(schema);
+    default:
+      return {};
+  }
+}
+
+/** The smallest body the schema accepts: its required members. */
+function validBody(schema: Schema): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const name of schema.required ?? []) body[name] = validValue(schema.properties[name]);
+  return body;
+}
+
+/**
+ * Values that break the schema, each with why; `typed` false leaves out wrong JSON types
+ * (path and query parameters are text, whatever their schema's type).
+ */
+function violations(schema: Schema, typed = true): [string, unknown][] {
+  schema = resolve(schema);
+  const found: [string, unknown][] = [];
+  const types = typesOf(schema);
+  if (types && typed) {
+    const wrong = Object.keys(SAMPLES).find((type) => !types.includes(type));
+    if (wrong) found.push([`a ${wrong} instead of ${types.join("|")}`, SAMPLES[wrong]]);
+  }
+  if (schema.enum) found.push(["a value outside the enum", "NOT_ONE_OF_THEM"]);
+  if (schema.type === "string") {
+    if (schema.maxLength !== undefined)
+      found.push([`longer than ${schema.maxLength}`, "x".repeat(schema.maxLength + 1)]);
+    if (schema.minLength > 0) found.push([`shorter than ${schema.minLength}`, ""]);
+    if (schema.pattern && !new RegExp(schema.pattern).test("not valid!"))
+      found.push([`not matching ${schema.pattern}`, "not valid!"]);
+  }
+  if (schema.type === "integer" || schema.type === "number") {
+    if (schema.minimum !== undefined) found.push(["below the minimum", schema.minimum - 1]);
+    if (schema.maximum !== undefined) found.push(["above the maximum", schema.maximum + 1]);
+    if (schema.type === "integer") found.push(["not a whole number", (schema.minimum ?? 0) + 0.5]);
+  }
+  const values = schema.additionalProperties;
+  if (schema.type === "object" && values && typeof values === "object" && typesOf(values)) {
+    for (const [why, value] of violations(values)) found.push([`a member ${why}`, { key: value }]);
+  }
+  return found;
+}
+
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    // biome-ignore lint/suspicious/noExplicitAny: OpenAPI operation objects.
+    Object.entries(item as Record<string, any>).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      operation,
+    })),
+  );
+
+describe("the OpenAPI document", () => {
+  test("needs the bearer token", async () => {
+    const anonymous = await fetch(`${server.url}/openapi.json`);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Bearer/);
+    const wrong = await fetch(`${server.url}/openapi.json`, {
+      headers: { authorization: "Bearer opsf_wrong" },
+    });
+    assert.equal(wrong.status, 401);
+  });
+
+  test("is OpenAPI 3.1 with bearer security", () => {
+    assert.equal(doc.openapi, "3.1.0");
+    assert.equal(typeof doc.info.title, "string");
+    assert.deepEqual(doc.security, [{ bearer: [] }]);
+    assert.deepEqual(doc.components.securitySchemes.bearer, { type: "http", scheme: "bearer" });
+  });
+
+  test("lists every /v1 route the server answers, and only those", async () => {
+    const documented = operations()
+      .map(({ method, path }) => `${method} ${path}`)
+      .sort();
+    assert.deepEqual(documented, ROUTES);
+    for (const route of ROUTES) {
+      const [method, path] = route.split(" ");
+      const response = await send(method, fill(path), method === "GET" ? undefined : {});
+      assert.ok(
+        !(response.status === 404 && response.json?.error?.code === "NotFound"),
+        `${route} is answered: ${response.status} ${response.text}`,
+      );
+      assert.ok(response.status < 500, `${route}: ${response.status} ${response.text}`);
+    }
+    const missing = await send("GET", "/v1/not-a-route");
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json.error.code, "NotFound");
+  });
+
+  test("every operation documents its responses and error shape", () => {
+    for (const { method, path, operation } of operations()) {
+      assert.equal(typeof operation.summary, "string", `${method} ${path} has a summary`);
+      const statuses = Object.keys(operation.responses);
+      assert.ok(
+        statuses.some((status) => status.startsWith("2")),
+        `${method} ${path}: ${statuses}`,
+      );
+      for (const status of statuses.filter((s) => s.startsWith("4"))) {
+        const schema = operation.responses[status].content["application/json"].schema;
+        assert.equal(schema.$ref, "#/components/schemas/Error", `${method} ${path} ${status}`);
+      }
+    }
+  });
+
+  test("each documented request body schema rejects a body that violates it with 400", async () => {
+    let checked = 0;
+    for (const { method, path, operation } of operations()) {
+      const schema = resolve(operation.requestBody?.content?.["application/json"]?.schema);
+      if (!schema || schema.type !== "object") continue;
+      const base = validBody(schema);
+      const cases: [string, Record<string, unknown>, string][] = [];
+      for (const [member, memberSchema] of Object.entries(schema.properties ?? {})) {
+        for (const [why, value] of violations(memberSchema))
+          cases.push([`/${member} ${why}`, { ...base, [member]: value }, `/${member}`]);
+      }
+      for (const member of schema.required ?? []) {
+        const { [member]: _, ...without } = base;
+        cases.push([`/${member} missing`, without, `/${member}`]);
+      }
+      if (schema.additionalProperties === false)
+        cases.push(["an unknown member", { ...base, notAMember: 1 }, "notAMember"]);
+      assert.ok(cases.length > 0, `${method} ${path}: something to violate`);
+      for (const [why, body, where] of cases) {
+        const response = await send(method, fill(path), body);
+        const label = `${method} ${path} with ${why}: ${response.status} ${response.text}`;
+        assert.equal(response.status, 400, label);
+        assert.equal(response.json.error.code, "ValidationException", label);
+        if (where.startsWith("/")) {
+          const pointers: string[] = response.json.error.details.map(
+            (d: { pointer: string }) => d.pointer,
+          );
+          assert.ok(pointers.length > 0, label);
+          assert.ok(
+            pointers.every((p) => p === where || p.startsWith(`${where}/`)),
+            label,
+          );
+        }
+        assert.ok(response.json.error.message.includes(where), label);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 30, `${checked} violations checked`);
+  });
+
+  test("documented path and query parameters are enforced too", async () => {
+    let checked = 0;
+    for (const { method, path, operation } of operations()) {
+      for (const parameter of operation.parameters ?? []) {
+        const schema = resolve(parameter.schema);
+        for (const [why, value] of violations(schema, false)) {
+          // An empty path segment is another route, not a bad parameter.
+          if (value === "" && parameter.in === "path") continue;
+          let url: string;
+          if (parameter.in === "path") {
+            url = fill(path, { [parameter.name]: encodeURIComponent(String(value)) });
+          } else if (parameter.in === "query") {
+            url = `${fill(path)}?${parameter.name}=${encodeURIComponent(String(value))}`;
+          } else continue;
+          const body =
+            method === "GET" || method === "DELETE" ? undefined : validBodyFor(operation);
+          const response = await send(method, url, body);
+          const label = `${method} ${path} with ${parameter.in} ${parameter.name} ${why}: ${response.status} ${response.text}`;
+          assert.equal(response.status, 400, label);
+          assert.equal(response.json.error.code, "ValidationException", label);
+          assert.ok(response.json.error.message.includes(`/${parameter.name}`), label);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked >= 10, `${checked} violations checked`);
+  });
+
+  test("nothing was changed by the rejected requests", async () => {
+    const machines = await rest(server.url, "GET", "/v1/state-machines");
+    assert.deepEqual(machines.body.items, []);
+    const functions = await rest(server.url, "GET", "/v1/functions");
+    assert.deepEqual(functions.body.items, []);
+    assert.equal(server.child.exitCode, null);
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI operation object.
+function validBodyFor(operation: any): Record<string, unknown> | undefined {
+  const schema = resolve(operation.requestBody?.content?.["application/json"]?.schema);
+  return schema?.type === "object" ? validBody(schema) : undefined;
+}
