@@ -266,7 +266,10 @@ export interface Store {
   commit(commits: ExecutionCommit[]): Promise<string[]>;
   /** Gives up a lease without changes. */
   release(arn: string, fence: number): Promise<void>;
-  /** Earliest wake time of any RUNNING execution, for the scheduler's sleep. */
+  /**
+   * Earliest time a RUNNING execution is due, for the scheduler's sleep; a leased one counts
+   * from the end of its lease.
+   */
   nextWakeAt(): Promise<number | undefined>;
   /**
    * Forgets leases held by processes that are gone. The embedded store serves one process per

@@ -344,9 +344,9 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
 
         const { items } = await drain((p) => store.listVersions(machineArn("V"), p), 3);
         assert.deepEqual(
-          items.map((v) => v.version).sort(),
-          [1, 2, 3, 4],
-          "only this machine's versions, each once",
+          items.map((v) => v.version),
+          [4, 3, 2, 1],
+          "only this machine's versions, each once, newest first",
         );
         assert.equal(await store.deleteVersion(version("V", 2).arn), true);
         assert.equal(await store.deleteVersion(version("V", 2).arn), false);

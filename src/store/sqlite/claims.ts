@@ -73,8 +73,13 @@ export function claimQueries(
   const forgetTaskLeases = db.prepare(
     "UPDATE tasks SET lease_until = 0 WHERE kind = 'dispatch' AND status = 'started'",
   );
-  const nextWake = db.prepare(
-    "SELECT MIN(wake_at) AS at FROM executions INDEXED BY executions_running_wake WHERE status = 'RUNNING' AND wake_at IS NOT NULL",
+  const nextUnleased = db.prepare(
+    `SELECT MIN(wake_at) AS at FROM executions INDEXED BY executions_running_wake
+     WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND lease_until IS NULL`,
+  );
+  const nextLeased = db.prepare(
+    `SELECT MIN(MAX(wake_at, lease_until)) AS at FROM executions INDEXED BY executions_leased
+     WHERE lease_until IS NOT NULL AND status = 'RUNNING' AND wake_at IS NOT NULL`,
   );
 
   function claimed(row: Row): ClaimedExecution {
@@ -167,6 +172,11 @@ export function claimQueries(
       // A dispatch task that was running when the process died runs again (at least once).
       forgetTaskLeases.run();
     }),
-    nextWakeAt: (): number | undefined => (nextWake.get() as { at: number | null }).at ?? undefined,
+    nextWakeAt: (): number | undefined => {
+      const unleased = (nextUnleased.get() as { at: number | null }).at;
+      const leased = (nextLeased.get() as { at: number | null }).at;
+      if (unleased === null) return leased ?? undefined;
+      return leased === null ? unleased : Math.min(unleased, leased);
+    },
   };
 }

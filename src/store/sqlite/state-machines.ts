@@ -1,5 +1,6 @@
 /** State machines, versions and aliases. */
 import type Database from "better-sqlite3";
+import type { Json } from "../../asl/json.js";
 import { decodePageToken, encodePageToken, isStringKey } from "../paging.js";
 import {
   type Page,
@@ -62,6 +63,9 @@ function pageByArn<T extends { arn: string }>(rows: T[], limit: number): Page<T>
   return { items, nextToken: encodePageToken(items[items.length - 1].arn) };
 }
 
+const isVersionKey = (value: Json): value is number =>
+  typeof value === "number" && Number.isInteger(value);
+
 function after(page: PageRequest): string {
   return page.nextToken === undefined ? "" : decodePageToken(page.nextToken, isStringKey);
 }
@@ -88,8 +92,9 @@ export function stateMachineQueries(db: Database.Database) {
      VALUES (@arn, @stateMachineArn, @version, @definition, @roleArn, @revisionId, @description, @createdAt)`,
   );
   const getVersion = db.prepare("SELECT * FROM state_machine_versions WHERE arn = ?");
+  // Newest version first, as AWS lists them.
   const listVersions = db.prepare(
-    "SELECT * FROM state_machine_versions WHERE state_machine_arn = ? AND arn > ? ORDER BY arn LIMIT ?",
+    "SELECT * FROM state_machine_versions WHERE state_machine_arn = ? AND version < ? ORDER BY version DESC LIMIT ?",
   );
   const removeVersion = db.prepare("DELETE FROM state_machine_versions WHERE arn = ?");
   const upsertAlias = db.prepare(
@@ -151,13 +156,18 @@ export function stateMachineQueries(db: Database.Database) {
       const row = getVersion.get(arn) as Row | undefined;
       return row && versionFromRow(row);
     },
-    listVersions: (stateMachineArn: string, page: PageRequest) =>
-      pageByArn(
-        (listVersions.all(stateMachineArn, after(page), page.limit + 1) as Row[]).map(
-          versionFromRow,
-        ),
-        page.limit,
-      ),
+    listVersions(stateMachineArn: string, page: PageRequest): Page<StateMachineVersionRecord> {
+      const before =
+        page.nextToken === undefined
+          ? Number.MAX_SAFE_INTEGER
+          : decodePageToken(page.nextToken, isVersionKey);
+      const rows = (listVersions.all(stateMachineArn, before, page.limit + 1) as Row[]).map(
+        versionFromRow,
+      );
+      if (rows.length <= page.limit) return { items: rows };
+      const items = rows.slice(0, page.limit);
+      return { items, nextToken: encodePageToken(items[items.length - 1].version) };
+    },
     deleteVersion: (arn: string) => removeVersion.run(arn).changes > 0,
     putAlias(record: StateMachineAliasRecord): void {
       upsertAlias.run({
