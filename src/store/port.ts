@@ -5,6 +5,7 @@
  */
 import type { Json } from "../asl/json.js";
 import type { HistoryEventType } from "../evaluator/history.js";
+import type { EventStore } from "./events-port.js";
 
 export type StateMachineType = "STANDARD" | "EXPRESS";
 export type ExecutionStatus =
@@ -217,8 +218,8 @@ export interface ApiTokenRecord {
   lastUsedAt?: number;
 }
 
-/** The persistence port. All methods are atomic. */
-export interface Store {
+/** The persistence port. All methods are atomic. The event bus part is in events-port.ts. */
+export interface Store extends EventStore {
   close(): Promise<void>;
 
   createStateMachine(record: StateMachineRecord): Promise<void>;

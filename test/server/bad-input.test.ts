@@ -435,6 +435,19 @@ describe("bad input on the AWS JSON endpoint", () => {
         "ExecutionDoesNotExist",
       ],
       [client.send(new sfn.RedriveExecutionCommand({ executionArn: "nope" })), "InvalidArn"],
+      [
+        client.send(
+          new sfn.UpdateStateMachineCommand({ stateMachineArn: "nope", definition: "{}" }),
+        ),
+        "InvalidArn",
+      ],
+      [client.send(new sfn.DeleteStateMachineCommand({ stateMachineArn: "nope" })), "InvalidArn"],
+      [
+        client.send(
+          new sfn.UpdateStateMachineCommand({ stateMachineArn: GHOST_MACHINE, roleArn: "x" }),
+        ),
+        "StateMachineDoesNotExist",
+      ],
       [client.send(new sfn.ListExecutionsCommand({ stateMachineArn: "not-an-arn" })), "InvalidArn"],
       [
         client.send(new sfn.ListExecutionsCommand({ stateMachineArn: GHOST_MACHINE })),

@@ -7,6 +7,7 @@ import { groupCommit } from "./batch.js";
 import { claimQueries } from "./claims.js";
 import { credentialQueries } from "./credentials.js";
 import { openDatabase, type Synchronous } from "./database.js";
+import { eventQueries, groupCommitted } from "./events/index.js";
 import { executionQueries } from "./executions.js";
 import { stateMachineQueries } from "./state-machines.js";
 import { taskQueries } from "./tasks.js";
@@ -42,6 +43,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...activities,
     ...credentialQueries(db),
   };
+  const events = eventQueries(db);
   const store = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(sync)) {
     if (name === "appendEvents") continue;
@@ -50,6 +52,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // The writes every request makes share transactions with their concurrent peers.
   store.startExecution = groupCommit(db, executions.startExecution);
   store.settleTask = groupCommit(db, tasks.settleTask);
+  for (const [name, fn] of Object.entries(events))
+    store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
+  for (const name of groupCommitted)
+    store[name] = groupCommit(db, events[name] as (...a: unknown[]) => unknown);
   store.close = async () => {
     db.close();
   };

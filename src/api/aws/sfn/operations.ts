@@ -60,7 +60,7 @@ export const sfnOperations: Record<string, Operation> = {
   },
   async UpdateStateMachine(request, api) {
     const { record: machine, version } = await api.stateMachines.update(
-      required(request, "stateMachineArn", str),
+      stateMachineArn(required(request, "stateMachineArn", str)),
       {
         ...(optional(request, "definition", str) !== undefined && {
           definition: str(request, "definition"),
@@ -78,7 +78,7 @@ export const sfnOperations: Record<string, Operation> = {
     };
   },
   async DeleteStateMachine(request, api) {
-    await api.stateMachines.delete(required(request, "stateMachineArn", str));
+    await api.stateMachines.delete(stateMachineArn(required(request, "stateMachineArn", str)));
     return {};
   },
   async DescribeStateMachine(request, api) {
@@ -123,13 +123,15 @@ export const sfnOperations: Record<string, Operation> = {
     }
   },
   async PublishStateMachineVersion(request, api) {
-    const machine = await api.stateMachines.describe(required(request, "stateMachineArn", str));
+    const machine = await api.stateMachines.describe(
+      stateMachineArn(required(request, "stateMachineArn", str)),
+    );
     const version = await api.stateMachines.publish(machine, optional(request, "description", str));
     return { stateMachineVersionArn: version.arn, creationDate: ts(version.createdAt) };
   },
   async ListStateMachineVersions(request, api) {
     const result = await api.engine.store.listVersions(
-      required(request, "stateMachineArn", str),
+      stateMachineArn(required(request, "stateMachineArn", str)),
       page(request),
     );
     return { stateMachineVersions: result.items.map(versionSummary), ...pageOut(result.nextToken) };
@@ -159,7 +161,7 @@ export const sfnOperations: Record<string, Operation> = {
   },
   async ListStateMachineAliases(request, api) {
     const result = await api.engine.store.listAliases(
-      required(request, "stateMachineArn", str),
+      stateMachineArn(required(request, "stateMachineArn", str)),
       page(request),
     );
     return {

@@ -1,0 +1,37 @@
+/**
+ * Typed errors of the event bus service, named with EventBridge's error codes so the AWS
+ * endpoint and the REST API report the same thing.
+ */
+
+/** EventBridge error codes the bus raises. */
+export type EventBusErrorCode =
+  | "ResourceNotFoundException"
+  | "ResourceAlreadyExistsException"
+  | "ValidationException"
+  | "InvalidEventPatternException"
+  | "LimitExceededException"
+  | "ConcurrentModificationException";
+
+/** A request the bus refuses; nothing was changed. */
+export class EventBusError extends Error {
+  constructor(
+    readonly code: EventBusErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EventBusError";
+  }
+}
+
+/** Why a delivery attempt failed, and whether trying again can help. */
+export class DeliveryError extends Error {
+  constructor(
+    /** A dead-letter error code, e.g. `RESOURCE_NOT_FOUND`, `HTTP_INVOCATION_FAILURE`. */
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = "DeliveryError";
+  }
+}

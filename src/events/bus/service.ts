@@ -1,0 +1,327 @@
+/**
+ * The event bus service: buses, rules and targets (stored, then mirrored in the in-memory
+ * registry the matchers run on), PutEvents with durable ingestion, dead letters, and the
+ * delivery and schedule loops. The AWS endpoint, the REST API and the webhook sources all
+ * call it.
+ */
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../../runtime/clock.js";
+import type {
+  DeadLetterRecord,
+  EventBusRecord,
+  EventRuleRecord,
+  EventTarget,
+} from "../../store/events-port.js";
+import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
+import { type ArnScope, busArn, busNameOf, ruleArn } from "./arns.js";
+import type { DeliveryPorts } from "./deliver.js";
+import { DeliveryLoop } from "./delivery-loop.js";
+import { EventBusError } from "./errors.js";
+import { type IngestOptions, type PutEventsResult, planIngestion } from "./ingest.js";
+import { RuleRegistry } from "./registry.js";
+import type { BackoffOptions } from "./retry.js";
+import { buildRule, checkRuleName, type PutRuleInput } from "./rules.js";
+import { nextFireOf, ScheduleLoop } from "./schedule-loop.js";
+import { checkTarget, MAX_TARGETS_PER_RULE } from "./targets.js";
+
+/** Options of the event bus service. */
+export interface EventBusOptions extends ArnScope {
+  store: Store;
+  clock: Clock;
+  ports: DeliveryPorts;
+  backoff?: BackoffOptions;
+  log?: (message: string) => void;
+}
+
+const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
+
+/** The event bus. */
+export class EventBusService {
+  readonly registry = new RuleRegistry();
+  private readonly deliveries: DeliveryLoop;
+  private readonly schedules: ScheduleLoop;
+  private readonly context: EnvelopeContext;
+
+  constructor(private readonly options: EventBusOptions) {
+    const log = options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
+    this.context = {
+      newId: randomUUID,
+      now: () => new Date(options.clock.now()),
+      account: options.account,
+      region: options.region,
+    };
+    this.deliveries = new DeliveryLoop({
+      store: options.store,
+      clock: options.clock,
+      ports: options.ports,
+      owner: `events-${randomUUID()}`,
+      backoff: options.backoff,
+      log,
+    });
+    this.schedules = new ScheduleLoop({
+      store: options.store,
+      clock: options.clock,
+      registry: this.registry,
+      context: this.context,
+      onFired: () => this.deliveries.wake(),
+      log,
+    });
+  }
+
+  private get store(): Store {
+    return this.options.store;
+  }
+
+  /** Creates the default bus if needed, loads every rule, recovers leases, starts the loops. */
+  async start(options: { loops?: boolean } = {}): Promise<void> {
+    if (!(await this.store.getEventBus("default")))
+      await this.store
+        .createEventBus({
+          name: "default",
+          arn: busArn(this.options, "default"),
+          createdAt: this.now(),
+        })
+        .catch((error) => {
+          if (!(error instanceof StoreConflictError)) throw error;
+        });
+    const page = await this.store.listEventBuses(undefined, { limit: 10_000 });
+    for (const bus of page.items) this.registry.addBus(bus.name);
+    for (const { rule, targets } of await this.store.loadRules())
+      this.registry.setRule(rule, targets);
+    await this.store.recoverDeliveryLeases();
+    if (options.loops !== false) {
+      this.deliveries.start();
+      this.schedules.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.schedules.stop();
+    await this.deliveries.stop();
+  }
+
+  /** Fires the scheduled rules due now (the loop does this; tests with a manual clock call it). */
+  fireDueSchedules(): Promise<number> {
+    return this.schedules.fireDue();
+  }
+
+  private now(): number {
+    return this.options.clock.now();
+  }
+
+  // Buses
+
+  async createEventBus(name: string, description?: string): Promise<EventBusRecord> {
+    if (!BUS_NAME.test(name) || name === "default")
+      throw new EventBusError("ValidationException", `Event bus name '${name}' is not valid.`);
+    const record: EventBusRecord = { name, arn: busArn(this.options, name), createdAt: this.now() };
+    if (description !== undefined) record.description = description;
+    try {
+      await this.store.createEventBus(record);
+    } catch (error) {
+      if (error instanceof StoreConflictError)
+        throw new EventBusError(
+          "ResourceAlreadyExistsException",
+          `Event bus ${name} already exists.`,
+        );
+      throw error;
+    }
+    this.registry.addBus(name);
+    return record;
+  }
+
+  async describeEventBus(nameOrArn: string | undefined): Promise<EventBusRecord> {
+    const name = busNameOf(nameOrArn);
+    const bus = await this.store.getEventBus(name);
+    if (!bus)
+      throw new EventBusError("ResourceNotFoundException", `Event bus ${name} does not exist.`);
+    return bus;
+  }
+
+  listEventBuses(prefix: string | undefined, page: PageRequest): Promise<Page<EventBusRecord>> {
+    return this.store.listEventBuses(prefix, page);
+  }
+
+  /** Deletes a bus and its rules; the default bus cannot be deleted (as in AWS). */
+  async deleteEventBus(nameOrArn: string): Promise<void> {
+    const name = busNameOf(nameOrArn);
+    if (name === "default")
+      throw new EventBusError("ValidationException", "Cannot delete event bus default.");
+    await this.store.deleteEventBus(name);
+    this.registry.removeBus(name);
+  }
+
+  // Rules
+
+  private async bus(nameOrArn: string | undefined): Promise<string> {
+    const name = busNameOf(nameOrArn);
+    if (!this.registry.hasBus(name))
+      throw new EventBusError("ResourceNotFoundException", `Event bus ${name} does not exist.`);
+    return name;
+  }
+
+  /** Creates or updates a rule; returns its ARN. */
+  async putRule(input: PutRuleInput): Promise<string> {
+    const busName = await this.bus(input.EventBusName);
+    const name = checkRuleName(input.Name);
+    const previous = await this.store.getRule(busName, name);
+    const record = buildRule(
+      input,
+      busName,
+      ruleArn(this.options, busName, name),
+      this.now(),
+      previous,
+    );
+    await this.store.putRule(record);
+    this.registry.setRule(record);
+    if (record.scheduleExpression !== undefined) this.schedules.wake();
+    return record.arn;
+  }
+
+  async describeRule(name: string, busNameOrArn?: string): Promise<EventRuleRecord> {
+    const busName = await this.bus(busNameOrArn);
+    const rule = await this.store.getRule(busName, name);
+    if (!rule)
+      throw new EventBusError(
+        "ResourceNotFoundException",
+        `Rule ${name} does not exist on EventBus ${busName}.`,
+      );
+    return rule;
+  }
+
+  async listRules(
+    busNameOrArn: string | undefined,
+    prefix: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<EventRuleRecord>> {
+    return this.store.listRules(await this.bus(busNameOrArn), prefix, page);
+  }
+
+  /** Deletes a rule; one with targets only with `force` (AWS's rule). Unknown rules are fine. */
+  async deleteRule(name: string, busNameOrArn?: string, force = false): Promise<void> {
+    const busName = await this.bus(busNameOrArn);
+    if (!force && (await this.store.listTargets(busName, name)).length > 0)
+      throw new EventBusError("ValidationException", "Rule can't be deleted since it has targets.");
+    await this.store.deleteRule(busName, name);
+    this.registry.removeRule(busName, name);
+  }
+
+  /** EnableRule / DisableRule. A re-enabled schedule starts again from now. */
+  async setRuleState(
+    name: string,
+    busNameOrArn: string | undefined,
+    state: "ENABLED" | "DISABLED",
+  ) {
+    const rule = await this.describeRule(name, busNameOrArn);
+    const updated: EventRuleRecord = { ...rule, state, updatedAt: this.now() };
+    if (rule.scheduleExpression !== undefined && state === "ENABLED" && rule.state !== "ENABLED") {
+      updated.nextFireAt = nextFireOf(rule, this.now());
+    }
+    await this.store.putRule(updated);
+    this.registry.setRule(updated);
+    this.schedules.wake();
+  }
+
+  // Targets
+
+  /** Adds or replaces targets; every target is validated first, and none is stored if one is bad. */
+  async putTargets(rule: string, busNameOrArn: string | undefined, raw: unknown[]): Promise<void> {
+    const current = await this.describeRule(rule, busNameOrArn);
+    if (!Array.isArray(raw) || raw.length === 0 || raw.length > 10)
+      throw new EventBusError("ValidationException", "Targets must have 1-10 members.");
+    const lookups = {
+      stateMachineExists: async (arn: string) =>
+        (await this.store.getStateMachine(arn.split(":").slice(0, 7).join(":"))) !== undefined,
+      apiDestinationExists: async (arn: string) =>
+        (await this.store.getApiDestination(arn)) !== undefined,
+      busExists: (name: string) => this.registry.hasBus(name),
+    };
+    const targets: EventTarget[] = [];
+    for (const target of raw) targets.push(await checkTarget(target, lookups));
+    const existing = await this.store.listTargets(current.eventBusName, current.name);
+    const ids = new Set([...existing.map((t) => t.Id), ...targets.map((t) => t.Id)]);
+    if (ids.size > MAX_TARGETS_PER_RULE)
+      throw new EventBusError(
+        "LimitExceededException",
+        `The requested resource exceeds the maximum number allowed: a rule has at most ${MAX_TARGETS_PER_RULE} targets.`,
+      );
+    await this.store.putTargets(current.eventBusName, current.name, targets);
+    this.registry.setTargets(
+      current.eventBusName,
+      current.name,
+      await this.store.listTargets(current.eventBusName, current.name),
+    );
+  }
+
+  /** Removes targets; returns the Ids that were not there. */
+  async removeTargets(
+    rule: string,
+    busNameOrArn: string | undefined,
+    ids: string[],
+  ): Promise<string[]> {
+    const current = await this.describeRule(rule, busNameOrArn);
+    const missing = await this.store.removeTargets(current.eventBusName, current.name, ids);
+    this.registry.setTargets(
+      current.eventBusName,
+      current.name,
+      await this.store.listTargets(current.eventBusName, current.name),
+    );
+    return missing;
+  }
+
+  async listTargets(rule: string, busNameOrArn?: string): Promise<EventTarget[]> {
+    const current = await this.describeRule(rule, busNameOrArn);
+    return this.store.listTargets(current.eventBusName, current.name);
+  }
+
+  // Events
+
+  /**
+   * PutEvents: answers only after every accepted event and its deliveries are committed.
+   * Throws PutEventsRequestError for a request refused as a whole.
+   */
+  async putEvents(
+    entries: PutEventsRequestEntry[],
+    options: IngestOptions = {},
+  ): Promise<PutEventsResult> {
+    const plan = planIngestion(entries, this.registry, this.context, options);
+    if (plan.events.length > 0) {
+      await this.store.acceptEvents(plan.events, plan.deliveries);
+      if (plan.deliveries.length > 0) this.deliveries.wake();
+    }
+    return plan.result;
+  }
+
+  /** Sends an accepted event (envelope text) on to another bus, as a new event with its fields. */
+  async forward(busName: string, envelope: string): Promise<void> {
+    const event = JSON.parse(envelope) as Record<string, unknown>;
+    await this.putEvents(
+      [
+        {
+          Source: event.source as string,
+          DetailType: event["detail-type"] as string,
+          Detail: JSON.stringify(event.detail),
+          Resources: event.resources as string[],
+          Time: event.time as string,
+          EventBusName: busName,
+        },
+      ],
+      { allowReservedSources: true },
+    );
+  }
+
+  listDeadLetters(
+    filter: { eventBusName?: string; ruleName?: string },
+    page: PageRequest,
+  ): Promise<Page<DeadLetterRecord>> {
+    return this.store.listDeadLetters(filter, page);
+  }
+
+  /** Puts dead letters back in the delivery queue; returns how many moved. */
+  async redriveDeadLetters(ids: number[]): Promise<number> {
+    const moved = await this.store.redriveDeadLetters(ids, this.now());
+    if (moved > 0) this.deliveries.wake();
+    return moved;
+  }
+}

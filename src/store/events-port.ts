@@ -1,0 +1,221 @@
+/**
+ * The event bus part of the store port: buses, rules, targets, accepted events, the delivery
+ * queue, dead letters, connections, API destinations and webhook sources, in domain terms.
+ * `Store` extends it; `test/store/events-contract.ts` is the suite every adapter must pass.
+ */
+import type { Page, PageRequest } from "./port.js";
+
+/** An event bus. */
+export interface EventBusRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  createdAt: number;
+}
+
+/** ENABLED rules route events (or fire on schedule); DISABLED ones do nothing. */
+export type RuleState = "ENABLED" | "DISABLED";
+
+/** A rule: an event pattern or a schedule expression (or both, as AWS allows). */
+export interface EventRuleRecord {
+  eventBusName: string;
+  name: string;
+  arn: string;
+  eventPattern?: string;
+  scheduleExpression?: string;
+  state: RuleState;
+  description?: string;
+  roleArn?: string;
+  /** Scheduled rules: when the schedule fires next; undefined when it never fires again. */
+  nextFireAt?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A target in EventBridge's own `Target` shape (PutTargets), kept as given. */
+export interface EventTarget {
+  Id: string;
+  Arn: string;
+  RoleArn?: string;
+  Input?: string;
+  InputPath?: string;
+  InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+  DeadLetterConfig?: { Arn?: string };
+}
+
+/** An accepted event: its envelope (JSON text) as every target receives it. */
+export interface StoredEvent {
+  id: string;
+  eventBusName: string;
+  envelope: string;
+  ingestedAt: number;
+}
+
+/** One (event, target) pair owed a delivery. */
+export interface NewDelivery {
+  eventId: string;
+  eventBusName: string;
+  ruleName: string;
+  ruleArn: string;
+  /** Snapshot of the target when the event matched. */
+  target: EventTarget;
+  /** First attempt time. */
+  at: number;
+}
+
+/** A leased delivery, with its event. */
+export interface DeliveryRecord {
+  id: number;
+  event: StoredEvent;
+  ruleName: string;
+  ruleArn: string;
+  target: EventTarget;
+  /** Attempts made before this one. */
+  attempts: number;
+  /** Start of the event's age (ingestion or redrive). */
+  ageFrom: number;
+  lastError?: string;
+}
+
+/** How a delivery attempt ended. */
+export type DeliveryOutcome =
+  | { kind: "delivered" }
+  | { kind: "retry"; at: number; error: string }
+  | { kind: "dead"; errorCode: string; errorMessage: string };
+
+/** A delivery that gave up, kept until redriven. */
+export interface DeadLetterRecord {
+  id: number;
+  event: StoredEvent;
+  ruleName: string;
+  ruleArn: string;
+  target: EventTarget;
+  attempts: number;
+  errorCode: string;
+  errorMessage: string;
+  failedAt: number;
+}
+
+/** A connection: how HTTP targets authenticate; `sealedAuth` is sealed with the master key. */
+export interface ConnectionRecord {
+  name: string;
+  arn: string;
+  authorizationType: "BASIC" | "API_KEY";
+  sealedAuth: string;
+  description?: string;
+  createdAt: number;
+}
+
+/** An API destination: an HTTP endpoint called through a connection. */
+export interface ApiDestinationRecord {
+  name: string;
+  arn: string;
+  connectionArn: string;
+  endpoint: string;
+  httpMethod: string;
+  description?: string;
+  createdAt: number;
+}
+
+/** The webhook kinds that turn payloads into bus events. */
+export type EventSourceKind = "alertmanager" | "cloudevents";
+
+/** A webhook source; only a hash of its token is kept. */
+export interface EventSourceRecord {
+  kind: EventSourceKind;
+  name: string;
+  tokenHash: string;
+  eventBusName: string;
+  createdAt: number;
+}
+
+/** The event bus operations of the store. All methods are atomic. */
+export interface EventStore {
+  /** Creates a bus; StoreConflictError("exists") when the name is taken. */
+  createEventBus(record: EventBusRecord): Promise<void>;
+  getEventBus(name: string): Promise<EventBusRecord | undefined>;
+  listEventBuses(namePrefix: string | undefined, page: PageRequest): Promise<Page<EventBusRecord>>;
+  /** Deletes the bus with its rules and targets (pending deliveries still go out). */
+  deleteEventBus(name: string): Promise<boolean>;
+
+  /** Creates or replaces a rule (its targets stay). */
+  putRule(record: EventRuleRecord): Promise<void>;
+  getRule(eventBusName: string, name: string): Promise<EventRuleRecord | undefined>;
+  listRules(
+    eventBusName: string,
+    namePrefix: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<EventRuleRecord>>;
+  /** Every rule of every bus with its targets: what the matchers are built from at start. */
+  loadRules(): Promise<{ rule: EventRuleRecord; targets: EventTarget[] }[]>;
+  /** Deletes a rule and its targets. */
+  deleteRule(eventBusName: string, name: string): Promise<boolean>;
+
+  /** Adds or replaces targets of a rule (by Id). */
+  putTargets(eventBusName: string, ruleName: string, targets: EventTarget[]): Promise<void>;
+  /** Removes targets by Id; returns the Ids that did not exist. */
+  removeTargets(eventBusName: string, ruleName: string, ids: string[]): Promise<string[]>;
+  listTargets(eventBusName: string, ruleName: string): Promise<EventTarget[]>;
+
+  /**
+   * Stores accepted events and the deliveries they owe in one transaction: once it resolves,
+   * a crash loses none of them.
+   */
+  acceptEvents(events: StoredEvent[], deliveries: NewDelivery[]): Promise<void>;
+  /**
+   * Records a schedule's fire: when the rule's next fire time is still `expectedAt`, moves it
+   * to `nextAt` and stores the event and its deliveries, all in one transaction. False when
+   * the fire was already recorded (nothing stored).
+   */
+  recordScheduledFire(
+    eventBusName: string,
+    ruleName: string,
+    expectedAt: number,
+    nextAt: number | undefined,
+    event: StoredEvent,
+    deliveries: NewDelivery[],
+  ): Promise<boolean>;
+  /** Scheduled rules due at `now` (ENABLED, next fire time reached). */
+  dueScheduledRules(now: number): Promise<EventRuleRecord[]>;
+  /** Earliest next fire time of an ENABLED scheduled rule. */
+  nextScheduledFireAt(): Promise<number | undefined>;
+
+  /** Leases up to `limit` deliveries due at `now` and not leased. */
+  claimDeliveries(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<DeliveryRecord[]>;
+  /** Records an attempt's outcome: done (removed), retried later, or moved to dead letters. */
+  settleDelivery(id: number, outcome: DeliveryOutcome, now: number): Promise<void>;
+  /** Earliest time a delivery is due (leased ones count from the end of their lease). */
+  nextDeliveryAt(): Promise<number | undefined>;
+  /** Forgets every delivery lease (the embedded store serves one process). */
+  recoverDeliveryLeases(): Promise<void>;
+
+  listDeadLetters(
+    filter: { eventBusName?: string; ruleName?: string },
+    page: PageRequest,
+  ): Promise<Page<DeadLetterRecord>>;
+  /** Moves dead letters back to the delivery queue (attempts and age start over); returns how many. */
+  redriveDeadLetters(ids: number[], now: number): Promise<number>;
+
+  /** Creates a connection; StoreConflictError("exists") when the name is taken. */
+  createConnection(record: ConnectionRecord): Promise<void>;
+  getConnection(nameOrArn: string): Promise<ConnectionRecord | undefined>;
+  listConnections(): Promise<ConnectionRecord[]>;
+  deleteConnection(name: string): Promise<boolean>;
+  /** Creates an API destination; StoreConflictError("exists") when the name is taken. */
+  createApiDestination(record: ApiDestinationRecord): Promise<void>;
+  getApiDestination(nameOrArn: string): Promise<ApiDestinationRecord | undefined>;
+  listApiDestinations(): Promise<ApiDestinationRecord[]>;
+  deleteApiDestination(name: string): Promise<boolean>;
+
+  /** Creates a webhook source; StoreConflictError("exists") when kind and name are taken. */
+  createEventSource(record: EventSourceRecord): Promise<void>;
+  getEventSource(kind: EventSourceKind, name: string): Promise<EventSourceRecord | undefined>;
+  listEventSources(): Promise<EventSourceRecord[]>;
+  deleteEventSource(kind: EventSourceKind, name: string): Promise<boolean>;
+}

@@ -1,0 +1,205 @@
+/** Accepted events, the delivery queue, dead letters and scheduled fires. */
+import type Database from "better-sqlite3";
+import type {
+  DeadLetterRecord,
+  DeliveryOutcome,
+  DeliveryRecord,
+  EventRuleRecord,
+  EventTarget,
+  NewDelivery,
+  StoredEvent,
+} from "../../events-port.js";
+import { decodePageToken, encodePageToken } from "../../paging.js";
+import type { Page, PageRequest } from "../../port.js";
+import { ruleFromRow } from "./rules.js";
+
+type Row = Record<string, unknown>;
+
+const eventOf = (row: Row): StoredEvent => ({
+  id: row.event_id as string,
+  eventBusName: row.event_bus as string,
+  envelope: row.envelope as string,
+  ingestedAt: row.ingested_at as number,
+});
+
+function deliveryFromRow(row: Row): DeliveryRecord {
+  const record: DeliveryRecord = {
+    id: row.id as number,
+    event: eventOf(row),
+    ruleName: row.rule as string,
+    ruleArn: row.rule_arn as string,
+    target: JSON.parse(row.target as string) as EventTarget,
+    attempts: row.attempts as number,
+    ageFrom: row.age_from as number,
+  };
+  if (row.last_error !== null) record.lastError = row.last_error as string;
+  return record;
+}
+
+const deadLetterFromRow = (row: Row): DeadLetterRecord => ({
+  id: row.id as number,
+  event: eventOf(row),
+  ruleName: row.rule as string,
+  ruleArn: row.rule_arn as string,
+  target: JSON.parse(row.target as string) as EventTarget,
+  attempts: row.attempts as number,
+  errorCode: row.error_code as string,
+  errorMessage: row.error_message as string,
+  failedAt: row.failed_at as number,
+});
+
+const isIdKey = (value: unknown): value is number => typeof value === "number";
+
+/** The delivery operations of the SQLite store. */
+export function eventDeliveryQueries(db: Database.Database) {
+  const insertEvent = db.prepare(
+    "INSERT INTO events (id, bus, envelope, ingested_at) VALUES (@id, @eventBusName, @envelope, @ingestedAt)",
+  );
+  const insertDelivery = db.prepare(
+    `INSERT INTO event_deliveries (event_id, bus, rule, rule_arn, target, age_from, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const advanceSchedule = db.prepare(
+    "UPDATE event_rules SET next_fire_at = ? WHERE bus = ? AND name = ? AND next_fire_at = ?",
+  );
+  const dueRules = db.prepare(
+    `SELECT * FROM event_rules WHERE next_fire_at IS NOT NULL AND next_fire_at <= ? AND state = 'ENABLED'
+     ORDER BY next_fire_at`,
+  );
+  const nextFire = db.prepare(
+    "SELECT MIN(next_fire_at) AS at FROM event_rules WHERE next_fire_at IS NOT NULL AND state = 'ENABLED'",
+  );
+  const JOINED = `SELECT d.*, e.bus AS event_bus, e.envelope, e.ingested_at FROM %T d
+    JOIN events e ON e.id = d.event_id`;
+  const due = db.prepare(
+    `${JOINED.replace("%T", "event_deliveries")} WHERE d.next_attempt_at <= ?
+       AND (d.lease_until IS NULL OR d.lease_until <= ?) ORDER BY d.next_attempt_at LIMIT ?`,
+  );
+  const lease = db.prepare(
+    "UPDATE event_deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?",
+  );
+  const getDelivery = db.prepare("SELECT * FROM event_deliveries WHERE id = ?");
+  const removeDelivery = db.prepare("DELETE FROM event_deliveries WHERE id = ?");
+  const retry = db.prepare(
+    `UPDATE event_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+       lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+  );
+  const insertDead = db.prepare(
+    `INSERT INTO event_dead_letters (event_id, bus, rule, rule_arn, target, attempts, error_code,
+       error_message, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const nextDue = db.prepare(
+    "SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) AS at FROM event_deliveries",
+  );
+  const recover = db.prepare(
+    "UPDATE event_deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_until IS NOT NULL",
+  );
+  const listDead = db.prepare(
+    `${JOINED.replace("%T", "event_dead_letters")}
+     WHERE (@bus IS NULL OR d.bus = @bus) AND (@rule IS NULL OR d.rule = @rule) AND d.id > @after
+     ORDER BY d.id LIMIT @limit`,
+  );
+  const getDead = db.prepare("SELECT * FROM event_dead_letters WHERE id = ?");
+  const removeDead = db.prepare("DELETE FROM event_dead_letters WHERE id = ?");
+
+  const enqueue = (deliveries: NewDelivery[]) => {
+    for (const d of deliveries) {
+      insertDelivery.run(
+        d.eventId,
+        d.eventBusName,
+        d.ruleName,
+        d.ruleArn,
+        JSON.stringify(d.target),
+        d.at,
+        d.at,
+      );
+    }
+  };
+
+  return {
+    acceptEvents(events: StoredEvent[], deliveries: NewDelivery[]) {
+      for (const event of events) insertEvent.run(event);
+      enqueue(deliveries);
+    },
+    recordScheduledFire: db.transaction(
+      (
+        bus: string,
+        rule: string,
+        expectedAt: number,
+        nextAt: number | undefined,
+        event: StoredEvent,
+        deliveries: NewDelivery[],
+      ) => {
+        if (advanceSchedule.run(nextAt ?? null, bus, rule, expectedAt).changes === 0) return false;
+        insertEvent.run(event);
+        enqueue(deliveries);
+        return true;
+      },
+    ),
+    dueScheduledRules: (now: number): EventRuleRecord[] =>
+      (dueRules.all(now) as Row[]).map(ruleFromRow),
+    nextScheduledFireAt: () => (nextFire.get() as { at: number | null }).at ?? undefined,
+    claimDeliveries: db.transaction(
+      (owner: string, now: number, leaseMs: number, limit: number): DeliveryRecord[] => {
+        const rows = due.all(now, now, limit) as Row[];
+        for (const row of rows) lease.run(owner, now + leaseMs, row.id);
+        return rows.map(deliveryFromRow);
+      },
+    ),
+    settleDelivery(id: number, outcome: DeliveryOutcome, now: number) {
+      if (outcome.kind === "delivered") {
+        removeDelivery.run(id);
+        return;
+      }
+      if (outcome.kind === "retry") {
+        retry.run(outcome.at, outcome.error, id);
+        return;
+      }
+      const row = getDelivery.get(id) as Row | undefined;
+      if (!row) return;
+      insertDead.run(
+        row.event_id,
+        row.bus,
+        row.rule,
+        row.rule_arn,
+        row.target,
+        (row.attempts as number) + 1,
+        outcome.errorCode,
+        outcome.errorMessage,
+        now,
+      );
+      removeDelivery.run(id);
+    },
+    nextDeliveryAt: () => (nextDue.get() as { at: number | null }).at ?? undefined,
+    recoverDeliveryLeases: () => {
+      recover.run();
+    },
+    listDeadLetters(
+      filter: { eventBusName?: string; ruleName?: string },
+      page: PageRequest,
+    ): Page<DeadLetterRecord> {
+      const after = page.nextToken ? decodePageToken(page.nextToken, isIdKey) : 0;
+      const rows = listDead.all({
+        bus: filter.eventBusName ?? null,
+        rule: filter.ruleName ?? null,
+        after,
+        limit: page.limit + 1,
+      }) as Row[];
+      const items = rows.slice(0, page.limit).map(deadLetterFromRow);
+      return rows.length > page.limit
+        ? { items, nextToken: encodePageToken(items[items.length - 1].id) }
+        : { items };
+    },
+    redriveDeadLetters: db.transaction((ids: number[], now: number) => {
+      let moved = 0;
+      for (const id of ids) {
+        const row = getDead.get(id) as Row | undefined;
+        if (!row) continue;
+        insertDelivery.run(row.event_id, row.bus, row.rule, row.rule_arn, row.target, now, now);
+        removeDead.run(id);
+        moved++;
+      }
+      return moved;
+    }),
+  };
+}
