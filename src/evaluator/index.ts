@@ -6,6 +6,6 @@ export { recordAbandoned } from "./abandon.js";
 export { errorMatches } from "./failure.js";
 export type { HistoryEventType, HistorySink } from "./history.js";
 export { type CompiledMachine, type CompiledState, compileMachine } from "./machine.js";
-export { taskEventPrefix } from "./states/task.js";
+export { type TaskEventPrefix, taskEventPrefix } from "./states/task.js";
 export { startFrame, step } from "./step.js";
 export type * from "./types.js";

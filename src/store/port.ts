@@ -174,6 +174,8 @@ export interface ExecutionCommit {
   childExecutions: NewExecution[];
   /** The stop request has been applied. */
   stopApplied?: boolean;
+  /** Tasks abandoned by this pass whose nested executions must stop too. */
+  stopChildrenOf?: string[];
   /** This execution ended and was started by a Task (`.sync`): settle that task in the same transaction. */
   parentSettlement?: {
     token: string;

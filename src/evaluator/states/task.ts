@@ -11,10 +11,14 @@ import type { StateRun } from "../run.js";
 
 type Seconds = (run: StateRun, input: Json) => number | undefined | Promise<number | undefined>;
 
-/** The prefix of a task's history events: Lambda function ARNs have their own event types. */
-export function taskEventPrefix(resource: string): "LambdaFunction" | "Task" {
-  return resource.startsWith("arn:aws:lambda:") ? "LambdaFunction" : "Task";
+/** The prefix of a task's history events: Lambda functions and activities have their own event types. */
+export function taskEventPrefix(resource: string): TaskEventPrefix {
+  if (resource.startsWith("arn:aws:lambda:")) return "LambdaFunction";
+  return /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:/.test(resource) ? "Activity" : "Task";
 }
+
+/** Which family of history events a task's resource produces. */
+export type TaskEventPrefix = "LambdaFunction" | "Activity" | "Task";
 
 /**
  * Task: asks the runner to invoke its resource with the effective parameters, then processes
@@ -56,7 +60,7 @@ export function compileTask(
     const timeoutSeconds = await timeout(run, input);
     const heartbeatSeconds = await heartbeat(run, input);
     const details: JsonObject =
-      prefix === "LambdaFunction"
+      prefix !== "Task"
         ? { resource, input: JSON.stringify(effective) }
         : { resource, resourceType: resourceType(resource), parameters: JSON.stringify(effective) };
     if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;

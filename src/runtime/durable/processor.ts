@@ -135,6 +135,11 @@ class ExecutionPass {
   private wakeDueFrames(): void {
     const { now } = this.context;
     for (const frame of Object.values(this.snapshot.frames)) {
+      // A heartbeat (or a worker taking an activity task) moves the task's deadline.
+      if (frame.status === "task" && frame.task?.heartbeatSeconds !== undefined) {
+        const beat = this.heartbeatDue(frame.task);
+        if (beat !== undefined) frame.dueAt = Math.min(beat, frame.task.timeoutAt ?? beat);
+      }
       if (frame.dueAt === undefined || frame.dueAt > now) continue;
       if (frame.status === "timer") {
         frame.status = "runnable";
@@ -164,7 +169,11 @@ class ExecutionPass {
   /** When the task's heartbeat is next due (from its last heartbeat, or its scheduling). */
   private heartbeatDue(task: NonNullable<StoredFrame["task"]>): number | undefined {
     if (task.heartbeatSeconds === undefined) return undefined;
-    const last = this.claim.heartbeats[task.token] ?? task.scheduledAt;
+    const last =
+      this.claim.heartbeats[task.token] ??
+      (task.prefix === "Activity" ? undefined : task.scheduledAt);
+    // An activity's heartbeat clock starts when a worker takes the task (which records one).
+    if (last === undefined) return undefined;
     return last + task.heartbeatSeconds * 1000;
   }
 
@@ -349,8 +358,14 @@ class ExecutionPass {
 
   /** Stops a frame that will not finish: its task is cancelled and an *Aborted event recorded. */
   private abandon(frame: StoredFrame): void {
-    if (frame.task)
+    if (frame.task) {
       this.commit.cancelledTasks.push({ token: frame.task.token, status: "cancelled" });
+      // A nested `.sync` execution started by this task stops with it.
+      if (/:states:::states:startExecution\.sync/.test(frame.task.resource)) {
+        this.commit.stopChildrenOf ??= [];
+        this.commit.stopChildrenOf.push(frame.task.token);
+      }
+    }
     recordAbandoned(this.machineOf(frame), frame.frame, this.history);
     delete this.snapshot.frames[String(frame.id)];
   }

@@ -4,7 +4,7 @@
  * for. It is read at claim time and written back in the same transaction as the history.
  */
 import type { Json, JsonObject } from "../../asl/json.js";
-import type { Frame, Resumption } from "../../evaluator/index.js";
+import type { Frame, Resumption, TaskEventPrefix } from "../../evaluator/index.js";
 
 /** What a stored frame is waiting for. */
 export type FrameStatus = "runnable" | "timer" | "task" | "fork";
@@ -17,7 +17,7 @@ export interface PendingTask {
   timeoutAt?: number;
   heartbeatSeconds?: number;
   /** History event prefix: "LambdaFunction" or "Task". */
-  prefix: "LambdaFunction" | "Task";
+  prefix: TaskEventPrefix;
   /** TaskStarted/LambdaFunctionStarted was recorded. */
   started: boolean;
   scheduledAt: number;

@@ -105,7 +105,11 @@ export class ExecutionStarter {
         `Execution input is larger than the ${limit} byte limit.`,
       );
     }
-    const arn = `arn:aws:states:${this.config.region}:${this.config.account}:execution:${machine.name}:${executionName}`;
+    // Express executions have their own ARN shape on AWS: …:express:<machine>:<name>:<id>.
+    const arn =
+      machine.type === "EXPRESS"
+        ? `arn:aws:states:${this.config.region}:${this.config.account}:express:${machine.name}:${executionName}:${this.config.entropy.uuid()}`
+        : `arn:aws:states:${this.config.region}:${this.config.account}:execution:${machine.name}:${executionName}`;
     const record: ExecutionRecord = {
       arn,
       stateMachineArn: machine.stateMachineArn,

@@ -64,6 +64,10 @@ export function claimQueries(
   const cancel = db.prepare(
     "UPDATE tasks SET status = ?, settled = 0 WHERE token = ? AND status IN ('scheduled', 'started')",
   );
+  const stopChild = db.prepare(
+    `UPDATE executions SET stop_requested = 1, stop_error = ?, stop_cause = ?, wake_at = ?
+     WHERE parent_task_token = ? AND status = 'RUNNING'`,
+  );
   const release = db.prepare(
     "UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE arn = ? AND fence = ?",
   );
@@ -154,6 +158,14 @@ export function claimQueries(
         for (const { token, status } of commit.cancelledTasks) cancel.run(status, token);
         setWake.run({ arn: commit.arn, wakeAt: commit.wakeAt ?? null });
         for (const child of commit.childExecutions) startExecution(child);
+        for (const token of commit.stopChildrenOf ?? []) {
+          stopChild.run(
+            "States.Aborted",
+            "The parent execution stopped.",
+            record.stoppedAt ?? Date.now(),
+            token,
+          );
+        }
         if (commit.parentSettlement) {
           settleTask(
             commit.parentSettlement.token,

@@ -80,6 +80,24 @@ function detailsOf(type: string, details: Details): [string, Record<string, unkn
         type === "TaskFailed" ? "taskFailedEventDetails" : "taskTimedOutEventDetails",
         { resource: details.resource, error: details.error, cause: details.cause },
       ];
+    case "ActivityScheduled":
+      return [
+        "activityScheduledEventDetails",
+        {
+          resource: details.resource,
+          ...payload("input", details.input),
+          timeoutInSeconds: details.timeoutInSeconds,
+          heartbeatInSeconds: details.heartbeatInSeconds,
+        },
+      ];
+    case "ActivityStarted":
+      return ["activityStartedEventDetails", { workerName: details.workerName }];
+    case "ActivitySucceeded":
+      return ["activitySucceededEventDetails", payload("output", details.output)];
+    case "ActivityFailed":
+      return ["activityFailedEventDetails", { error: details.error, cause: details.cause }];
+    case "ActivityTimedOut":
+      return ["activityTimedOutEventDetails", { error: details.error, cause: details.cause }];
     case "LambdaFunctionScheduled":
       return [
         "lambdaFunctionScheduledEventDetails",
