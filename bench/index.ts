@@ -5,6 +5,7 @@
 const suites = [
   ["ASL interpreter", () => import("./asl-interpreter.js")],
   ["event matching", () => import("./events-match.js")],
+  ["event delivery", () => import("./events-delivery.js")],
 ] as const;
 
 for (const [name, load] of suites) {

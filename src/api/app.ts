@@ -15,6 +15,7 @@ import {
 import type { ApiContext, App, AppEnv } from "./context.js";
 import { errorBody, errorResponse } from "./rest/errors.js";
 import { executionRoutes } from "./rest/executions.js";
+import { isSourceWebhook } from "./rest/sources.js";
 import { stateMachineRoutes } from "./rest/state-machines.js";
 import { taskRoutes } from "./rest/tasks.js";
 
@@ -84,6 +85,8 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
 
 function bearerAuth(api: ApiContext) {
   return async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    // Webhook sources authenticate with their own token (checked by their route).
+    if (isSourceWebhook(c.req.method, c.req.path)) return next();
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {

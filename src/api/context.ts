@@ -3,6 +3,9 @@
  * caller. Built once by the composition root.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ConnectionService } from "../events/bus/connections.js";
+import type { EventBusService } from "../events/bus/service.js";
+import type { SourceService } from "../events/sources/service.js";
 import type { DurableEngine } from "../runtime/durable/engine.js";
 import type { ExecutionService } from "../runtime/durable/service/executions.js";
 import type { StateMachineService } from "../runtime/durable/service/state-machines.js";
@@ -37,6 +40,13 @@ export interface FunctionsApi {
   invoke(name: string, event: unknown): Promise<unknown>;
 }
 
+/** The event bus services the routes use. */
+export interface EventsApi {
+  bus: EventBusService;
+  connections: ConnectionService;
+  sources: SourceService;
+}
+
 /** Everything the routes use. */
 export interface ApiContext {
   engine: DurableEngine;
@@ -44,6 +54,8 @@ export interface ApiContext {
   executions: ExecutionService;
   tasks: TaskService;
   functions?: FunctionsApi;
+  /** The event bus, when the server runs one. */
+  events?: EventsApi;
   authenticator: Authenticator;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;

@@ -7,11 +7,16 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApp } from "../api/app.js";
+import { eventBridgeHandler } from "../api/aws/events/handler.js";
 import { awsEndpoint, stepFunctionsHandler } from "../api/aws-endpoint.js";
 import type { ApiContext } from "../api/context.js";
+import { eventRoutes } from "../api/rest/events.js";
 import { functionRoutes } from "../api/rest/functions.js";
+import { sourceRoutes } from "../api/rest/sources.js";
 import { resolveMasterKey } from "../auth/secret-box.js";
 import { createSigV4Verifier } from "../auth/sigv4.js";
+import { buildEventBus } from "../events/bus/server.js";
+import type { EventBusService } from "../events/bus/service.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
 import { DurableEngine } from "../runtime/durable/engine.js";
 import { ExecutionService } from "../runtime/durable/service/executions.js";
@@ -59,6 +64,8 @@ export interface RunningServer {
   engine: DurableEngine;
   executions: ExecutionService;
   store: Store;
+  /** The event bus. */
+  events: EventBusService;
   close(): Promise<void>;
 }
 
@@ -123,7 +130,25 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     now: () => new Date(clock.now()),
     services: ["states", "events", "ssm"],
   });
-  const app = createApp(api, [awsEndpoint(verifier, [stepFunctionsHandler]), functionRoutes]);
+  const events = await buildEventBus({
+    store,
+    clock,
+    engine,
+    executions: api.executions,
+    invokeFunction: (name, event) => functions.invokeFunction(name, event),
+    masterKey,
+    region: config.region,
+    account: config.account,
+  });
+  api.events = events.api;
+  const app = createApp(api, [
+    awsEndpoint(verifier, [stepFunctionsHandler, eventBridgeHandler(config.account)]),
+    functionRoutes,
+    eventRoutes,
+    sourceRoutes,
+  ]);
+  // The bus first: its rules must be loaded before recovered executions publish status events.
+  await events.api.bus.start();
   await engine.start();
   const server = await new Promise<Server>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
@@ -137,8 +162,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     engine,
     executions: api.executions,
     store,
+    events: events.api.bus,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await events.api.bus.stop();
       await engine.stop();
       await pool.close();
       await store.close();

@@ -414,4 +414,37 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
     assert.equal(detail.output, '{"k":1}');
     assert.equal(typeof detail.startDate, "number");
   });
+
+  test("an event-bus target forwards to another bus; a topic target dead-letters until topics exist", async () => {
+    const { EventBusArn } = await events.send(new eb.CreateEventBusCommand({ Name: "relay" }));
+    await events.send(new eb.PutRuleCommand({ Name: "fwd", EventPattern: '{"source":["fwd"]}' }));
+    await events.send(
+      new eb.PutTargetsCommand({ Rule: "fwd", Targets: [{ Id: "bus", Arn: EventBusArn }] }),
+    );
+    await events.send(
+      new eb.PutRuleCommand({
+        Name: "notify",
+        EventBusName: "relay",
+        EventPattern: '{"source":["fwd"]}',
+      }),
+    );
+    await events.send(
+      new eb.PutTargetsCommand({
+        Rule: "notify",
+        EventBusName: "relay",
+        Targets: [{ Id: "topic", Arn: "arn:aws:sns:us-east-1:123456789012:oncall" }],
+      }),
+    );
+    await events.send(
+      new eb.PutEventsCommand({ Entries: [{ Source: "fwd", DetailType: "t", Detail: '{"x":1}' }] }),
+    );
+    const dead = await eventually(async () => {
+      const { body } = await rest(server.url, "GET", "/v1/dead-letters?eventBusName=relay");
+      return body.items.length > 0 ? body.items[0] : undefined;
+    });
+    assert.equal(dead.ruleName, "notify");
+    assert.equal(dead.errorCode, "TARGET_NOT_AVAILABLE");
+    assert.match(dead.errorMessage, /not available yet/);
+    assert.deepEqual(dead.event.detail, { x: 1 });
+  });
 });

@@ -30,6 +30,20 @@ const ROUTES = [
   "GET /v1/functions",
   "POST /v1/functions",
   "POST /v1/functions/{name}/invoke",
+  "POST /v1/events",
+  "GET /v1/rules",
+  "PUT /v1/rules/{name}",
+  "GET /v1/rules/{name}",
+  "DELETE /v1/rules/{name}",
+  "POST /v1/rules/test-pattern",
+  "PUT /v1/rules/{name}/targets",
+  "GET /v1/rules/{name}/targets",
+  "DELETE /v1/rules/{name}/targets/{id}",
+  "GET /v1/dead-letters",
+  "POST /v1/dead-letters/redrive",
+  "GET /v1/sources",
+  "POST /v1/sources",
+  "DELETE /v1/sources/{kind}/{name}",
 ].sort();
 
 /** Values for path parameters that name nothing (so no request can change anything). */
@@ -37,6 +51,8 @@ const PARAMS: Record<string, string> = {
   name: "ghost",
   arn: encodeURIComponent("arn:aws:states:us-east-1:123456789012:execution:ghost:never"),
   token: "00000000-0000-4000-8000-000000000000",
+  kind: "alertmanager",
+  id: "ghost",
 };
 const fill = (path: string, values: Record<string, string> = PARAMS) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? PARAMS[name]);
@@ -115,7 +131,8 @@ function validValue(schema: Schema): unknown {
     case "boolean":
       return true;
     case "array":
-      return [];
+      // As many items as the schema needs (e.g. PutEvents entries: at least one).
+      return Array.from({ length: schema.minItems ?? 0 }, () => validValue(schema.items ?? {}));
     case "object":
       return validBody(schema);
     default:

@@ -8,6 +8,7 @@ import { ServiceError, type ServiceErrorCode } from "../../runtime/durable/error
 import { InvalidPageTokenError } from "../../store/paging.js";
 import { FunctionNotFoundError, InvalidFunctionError } from "../../tasks/functions/index.js";
 import { TaskFailure } from "../../tasks/types.js";
+import { eventErrorResponse } from "./event-errors.js";
 
 const STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   StateMachineDoesNotExist: 404,
@@ -36,6 +37,8 @@ export function errorBody(code: string, message: string, details?: unknown) {
 
 /** Turns a thrown error into a response; unexpected errors are 500 without internals. */
 export function errorResponse(c: Context, error: unknown) {
+  const events = eventErrorResponse(c, error);
+  if (events) return events;
   if (error instanceof ServiceError)
     return c.json(errorBody(error.code, error.message), STATUS[error.code]);
   if (error instanceof InvalidPageTokenError)

@@ -2,11 +2,14 @@
  * The one table of `opsflow` commands.
  */
 import type { Command } from "../command.js";
+import { eventsCommand } from "./events.js";
 import { executionsCommand } from "./executions.js";
 import { functionsCommand } from "./functions.js";
+import { rulesCommand } from "./rules.js";
 import { runCommand } from "./run.js";
 import { serverCommand } from "./server.js";
 import { stateMachinesCommand } from "./state-machines.js";
+import { targetsCommand } from "./targets.js";
 import { tasksCommand } from "./tasks.js";
 import { validateCommand } from "./validate.js";
 
@@ -19,4 +22,7 @@ export const commands: Record<string, Command> = {
   executions: executionsCommand,
   tasks: tasksCommand,
   functions: functionsCommand,
+  events: eventsCommand,
+  rules: rulesCommand,
+  targets: targetsCommand,
 };

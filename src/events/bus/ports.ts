@@ -106,6 +106,7 @@ export function deliveryPorts(deps: PortDependencies): DeliveryPorts {
       try {
         await deps.forward(busName, envelope);
       } catch (error) {
+        if (error instanceof DeliveryError) throw error;
         throw new DeliveryError("SDK_CLIENT_ERROR", (error as Error).message, true);
       }
     },

@@ -17,7 +17,7 @@ import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
 import { type ArnScope, busArn, busNameOf, ruleArn } from "./arns.js";
 import type { DeliveryPorts } from "./deliver.js";
 import { DeliveryLoop } from "./delivery-loop.js";
-import { EventBusError } from "./errors.js";
+import { DeliveryError, EventBusError } from "./errors.js";
 import { type IngestOptions, type PutEventsResult, planIngestion } from "./ingest.js";
 import { RuleRegistry } from "./registry.js";
 import type { BackoffOptions } from "./retry.js";
@@ -296,7 +296,7 @@ export class EventBusService {
   /** Sends an accepted event (envelope text) on to another bus, as a new event with its fields. */
   async forward(busName: string, envelope: string): Promise<void> {
     const event = JSON.parse(envelope) as Record<string, unknown>;
-    await this.putEvents(
+    const result = await this.putEvents(
       [
         {
           Source: event.source as string,
@@ -309,6 +309,9 @@ export class EventBusService {
       ],
       { allowReservedSources: true },
     );
+    const failed = result.Entries[0];
+    if ("ErrorCode" in failed)
+      throw new DeliveryError("RESOURCE_NOT_FOUND", failed.ErrorMessage, false);
   }
 
   listDeadLetters(
