@@ -13,10 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { RunningServer } from "../src/server/compose.js";
-import { startServer } from "../src/server/compose.js";
-import { printTable } from "./table.js";
+import { BENCH_TOKEN, printTable, startBenchServer } from "./table.js";
 
-const TOKEN = "opsf_benchbenchbenchbenchbenchbenchbenchbenchbe";
+const TOKEN = BENCH_TOKEN;
 const rows: (string | number)[][] = [];
 
 async function waitAll(server: RunningServer, arns: string[]): Promise<void> {
@@ -222,21 +221,7 @@ async function idleServerRss(): Promise<number> {
 export async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "opsflow-bench-"));
   const ceiling = sqliteCeiling(dir);
-  const server = await startServer({
-    dataDir: dir,
-    port: 0,
-    host: "127.0.0.1",
-    region: "us-east-1",
-    account: "000000000000",
-    payloadLimitBytes: 262_144,
-    synchronous: "FULL",
-    admin: {
-      apiToken: TOKEN,
-      accessKeyId: "AKIABENCH00000000001",
-      secretAccessKey: "benchsecretbenchsecretbenchsecretbenchsec",
-    },
-    print: () => undefined,
-  });
+  const server = await startBenchServer(dir);
   try {
     const transitions = await durableTransitions(server);
     rows.push([

@@ -11,10 +11,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningServer, startServer } from "../src/server/compose.js";
-import { printTable } from "./table.js";
+import type { RunningServer } from "../src/server/compose.js";
+import { BENCH_TOKEN, printTable, startBenchServer } from "./table.js";
 
-const TOKEN = "opsf_benchbenchbenchbenchbenchbenchbenchbenchbe";
+const TOKEN = BENCH_TOKEN;
 const RATE = 1000;
 const SECONDS = 4;
 
@@ -65,21 +65,7 @@ async function measure(server: RunningServer, put: (seq: number) => Promise<unkn
 /** Runs the measurement and prints its table. */
 export async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "opsflow-bench-events-"));
-  const server = await startServer({
-    dataDir: dir,
-    port: 0,
-    host: "127.0.0.1",
-    region: "us-east-1",
-    account: "000000000000",
-    payloadLimitBytes: 262_144,
-    synchronous: "FULL",
-    admin: {
-      apiToken: TOKEN,
-      accessKeyId: "AKIABENCH00000000001",
-      secretAccessKey: "benchsecretbenchsecretbenchsecretbenchsec",
-    },
-    print: () => undefined,
-  });
+  const server = await startBenchServer(dir);
   try {
     const machine = await call(server, "POST", "/v1/state-machines", {
       name: "bench-target",

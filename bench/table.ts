@@ -62,3 +62,26 @@ export async function bestOf(
   }
   return best;
 }
+
+/** The bench token, and a server on a temporary data directory for in-process benchmarks. */
+export const BENCH_TOKEN = "opsf_benchbenchbenchbenchbenchbenchbenchbenchbe";
+
+/** Starts opsflow in this process on `dataDir`, durable as by default (synchronous=FULL). */
+export async function startBenchServer(dataDir: string) {
+  const { startServer } = await import("../src/server/compose.js");
+  return startServer({
+    dataDir,
+    port: 0,
+    host: "127.0.0.1",
+    region: "us-east-1",
+    account: "000000000000",
+    payloadLimitBytes: 262_144,
+    synchronous: "FULL",
+    admin: {
+      apiToken: BENCH_TOKEN,
+      accessKeyId: "AKIABENCH00000000001",
+      secretAccessKey: "benchsecretbenchsecretbenchsecretbenchsec",
+    },
+    print: () => undefined,
+  });
+}
