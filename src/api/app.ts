@@ -5,6 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { restGuard } from "./authz/guard.js";
 import {
   AWS_JSON_SERVICES,
   commonError,
@@ -15,7 +16,6 @@ import {
 import type { ApiContext, App, AppEnv } from "./context.js";
 import { errorBody, errorResponse } from "./rest/errors.js";
 import { executionRoutes } from "./rest/executions.js";
-import { isSourceWebhook } from "./rest/sources.js";
 import { stateMachineRoutes } from "./rest/state-machines.js";
 import { taskRoutes } from "./rest/tasks.js";
 
@@ -63,8 +63,10 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
   );
   // Authentication before any /v1 route is mounted: Hono runs middleware in registration
   // order, so routes added by `extra` (e.g. /v1/functions) before this line were public.
-  app.use("/v1/*", bearerAuth(api));
-  app.use("/openapi.json", bearerAuth(api));
+  // Authentication, authorisation and audit (authz/guard.ts) before any /v1 route.
+  const guard = restGuard(api);
+  app.use("/v1/*", guard);
+  app.use("/openapi.json", guard);
   app.use("/v1/*", jsonBodyCheck);
   for (const mount of extra) mount(app, api);
 
@@ -81,35 +83,6 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
     scheme: "bearer",
   });
   return app;
-}
-
-function bearerAuth(api: ApiContext) {
-  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
-    // Webhook sources authenticate with their own token (checked by their route).
-    if (isSourceWebhook(c.req.method, c.req.path)) return next();
-    const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
-      return c.json(
-        errorBody(
-          "Unauthorized",
-          "Send 'Authorization: Bearer <token>' (create tokens with the API or use the admin token printed at first start).",
-        ),
-        401,
-        {
-          "WWW-Authenticate": 'Bearer realm="opsflow"',
-        },
-      );
-    }
-    const principal = await api.authenticator.bearer(match[1]);
-    // RFC 6750: every 401 names the scheme; a rejected token also says why.
-    if (!principal)
-      return c.json(errorBody("Unauthorized", "The bearer token is not valid."), 401, {
-        "WWW-Authenticate": 'Bearer realm="opsflow", error="invalid_token"',
-      });
-    c.set("principal", principal);
-    await next();
-  };
 }
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;

@@ -7,6 +7,8 @@ import type { Context } from "hono";
 import type { SigV4Verifier } from "../auth/sigv4.js";
 import { ServiceError } from "../runtime/durable/errors.js";
 import { InvalidPageTokenError } from "../store/paging.js";
+import { type AwsGuard, claimedAccessKey } from "./authz/aws-guard.js";
+import { originOf } from "./authz/origin.js";
 import {
   AwsError,
   type AwsHttpResponse,
@@ -48,11 +50,18 @@ export const stepFunctionsHandler: AwsServiceHandler = {
   },
 };
 
-/** Mounts the endpoint for the given services. */
-export function awsEndpoint(verifier: SigV4Verifier<Principal>, handlers: AwsServiceHandler[]) {
+/**
+ * Mounts the endpoint for the given services. `guard` authorises each operation and audits
+ * it (see authz/aws-guard.ts).
+ */
+export function awsEndpoint(
+  verifier: SigV4Verifier<Principal>,
+  handlers: AwsServiceHandler[],
+  guard: AwsGuard,
+) {
   const byPrefix = new Map(handlers.map((handler) => [handler.service.targetPrefix, handler]));
   return (app: App, api: ApiContext): void => {
-    app.post("/", async (c) => send(c, await answer(c, api, verifier, byPrefix)));
+    app.post("/", async (c) => send(c, await answer(c, api, verifier, byPrefix, guard)));
   };
 }
 
@@ -61,6 +70,7 @@ async function answer(
   api: ApiContext,
   verifier: SigV4Verifier<Principal>,
   handlers: Map<string, AwsServiceHandler>,
+  guard: AwsGuard,
 ): Promise<AwsHttpResponse> {
   const requestId = newRequestId();
   const target = parseAwsTarget(
@@ -77,7 +87,13 @@ async function answer(
     { method: c.req.method, path, query, headers: incoming?.headersDistinct ?? {}, body },
     { service: target.service.signingName },
   );
-  if (!verified.ok) return toAwsErrorResponse(authError(verified), target.service, requestId);
+  const call = { service: target.service, operation: target.operation, ...originOf(c) };
+  if (!verified.ok) {
+    const error = authError(verified);
+    const accessKeyId = claimedAccessKey(c.req.header("authorization"), query);
+    await guard.rejected({ ...call, ...(accessKeyId && { accessKeyId }) }, error);
+    return toAwsErrorResponse(error, target.service, requestId);
+  }
   const operation = handler.operations[target.operation];
   if (!operation) {
     return toAwsErrorResponse(
@@ -88,11 +104,22 @@ async function answer(
   }
   const request = parseAwsJsonBody(body);
   if (request instanceof AwsError) return toAwsErrorResponse(request, target.service, requestId);
+  const authorized = {
+    ...call,
+    request,
+    principal: verified.principal,
+    accessKeyId: verified.accessKeyId,
+    region: verified.region,
+  };
+  const denied = await guard.authorize(authorized);
+  if (denied) return toAwsErrorResponse(denied, target.service, requestId);
   try {
     const output = await operation(request, api, verified.principal);
+    await guard.completed(authorized, undefined);
     return toAwsJsonResponse(output, target.service, requestId);
   } catch (error) {
     const aws = error instanceof AwsError ? error : handler.toAwsError(error);
+    await guard.completed(authorized, aws ?? error);
     if (!aws) console.error(`${target.service.targetPrefix}.${target.operation}:`, error);
     return toAwsErrorResponse(aws ?? error, target.service, requestId);
   }

@@ -3,6 +3,12 @@
  * caller. Built once by the composition root.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AuditLog } from "../auth/audit.js";
+import type { Authorizer } from "../auth/authorizer.js";
+import type { IdentityService } from "../auth/identity.js";
+import type { Principal } from "../auth/principal.js";
+import type { ResourceArns } from "../auth/resources.js";
+import type { SessionService } from "../auth/sessions.js";
 import type { ConnectionService } from "../events/bus/connections.js";
 import type { EventBusService } from "../events/bus/service.js";
 import type { SourceService } from "../events/sources/service.js";
@@ -11,13 +17,7 @@ import type { ExecutionService } from "../runtime/durable/service/executions.js"
 import type { StateMachineService } from "../runtime/durable/service/state-machines.js";
 import type { TaskService } from "../runtime/durable/service/tasks.js";
 
-/** Who is calling. */
-export interface Principal {
-  /** The user (or service account) name. */
-  user: string;
-  /** How they authenticated. */
-  credential: { kind: "token" | "access-key" | "session"; id: string };
-}
+export type { Principal } from "../auth/principal.js";
 
 /** Recognises callers. */
 export interface Authenticator {
@@ -47,6 +47,19 @@ export interface EventsApi {
   sources: SourceService;
 }
 
+/** Identity, authorisation and audit, as the HTTP layer uses them. */
+export interface AuthApi {
+  authorizer: Authorizer;
+  identity: IdentityService;
+  audit: AuditLog;
+  sessions: SessionService;
+  arns: ResourceArns;
+  /** The region credentials' last use is recorded in. */
+  region: string;
+  /** Records that a credential was used (throttled by the caller). */
+  touch(credential: Principal["credential"], service: string, region: string): Promise<void>;
+}
+
 /** Everything the routes use. */
 export interface ApiContext {
   engine: DurableEngine;
@@ -57,6 +70,8 @@ export interface ApiContext {
   /** The event bus, when the server runs one. */
   events?: EventsApi;
   authenticator: Authenticator;
+  /** Identity, authorisation and audit. */
+  auth: AuthApi;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
 }

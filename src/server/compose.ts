@@ -7,16 +7,23 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApp } from "../api/app.js";
+import { awsGuard } from "../api/authz/aws-guard.js";
 import { eventBridgeHandler } from "../api/aws/events/handler.js";
 import { awsEndpoint, stepFunctionsHandler } from "../api/aws-endpoint.js";
 import type { ApiContext } from "../api/context.js";
+import { auditRoutes } from "../api/rest/audit.js";
+import { credentialRoutes } from "../api/rest/credentials.js";
 import { eventRoutes } from "../api/rest/events.js";
 import { functionRoutes } from "../api/rest/functions.js";
+import { loginRoutes } from "../api/rest/login.js";
+import { opsRoutes } from "../api/rest/ops.js";
 import { sourceRoutes } from "../api/rest/sources.js";
+import { userRoutes } from "../api/rest/users.js";
 import { resolveMasterKey } from "../auth/secret-box.js";
 import { createSigV4Verifier } from "../auth/sigv4.js";
 import { buildEventBus } from "../events/bus/server.js";
 import type { EventBusService } from "../events/bus/service.js";
+import { buildOps, type Ops, type OpsSettings } from "../ops/server.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
 import { DurableEngine } from "../runtime/durable/engine.js";
 import { ExecutionService } from "../runtime/durable/service/executions.js";
@@ -32,6 +39,7 @@ import {
   FunctionRegistry,
 } from "../tasks/functions/index.js";
 import { createHttpInvokeDispatcher } from "../tasks/http-invoke.js";
+import { buildAuth } from "./auth.js";
 import {
   type AdminBootstrap,
   accessKeyLookup,
@@ -53,9 +61,13 @@ export interface ServerConfig {
   /** Base64 master key; otherwise `<dataDir>/master.key` is created (mode 0600) and used. */
   masterKey?: string;
   admin: AdminBootstrap;
+  /** How long a console session lasts (8 hours unless given). */
+  sessionTtlMs?: number;
   clock?: Clock;
   /** Where the first start's credentials are printed. */
   print?: (line: string) => void;
+  /** Notifications and approvals: SMTP server, public URL of links, retries. */
+  ops?: OpsSettings;
 }
 
 /** A running opsflow. */
@@ -66,6 +78,8 @@ export interface RunningServer {
   store: Store;
   /** The event bus. */
   events: EventBusService;
+  /** Notifications and approvals. */
+  ops: Ops;
   close(): Promise<void>;
 }
 
@@ -94,7 +108,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     account: config.account,
   });
   const http = createHttpInvokeDispatcher({ connections: async () => undefined });
-  const dispatcher = chainRunners([functions, http]);
+  const ops = buildOps({
+    store,
+    clock,
+    masterKey,
+    region: config.region,
+    account: config.account,
+    settings: config.ops ?? {},
+    wakeEngine: () => engine.wake(),
+  });
+  const dispatcher = chainRunners([functions, http, ...ops.runners]);
 
   const engine = new DurableEngine({
     store,
@@ -123,6 +146,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       invoke: async (name, event) => (await functions.invokeFunction(name, event as never)).payload,
     },
     authenticator: { bearer: bearerLookup(store) },
+    auth: buildAuth({
+      store,
+      masterKey,
+      clock,
+      region: config.region,
+      account: config.account,
+      ...(config.sessionTtlMs !== undefined && { sessionTtlMs: config.sessionTtlMs }),
+    }),
     maxBodyBytes: Math.max(config.payloadLimitBytes * 4, 1_048_576),
   };
   const verifier = createSigV4Verifier({
@@ -139,16 +170,27 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     masterKey,
     region: config.region,
     account: config.account,
+    topics: ops.publisher,
   });
   api.events = events.api;
   const app = createApp(api, [
-    awsEndpoint(verifier, [stepFunctionsHandler, eventBridgeHandler(config.account)]),
+    awsEndpoint(
+      verifier,
+      [stepFunctionsHandler, eventBridgeHandler(config.account)],
+      awsGuard(api.auth, async (id) => (await store.getAccessKey(id))?.user),
+    ),
     functionRoutes,
     eventRoutes,
     sourceRoutes,
+    userRoutes,
+    credentialRoutes,
+    auditRoutes,
+    loginRoutes,
+    ...opsRoutes(ops),
   ]);
   // The bus first: its rules must be loaded before recovered executions publish status events.
   await events.api.bus.start();
+  await ops.start();
   await engine.start();
   const server = await new Promise<Server>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
@@ -157,16 +199,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+  ops.listening(url);
   return {
-    url: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`,
+    url,
     engine,
     executions: api.executions,
     store,
     events: events.api.bus,
+    ops,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await events.api.bus.stop();
       await engine.stop();
+      await ops.stop();
       await pool.close();
       await store.close();
     },

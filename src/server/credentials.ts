@@ -4,13 +4,13 @@
  * store is the only source: nothing here runs again once keys exist.
  */
 
-import type { Principal } from "../api/context.js";
 import {
   generateAccessKeyId,
   generateApiToken,
   generateSecretAccessKey,
   hashApiToken,
 } from "../auth/key-hash.js";
+import type { Principal } from "../auth/principal.js";
 import { openSecret, sealSecret } from "../auth/secret-box.js";
 import type { Store } from "../store/port.js";
 
@@ -29,6 +29,12 @@ export async function ensureAdminCredentials(
   now: number,
 ): Promise<string[]> {
   const lines: string[] = [];
+  // The admin user holds the admin role; created once, when there are no users at all (a
+  // data directory from before users existed gets it on its next start).
+  if ((await store.listUsers()).length === 0) {
+    await store.createUser({ name: "admin", createdAt: now, updatedAt: now });
+    await store.grantRole("user", "admin", "admin");
+  }
   if ((await store.listAccessKeys()).length === 0) {
     const id = given.accessKeyId ?? generateAccessKeyId();
     const secret = given.secretAccessKey ?? generateSecretAccessKey();

@@ -6,6 +6,8 @@
 import type { Json } from "../asl/json.js";
 import type { HistoryEventType } from "../evaluator/history.js";
 import type { EventStore } from "./events-port.js";
+import type { IdentityStore } from "./identity-port.js";
+import type { OpsStore } from "./ops-port.js";
 
 export type StateMachineType = "STANDARD" | "EXPRESS";
 export type ExecutionStatus =
@@ -218,10 +220,15 @@ export interface ApiTokenRecord {
   status: "Active" | "Inactive";
   createdAt: number;
   lastUsedAt?: number;
+  lastUsedService?: string;
+  lastUsedRegion?: string;
 }
 
-/** The persistence port. All methods are atomic. The event bus part is in events-port.ts. */
-export interface Store extends EventStore {
+/**
+ * The persistence port. All methods are atomic. The event bus part is in events-port.ts, the
+ * operations part (notifications, approvals) in ops-port.ts.
+ */
+export interface Store extends EventStore, OpsStore, IdentityStore {
   close(): Promise<void>;
 
   createStateMachine(record: StateMachineRecord): Promise<void>;

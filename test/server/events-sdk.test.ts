@@ -415,7 +415,7 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
     assert.equal(typeof detail.startDate, "number");
   });
 
-  test("an event-bus target forwards to another bus; a topic target dead-letters until topics exist", async () => {
+  test("an event-bus target forwards to another bus; a target naming a missing topic dead-letters", async () => {
     const { EventBusArn } = await events.send(new eb.CreateEventBusCommand({ Name: "relay" }));
     await events.send(new eb.PutRuleCommand({ Name: "fwd", EventPattern: '{"source":["fwd"]}' }));
     await events.send(
@@ -443,8 +443,8 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
       return body.items.length > 0 ? body.items[0] : undefined;
     });
     assert.equal(dead.ruleName, "notify");
-    assert.equal(dead.errorCode, "TARGET_NOT_AVAILABLE");
-    assert.match(dead.errorMessage, /not available yet/);
+    assert.equal(dead.errorCode, "RESOURCE_NOT_FOUND");
+    assert.match(dead.errorMessage, /Topic does not exist/);
     assert.deepEqual(dead.event.detail, { x: 1 });
   });
 });

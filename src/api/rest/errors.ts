@@ -4,6 +4,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AuthError } from "../../auth/errors.js";
+import { OpsError } from "../../ops/errors.js";
 import { ServiceError, type ServiceErrorCode } from "../../runtime/durable/errors.js";
 import { InvalidPageTokenError } from "../../store/paging.js";
 import { FunctionNotFoundError, InvalidFunctionError } from "../../tasks/functions/index.js";
@@ -41,6 +43,8 @@ export function errorResponse(c: Context, error: unknown) {
   if (events) return events;
   if (error instanceof ServiceError)
     return c.json(errorBody(error.code, error.message), STATUS[error.code]);
+  if (error instanceof OpsError) return c.json(errorBody(error.code, error.message), error.status);
+  if (error instanceof AuthError) return c.json(errorBody(error.code, error.message), error.status);
   if (error instanceof InvalidPageTokenError)
     return c.json(errorBody("ValidationException", error.message), 400);
   if (error instanceof FunctionNotFoundError)

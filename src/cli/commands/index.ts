@@ -2,6 +2,9 @@
  * The one table of `opsflow` commands.
  */
 import type { Command } from "../command.js";
+import { approvalsCommand } from "./approvals.js";
+import { auditCommand } from "./audit.js";
+import { accessKeysCommand, tokensCommand } from "./credentials.js";
 import { eventsCommand } from "./events.js";
 import { executionsCommand } from "./executions.js";
 import { functionsCommand } from "./functions.js";
@@ -11,6 +14,8 @@ import { serverCommand } from "./server.js";
 import { stateMachinesCommand } from "./state-machines.js";
 import { targetsCommand } from "./targets.js";
 import { tasksCommand } from "./tasks.js";
+import { topicsCommand } from "./topics.js";
+import { usersCommand } from "./users.js";
 import { validateCommand } from "./validate.js";
 
 /** Command name → command. */
@@ -25,4 +30,10 @@ export const commands: Record<string, Command> = {
   events: eventsCommand,
   rules: rulesCommand,
   targets: targetsCommand,
+  topics: topicsCommand,
+  approvals: approvalsCommand,
+  users: usersCommand,
+  "access-keys": accessKeysCommand,
+  tokens: tokensCommand,
+  audit: auditCommand,
 };

@@ -23,8 +23,13 @@ Options (environment variable in brackets):
   --synchronous MODE    FULL (default: every commit fsynced) or NORMAL [OPSFLOW_SQLITE_SYNCHRONOUS]
   -h, --help            show this help
 
+Console sessions last OPSFLOW_SESSION_TTL_SECONDS (28800, 8 hours).
 The master key that encrypts secrets is OPSFLOW_MASTER_KEY (base64, 32 bytes) or
 DIR/master.key, created with mode 0600 at first start.
+
+Notifications and approvals: OPSFLOW_SMTP_URL (smtp://user:pass@host:port or smtps://...)
+sends email, from OPSFLOW_SMTP_FROM; links in emails start with OPSFLOW_PUBLIC_URL (default:
+the server's own URL).
 `,
   async run(args, io) {
     const env = process.env;
@@ -66,7 +71,17 @@ DIR/master.key, created with mode 0600 at first start.
         }),
         ...(env.OPSFLOW_ADMIN_TOKEN && { apiToken: env.OPSFLOW_ADMIN_TOKEN }),
       },
+      ...(Number(env.OPSFLOW_SESSION_TTL_SECONDS) > 0 && {
+        sessionTtlMs: Number(env.OPSFLOW_SESSION_TTL_SECONDS) * 1000,
+      }),
       print: (line) => io.stdout(`${line}\n`),
+      ops: {
+        mail: {
+          ...(env.OPSFLOW_SMTP_URL && { smtpUrl: env.OPSFLOW_SMTP_URL }),
+          ...(env.OPSFLOW_SMTP_FROM && { from: env.OPSFLOW_SMTP_FROM }),
+        },
+        ...(env.OPSFLOW_PUBLIC_URL && { publicUrl: env.OPSFLOW_PUBLIC_URL }),
+      },
     });
     io.stdout(
       `opsflow listening on ${server.url} (data in ${resolve(values["data-dir"] ?? ".data")})\n`,

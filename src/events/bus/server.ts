@@ -12,6 +12,7 @@ import type { ExecutionService } from "../../runtime/durable/service/executions.
 import type { Store } from "../../store/port.js";
 import { SourceService } from "../sources/service.js";
 import { ConnectionService } from "./connections.js";
+import type { NotificationPublisher } from "./deliver.js";
 import { deliveryPorts } from "./ports.js";
 import { EventBusService } from "./service.js";
 import { publishStatusChanges } from "./status-events.js";
@@ -27,6 +28,8 @@ export interface EventBusDependencies {
   region: string;
   account: string;
   log?: (message: string) => void;
+  /** Publishes to notification topics (topic targets). */
+  topics?: NotificationPublisher;
 }
 
 /** Builds the event bus services (not started). */
@@ -42,6 +45,7 @@ export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: 
     store: deps.store,
     connections,
     forward: (name, envelope) => (bus as EventBusService).forward(name, envelope),
+    ...(deps.topics && { topics: deps.topics }),
   });
   bus = new EventBusService({ ...scope, store: deps.store, clock: deps.clock, ports, log });
   const service = bus;

@@ -28,6 +28,8 @@ const tokenFromRow = (row: Row): ApiTokenRecord => {
   };
   if (row.description !== null) record.description = row.description as string;
   if (row.last_used_at !== null) record.lastUsedAt = row.last_used_at as number;
+  if (row.last_used_service != null) record.lastUsedService = row.last_used_service as string;
+  if (row.last_used_region != null) record.lastUsedRegion = row.last_used_region as string;
   return record;
 };
 

@@ -3,12 +3,15 @@
  */
 import type { Store } from "../port.js";
 import { activityQueries } from "./activities.js";
+import { auditQueries } from "./audit.js";
 import { groupCommit } from "./batch.js";
 import { claimQueries } from "./claims.js";
 import { credentialQueries } from "./credentials.js";
 import { openDatabase, type Synchronous } from "./database.js";
 import { eventQueries, groupCommitted } from "./events/index.js";
 import { executionQueries } from "./executions.js";
+import { identityQueries } from "./identity.js";
+import { groupCommittedOps, opsQueries } from "./ops/index.js";
 import { stateMachineQueries } from "./state-machines.js";
 import { taskQueries } from "./tasks.js";
 
@@ -35,6 +38,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     tasks.settleTask,
   );
   const activities = activityQueries(db);
+  const audit = auditQueries(db);
   const sync = {
     ...machines,
     ...executions,
@@ -42,6 +46,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...tasks,
     ...activities,
     ...credentialQueries(db),
+    ...identityQueries(db),
+    ...audit,
   };
   const events = eventQueries(db);
   const store = {} as Record<string, unknown>;
@@ -52,10 +58,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // The writes every request makes share transactions with their concurrent peers.
   store.startExecution = groupCommit(db, executions.startExecution);
   store.settleTask = groupCommit(db, tasks.settleTask);
+  // Every mutating request appends an audit event: they share commits too.
+  store.appendAudit = groupCommit(db, audit.appendAudit);
   for (const [name, fn] of Object.entries(events))
     store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
   for (const name of groupCommitted)
     store[name] = groupCommit(db, events[name] as (...a: unknown[]) => unknown);
+  const ops = opsQueries(db, tasks.settleTask);
+  for (const [name, fn] of Object.entries(ops))
+    store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
+  for (const name of groupCommittedOps)
+    store[name] = groupCommit(db, ops[name] as (...a: unknown[]) => unknown);
   store.close = async () => {
     db.close();
   };

@@ -1,0 +1,124 @@
+/**
+ * Authorisation and audit on the AWS-compatible endpoint: every operation is checked against
+ * its rule (AWS_RULES) before it runs, refusals answer AccessDeniedException, and rejected
+ * signatures, refusals and every non-read operation are recorded in the audit log.
+ */
+import { denialMessage } from "../../auth/authorizer.js";
+import { type AwsError, type AwsJsonService, commonError } from "../aws/index.js";
+import type { AuthApi, Principal } from "../context.js";
+import { AWS_RULES } from "./aws-rules.js";
+
+/** One call on the endpoint, as far as it is known. */
+export interface AwsCall {
+  service: AwsJsonService;
+  operation: string;
+  request?: Record<string, unknown>;
+  principal?: Principal;
+  /** The key the request claimed (known even when its signature is refused). */
+  accessKeyId?: string;
+  region?: string;
+  sourceIp?: string;
+  userAgent?: string;
+}
+
+/** The hooks the endpoint calls. */
+export interface AwsGuard {
+  /** Records a request whose signature or key was refused. */
+  rejected(call: AwsCall, error: AwsError): Promise<void>;
+  /** Checks the permission; the error to answer when refused. */
+  authorize(call: AwsCall): Promise<AwsError | undefined>;
+  /** Records the outcome of an operation that ran. */
+  completed(call: AwsCall, error: unknown): Promise<void>;
+}
+
+/** The access key id a request names, from its Authorization header or presigned query. */
+export function claimedAccessKey(
+  authorization: string | undefined,
+  query: string,
+): string | undefined {
+  const header = /Credential=([A-Za-z0-9]{1,128})\//.exec(authorization ?? "")?.[1];
+  if (header) return header;
+  const presigned = /(?:^|&)X-Amz-Credential=([A-Za-z0-9]{1,128})(?:%2F|\/)/.exec(query)?.[1];
+  return presigned;
+}
+
+/** Builds the guard. `keyOwner` names the user of a key (for refusals of known keys). */
+export function awsGuard(
+  auth: AuthApi,
+  keyOwner: (id: string) => Promise<string | undefined>,
+): AwsGuard {
+  const touched = new Map<string, number>();
+  const actionOf = (call: AwsCall) => `${call.service.signingName}:${call.operation}`;
+  const resourcesOf = (call: AwsCall) =>
+    AWS_RULES[call.service.signingName]?.[call.operation]?.resources(
+      call.request ?? {},
+      auth.arns,
+    ) ?? [];
+  const origin = (call: AwsCall) => ({ sourceIp: call.sourceIp, userAgent: call.userAgent });
+  return {
+    async rejected(call, error) {
+      const id = call.accessKeyId;
+      await auth.audit.record({
+        user: id ? await keyOwner(id) : undefined,
+        credential: id ? { kind: "access-key", id } : undefined,
+        service: call.service.signingName,
+        action: actionOf(call),
+        resources: [],
+        ...origin(call),
+        outcome: "Failure",
+        errorCode: error.code,
+        errorMessage: error.message.split("\n")[0],
+      });
+    },
+    async authorize(call) {
+      const principal = call.principal as Principal;
+      const now = Date.now();
+      if (now - (touched.get(principal.credential.id) ?? 0) > 60_000) {
+        touched.set(principal.credential.id, now);
+        await auth.touch(
+          principal.credential,
+          call.service.signingName,
+          call.region ?? auth.region,
+        );
+      }
+      const action = actionOf(call);
+      const rule = AWS_RULES[call.service.signingName]?.[call.operation];
+      const resources = resourcesOf(call);
+      const decision = rule
+        ? await auth.authorizer.decide(principal.user, action, resources)
+        : ({ effect: "deny", reason: "implicit-deny", resource: "*" } as const);
+      if (decision.effect === "allow") return undefined;
+      const message = rule
+        ? denialMessage(principal.user, action, decision)
+        : `No permission rule covers ${action}; it is refused to everyone.`;
+      await auth.audit.record({
+        principal,
+        service: call.service.signingName,
+        action,
+        resources,
+        parameters: call.request,
+        ...origin(call),
+        outcome: "Denied",
+        errorCode: "AccessDeniedException",
+        errorMessage: message,
+      });
+      return commonError("AccessDeniedException", message);
+    },
+    async completed(call, error) {
+      const rule = AWS_RULES[call.service.signingName]?.[call.operation];
+      if (rule?.read && error === undefined) return;
+      const aws = error as Partial<AwsError> | undefined;
+      await auth.audit.record({
+        principal: call.principal,
+        service: call.service.signingName,
+        action: actionOf(call),
+        resources: resourcesOf(call),
+        parameters: call.request,
+        ...origin(call),
+        outcome: error === undefined ? "Success" : "Failure",
+        errorCode: error === undefined ? undefined : (aws?.code ?? "InternalFailure"),
+        errorMessage: error === undefined ? undefined : aws?.message,
+      });
+    },
+  };
+}

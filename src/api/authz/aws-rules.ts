@@ -1,0 +1,124 @@
+/**
+ * Every operation of the AWS-compatible endpoint mapped to its IAM action (`service:Operation`,
+ * as AWS names them) and the resources it acts on, read from the request members the way
+ * AWS's service authorization reference lists them. An operation missing here is denied to
+ * everyone; the role × endpoint test walks the handler tables to catch one.
+ */
+import type { ResourceArns } from "../../auth/resources.js";
+
+/** How one operation is authorised and audited. */
+export interface OperationRule {
+  resources: (request: Record<string, unknown>, arns: ResourceArns) => string[];
+  /** Reads nothing but state: successful calls are not audited (denials still are). */
+  read?: boolean;
+}
+
+const str = (request: Record<string, unknown>, key: string): string | undefined => {
+  const value = request[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+};
+/** The member's value (an ARN) or `*` when absent: only an unscoped grant allows that. */
+const arnIn = (key: string, read = false): OperationRule => ({
+  resources: (request) => [str(request, key) ?? "*"],
+  read,
+});
+const anything = (read = false): OperationRule => ({ resources: () => ["*"], read });
+const named = (
+  key: string,
+  arn: (arns: ResourceArns, name: string) => string,
+  read = false,
+): OperationRule => ({
+  resources: (request, arns) => {
+    const name = str(request, key);
+    return [name === undefined ? "*" : arn(arns, name)];
+  },
+  read,
+});
+const ruleOf = (key: string, read = false): OperationRule => ({
+  resources: (request, arns) => {
+    const name = str(request, key);
+    return [name === undefined ? "*" : arns.rule(name, str(request, "EventBusName"))];
+  },
+  read,
+});
+
+/** Step Functions operations (signing name `states`). */
+const states: Record<string, OperationRule> = {
+  CreateStateMachine: named("name", (a, n) => a.stateMachine(n)),
+  UpdateStateMachine: arnIn("stateMachineArn"),
+  DeleteStateMachine: arnIn("stateMachineArn"),
+  DescribeStateMachine: arnIn("stateMachineArn", true),
+  ListStateMachines: anything(true),
+  ValidateStateMachineDefinition: anything(true),
+  PublishStateMachineVersion: arnIn("stateMachineArn"),
+  ListStateMachineVersions: arnIn("stateMachineArn", true),
+  DeleteStateMachineVersion: arnIn("stateMachineVersionArn"),
+  CreateStateMachineAlias: {
+    resources: (request) => {
+      const name = str(request, "name");
+      const routes = request.routingConfiguration;
+      const versions = Array.isArray(routes)
+        ? routes.map((r) => str(r as Record<string, unknown>, "stateMachineVersionArn"))
+        : [];
+      const machine = versions.find((v) => v !== undefined)?.replace(/:\d+$/, "");
+      return [machine && name ? `${machine}:${name}` : "*"];
+    },
+  },
+  UpdateStateMachineAlias: arnIn("stateMachineAliasArn"),
+  DescribeStateMachineAlias: arnIn("stateMachineAliasArn", true),
+  ListStateMachineAliases: arnIn("stateMachineArn", true),
+  DeleteStateMachineAlias: arnIn("stateMachineAliasArn"),
+  StartExecution: arnIn("stateMachineArn"),
+  StartSyncExecution: arnIn("stateMachineArn"),
+  DescribeExecution: arnIn("executionArn", true),
+  DescribeStateMachineForExecution: arnIn("executionArn", true),
+  ListExecutions: arnIn("stateMachineArn", true),
+  GetExecutionHistory: arnIn("executionArn", true),
+  StopExecution: arnIn("executionArn"),
+  RedriveExecution: arnIn("executionArn"),
+  SendTaskSuccess: anything(),
+  SendTaskFailure: anything(),
+  SendTaskHeartbeat: anything(),
+  CreateActivity: named("name", (a, n) => a.activity(n)),
+  DeleteActivity: arnIn("activityArn"),
+  DescribeActivity: arnIn("activityArn", true),
+  ListActivities: anything(true),
+  // Not read-only: it hands a task to the caller.
+  GetActivityTask: arnIn("activityArn"),
+  TagResource: arnIn("resourceArn"),
+  UntagResource: arnIn("resourceArn"),
+  ListTagsForResource: arnIn("resourceArn", true),
+};
+
+/** EventBridge operations (signing name `events`). */
+const events: Record<string, OperationRule> = {
+  PutEvents: {
+    resources: (request, arns) => {
+      const entries = request.Entries;
+      if (!Array.isArray(entries) || entries.length === 0) return [arns.bus()];
+      return entries.map((e) => arns.bus(str(e as Record<string, unknown>, "EventBusName")));
+    },
+  },
+  PutRule: ruleOf("Name"),
+  DescribeRule: ruleOf("Name", true),
+  ListRules: { resources: (request, arns) => [arns.bus(str(request, "EventBusName"))], read: true },
+  DeleteRule: ruleOf("Name"),
+  EnableRule: ruleOf("Name"),
+  DisableRule: ruleOf("Name"),
+  PutTargets: ruleOf("Rule"),
+  RemoveTargets: ruleOf("Rule"),
+  ListTargetsByRule: ruleOf("Rule", true),
+  TestEventPattern: anything(true),
+  CreateEventBus: named("Name", (a, n) => a.bus(n)),
+  DescribeEventBus: {
+    resources: (request, arns) => [arns.bus(str(request, "Name"))],
+    read: true,
+  },
+  ListEventBuses: anything(true),
+  DeleteEventBus: named("Name", (a, n) => a.bus(n)),
+  CreateConnection: named("Name", (a, n) => a.connection(n)),
+  CreateApiDestination: named("Name", (a, n) => a.apiDestination(n)),
+};
+
+/** Signing name → operation → rule. */
+export const AWS_RULES: Record<string, Record<string, OperationRule>> = { states, events };

@@ -1,0 +1,212 @@
+/**
+ * The REST guard, in front of every /v1 route and the OpenAPI document: authenticates the
+ * caller (bearer token, or session cookie plus CSRF header for changes), finds the route's
+ * rule, checks the permission, and records the audit event of every mutating request and
+ * every refusal. A route without a rule is refused to everyone.
+ */
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { matchedRoutes } from "hono/route";
+import { denialMessage } from "../../auth/authorizer.js";
+import { CSRF_HEADER, SESSION_COOKIE } from "../../auth/sessions.js";
+import type { ApiContext, AppEnv, Principal } from "../context.js";
+import { errorBody } from "../rest/errors.js";
+import { originOf } from "./origin.js";
+import { ruleMatcher } from "./rest-rules.js";
+
+type Refusal = { status: 401 | 403; code: string; message: string; header?: string };
+type Identified = { principal: Principal } | { refusal: Refusal; claimed?: Principal };
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Credentials' last use is written at most this often (each write is an fsync). */
+const TOUCH_EVERY_MS = 60_000;
+
+async function identify(c: Context<AppEnv>, api: ApiContext): Promise<Identified> {
+  const header = c.req.header("authorization");
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = match ? await api.authenticator.bearer(match[1]) : undefined;
+    if (principal) return { principal };
+    // RFC 6750: every 401 names the scheme; a rejected token also says why.
+    return match
+      ? {
+          refusal: {
+            status: 401,
+            code: "Unauthorized",
+            message: "The bearer token is not valid.",
+            header: 'Bearer realm="opsflow", error="invalid_token"',
+          },
+        }
+      : {
+          refusal: {
+            status: 401,
+            code: "Unauthorized",
+            message: "Send 'Authorization: Bearer <token>'.",
+            header: 'Bearer realm="opsflow"',
+          },
+        };
+  }
+  const cookie = getCookie(c, SESSION_COOKIE);
+  if (cookie !== undefined) {
+    const session = await api.auth.sessions.resolve(cookie);
+    if (!session.ok)
+      return {
+        refusal: {
+          status: 401,
+          code: "Unauthorized",
+          message:
+            session.reason === "ExpiredSession"
+              ? "The session has expired: log in again."
+              : "The session is not valid: log in again.",
+        },
+      };
+    // A cookie rides along on any cross-site request; the CSRF header cannot be forged.
+    if (
+      !SAFE.has(c.req.method) &&
+      !api.auth.sessions.csrfMatches(session.csrfHash, c.req.header(CSRF_HEADER))
+    )
+      return {
+        claimed: session.principal,
+        refusal: {
+          status: 403,
+          code: "InvalidCsrfToken",
+          message: `Changes made with a session need the ${CSRF_HEADER} header given at login.`,
+        },
+      };
+    return { principal: session.principal };
+  }
+  return {
+    refusal: {
+      status: 401,
+      code: "Unauthorized",
+      message:
+        "Send 'Authorization: Bearer <token>' (create tokens with the API or use the admin token printed at first start).",
+      header: 'Bearer realm="opsflow"',
+    },
+  };
+}
+
+async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
+  if (SAFE.has(c.req.method)) return undefined;
+  try {
+    const text = await c.req.text();
+    return text.trim() === "" ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The guard middleware. */
+export function restGuard(api: ApiContext) {
+  const match = ruleMatcher();
+  const touched = new Map<string, number>();
+  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const { audit, authorizer, arns } = api.auth;
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    const found = match(method, c.req.path);
+    if (found && "access" in found.rule && found.rule.access === "public") return next();
+    const origin = originOf(c);
+    const action =
+      (found && "action" in found.rule && found.rule.action) || `rest:${method} ${c.req.path}`;
+    const body = await bodyOf(c);
+    const parameters = found && {
+      ...found.params,
+      ...Object.fromEntries(new URL(c.req.url).searchParams),
+      ...(body !== undefined && { body }),
+    };
+
+    const who = await identify(c, api);
+    if ("refusal" in who) {
+      const { refusal } = who;
+      await audit.record({
+        principal: who.claimed,
+        service: "rest",
+        action,
+        resources: [],
+        parameters,
+        ...origin,
+        outcome: refusal.status === 401 ? "Failure" : "Denied",
+        errorCode: refusal.code,
+        errorMessage: refusal.message,
+      });
+      return c.json(
+        errorBody(refusal.code, refusal.message),
+        refusal.status,
+        refusal.header ? { "WWW-Authenticate": refusal.header } : {},
+      );
+    }
+    const { principal } = who;
+    c.set("principal", principal);
+    const key = `${principal.credential.kind}:${principal.credential.id}`;
+    const now = Date.now();
+    if (principal.credential.kind !== "session" && now - (touched.get(key) ?? 0) > TOUCH_EVERY_MS) {
+      touched.set(key, now);
+      await api.auth.touch(principal.credential, "opsflow", api.auth.region);
+    }
+
+    if (!found) {
+      // An unknown path is answered 404 by the app; a real route without a rule is refused.
+      const real = matchedRoutes(c).some((route) => route.method !== "ALL");
+      if (!real) return next();
+      const message = `No permission rule covers ${method} ${c.req.path}; it is refused to everyone.`;
+      await audit.record({
+        principal,
+        service: "rest",
+        action,
+        resources: [],
+        ...origin,
+        outcome: "Denied",
+        errorCode: "AccessDeniedException",
+        errorMessage: message,
+      });
+      return c.json(errorBody("AccessDeniedException", message), 403);
+    }
+    let resources: string[] = [];
+    if ("resources" in found.rule) {
+      resources = found.rule.resources({
+        params: found.params,
+        query: new URL(c.req.url).searchParams,
+        body,
+        arns,
+      });
+      const decision = await authorizer.decide(principal.user, action, resources);
+      if (decision.effect === "deny") {
+        const message = denialMessage(principal.user, action, decision);
+        await audit.record({
+          principal,
+          service: "rest",
+          action,
+          resources,
+          parameters,
+          ...origin,
+          outcome: "Denied",
+          errorCode: "AccessDeniedException",
+          errorMessage: message,
+        });
+        return c.json(errorBody("AccessDeniedException", message), 403);
+      }
+    }
+    await next();
+    if (SAFE.has(c.req.method) && c.res.status !== 403) return;
+    const status = c.res.status;
+    let error: { code?: string; message?: string } | undefined;
+    if (status >= 400) {
+      try {
+        error = ((await c.res.clone().json()) as { error?: typeof error }).error;
+      } catch {
+        error = undefined;
+      }
+    }
+    await audit.record({
+      principal,
+      service: "rest",
+      action,
+      resources,
+      parameters,
+      ...origin,
+      outcome: status < 400 ? "Success" : status === 403 ? "Denied" : "Failure",
+      errorCode: error?.code ?? (status >= 400 ? String(status) : undefined),
+      errorMessage: error?.message,
+    });
+  };
+}

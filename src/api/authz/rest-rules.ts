@@ -1,0 +1,225 @@
+/**
+ * Every route of the native REST API mapped to the action it performs and the resources it
+ * acts on (the same actions as the AWS operations, so one policy covers both APIs). The
+ * guard denies any route that is missing here, for everyone: a new route is unusable until
+ * it has a rule, and the role × endpoint test names it.
+ */
+import type { ResourceArns } from "../../auth/resources.js";
+
+/** What a rule reads to name its resources. */
+export interface RuleInput {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body, or undefined (absent or not JSON). */
+  body: unknown;
+  arns: ResourceArns;
+}
+
+/** How a route is authorised. */
+export type RouteRule =
+  | { action: string; resources: (input: RuleInput) => string[] }
+  /** Needs no credentials (the route authenticates by itself, e.g. login). */
+  | { access: "public" }
+  /** Needs credentials but no permission (e.g. logout, whoami); `action` names it in the audit log. */
+  | { access: "authenticated"; action?: string };
+
+const member = (body: unknown, key: string): string | undefined => {
+  const value = (body as Record<string, unknown> | undefined)?.[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+};
+const any = () => ["*"];
+const rule = (action: string, resources: (input: RuleInput) => string[] = any): RouteRule => ({
+  action,
+  resources,
+});
+const machine = ({ params, arns }: RuleInput) => [arns.stateMachine(params.name)];
+const execution = ({ params }: RuleInput) => [params.arn];
+const ruleArn = ({ params, query, body, arns }: RuleInput) => [
+  arns.rule(params.name, member(body, "eventBusName") ?? query.get("eventBusName") ?? undefined),
+];
+const user = ({ params, arns }: RuleInput) => [arns.user(params.name)];
+const group = ({ params, arns }: RuleInput) => [arns.group(params.name)];
+const topic = ({ params, arns }: RuleInput) => [arns.topic(params.name)];
+const approval = ({ params, arns }: RuleInput) => [arns.approval(params.id)];
+/** A name from the body when it has one; otherwise `*`, which only an unscoped grant allows. */
+const named =
+  (key: string, arn: (arns: ResourceArns, name: string) => string) =>
+  ({ body, arns }: RuleInput) => {
+    const name = member(body, key);
+    return [name === undefined ? "*" : arn(arns, name)];
+  };
+
+/** `METHOD /path/{param}` (as in the OpenAPI document) → rule. */
+export const REST_RULES: Record<string, RouteRule> = {
+  "GET /openapi.json": { access: "authenticated" },
+  "GET /v1/state-machines": rule("states:ListStateMachines"),
+  "POST /v1/state-machines": rule(
+    "states:CreateStateMachine",
+    named("name", (a, n) => a.stateMachine(n)),
+  ),
+  "GET /v1/state-machines/{name}": rule("states:DescribeStateMachine", machine),
+  "PUT /v1/state-machines/{name}": rule("states:UpdateStateMachine", machine),
+  "DELETE /v1/state-machines/{name}": rule("states:DeleteStateMachine", machine),
+  "GET /v1/state-machines/{name}/executions": rule("states:ListExecutions", machine),
+  "POST /v1/state-machines/{name}/executions": rule("states:StartExecution", machine),
+  "GET /v1/executions/{arn}": rule("states:DescribeExecution", execution),
+  "GET /v1/executions/{arn}/history": rule("states:GetExecutionHistory", execution),
+  "POST /v1/executions/{arn}/stop": rule("states:StopExecution", execution),
+  "POST /v1/executions/{arn}/redrive": rule("states:RedriveExecution", execution),
+  "POST /v1/tasks/{token}/success": rule("states:SendTaskSuccess"),
+  "POST /v1/tasks/{token}/failure": rule("states:SendTaskFailure"),
+  "POST /v1/tasks/{token}/heartbeat": rule("states:SendTaskHeartbeat"),
+  "GET /v1/functions": rule("lambda:ListFunctions"),
+  "POST /v1/functions": rule(
+    "lambda:CreateFunction",
+    named("name", (a, n) => a.function(n)),
+  ),
+  "POST /v1/functions/{name}/invoke": rule("lambda:InvokeFunction", ({ params, arns }) => [
+    arns.function(params.name),
+  ]),
+  "POST /v1/events": rule("events:PutEvents", ({ body, arns }) => {
+    const entries = (body as { entries?: unknown } | undefined)?.entries;
+    if (!Array.isArray(entries) || entries.length === 0) return [arns.bus()];
+    return entries.map((entry) => arns.bus(member(entry, "eventBusName")));
+  }),
+  "GET /v1/rules": rule("events:ListRules", ({ query, arns }) => [
+    arns.bus(query.get("eventBusName") ?? undefined),
+  ]),
+  "PUT /v1/rules/{name}": rule("events:PutRule", ruleArn),
+  "GET /v1/rules/{name}": rule("events:DescribeRule", ruleArn),
+  "DELETE /v1/rules/{name}": rule("events:DeleteRule", ruleArn),
+  "POST /v1/rules/test-pattern": rule("events:TestEventPattern"),
+  "PUT /v1/rules/{name}/targets": rule("events:PutTargets", ruleArn),
+  "GET /v1/rules/{name}/targets": rule("events:ListTargetsByRule", ruleArn),
+  "DELETE /v1/rules/{name}/targets/{id}": rule("events:RemoveTargets", ruleArn),
+  "GET /v1/dead-letters": rule("events:ListDeadLetters"),
+  "POST /v1/dead-letters/redrive": rule("events:RedriveDeadLetters"),
+  "GET /v1/sources": rule("events:ListSources"),
+  "POST /v1/sources": rule("events:CreateSource", ({ body, arns }) => {
+    const kind = member(body, "kind");
+    const name = member(body, "name");
+    return [kind && name ? arns.source(kind, name) : "*"];
+  }),
+  "DELETE /v1/sources/{kind}/{name}": rule("events:DeleteSource", ({ params, arns }) => [
+    arns.source(params.kind, params.name),
+  ]),
+  // Webhook deliveries authenticate with their source's own token (checked by the route).
+  "POST /v1/sources/alertmanager/{name}": { access: "public" },
+  "POST /v1/sources/cloudevents/{name}": { access: "public" },
+
+  "POST /v1/auth/login": { access: "public" },
+  "POST /v1/auth/logout": { access: "authenticated", action: "auth:Logout" },
+  "GET /v1/auth/whoami": { access: "authenticated", action: "auth:WhoAmI" },
+  "GET /v1/roles": rule("iam:ListRoles"),
+  "GET /v1/users": rule("iam:ListUsers"),
+  "POST /v1/users": rule(
+    "iam:CreateUser",
+    named("name", (a, n) => a.user(n)),
+  ),
+  "GET /v1/users/{name}": rule("iam:GetUser", user),
+  "DELETE /v1/users/{name}": rule("iam:DeleteUser", user),
+  "PUT /v1/users/{name}/password": rule("iam:UpdateLoginProfile", user),
+  "POST /v1/users/{name}/totp": rule("iam:EnableMFADevice", user),
+  "DELETE /v1/users/{name}/totp": rule("iam:DeactivateMFADevice", user),
+  "PUT /v1/users/{name}/roles/{role}": rule("iam:AttachUserRole", user),
+  "DELETE /v1/users/{name}/roles/{role}": rule("iam:DetachUserRole", user),
+  "GET /v1/users/{name}/policies": rule("iam:ListUserPolicies", user),
+  "PUT /v1/users/{name}/policies/{policy}": rule("iam:PutUserPolicy", user),
+  "DELETE /v1/users/{name}/policies/{policy}": rule("iam:DeleteUserPolicy", user),
+  "GET /v1/users/{name}/access-keys": rule("iam:ListAccessKeys", user),
+  "POST /v1/users/{name}/access-keys": rule("iam:CreateAccessKey", user),
+  "POST /v1/users/{name}/access-keys/{id}/activate": rule("iam:UpdateAccessKey", user),
+  "POST /v1/users/{name}/access-keys/{id}/deactivate": rule("iam:UpdateAccessKey", user),
+  "DELETE /v1/users/{name}/access-keys/{id}": rule("iam:DeleteAccessKey", user),
+  "GET /v1/users/{name}/tokens": rule("iam:ListApiTokens", user),
+  "POST /v1/users/{name}/tokens": rule("iam:CreateApiToken", user),
+  "POST /v1/users/{name}/tokens/{id}/activate": rule("iam:UpdateApiToken", user),
+  "POST /v1/users/{name}/tokens/{id}/deactivate": rule("iam:UpdateApiToken", user),
+  "DELETE /v1/users/{name}/tokens/{id}": rule("iam:DeleteApiToken", user),
+  "GET /v1/groups": rule("iam:ListGroups"),
+  "POST /v1/groups": rule(
+    "iam:CreateGroup",
+    named("name", (a, n) => a.group(n)),
+  ),
+  "GET /v1/groups/{name}": rule("iam:GetGroup", group),
+  "DELETE /v1/groups/{name}": rule("iam:DeleteGroup", group),
+  "PUT /v1/groups/{name}/members/{user}": rule("iam:AddUserToGroup", group),
+  "DELETE /v1/groups/{name}/members/{user}": rule("iam:RemoveUserFromGroup", group),
+  "PUT /v1/groups/{name}/roles/{role}": rule("iam:AttachGroupRole", group),
+  "DELETE /v1/groups/{name}/roles/{role}": rule("iam:DetachGroupRole", group),
+  "GET /v1/groups/{name}/policies": rule("iam:ListGroupPolicies", group),
+  "PUT /v1/groups/{name}/policies/{policy}": rule("iam:PutGroupPolicy", group),
+  "DELETE /v1/groups/{name}/policies/{policy}": rule("iam:DeleteGroupPolicy", group),
+  "GET /v1/audit/events": rule("audit:LookupEvents"),
+
+  // Notifications and approvals (issue 6).
+  "GET /v1/approvals": rule("approvals:ListApprovals"),
+  "GET /v1/approvals/{id}": rule("approvals:GetApproval", approval),
+  "POST /v1/approvals/{id}/approve": rule("approvals:Approve", approval),
+  "POST /v1/approvals/{id}/reject": rule("approvals:Reject", approval),
+  "GET /v1/topics": rule("sns:ListTopics"),
+  "POST /v1/topics": rule(
+    "sns:CreateTopic",
+    named("name", (a, n) => a.topic(n)),
+  ),
+  "DELETE /v1/topics/{name}": rule("sns:DeleteTopic", topic),
+  "GET /v1/topics/{name}/subscriptions": rule("sns:ListSubscriptionsByTopic", topic),
+  "POST /v1/topics/{name}/subscriptions": rule("sns:Subscribe", topic),
+  "POST /v1/topics/{name}/messages": rule("sns:Publish", topic),
+  "DELETE /v1/subscriptions/{id}": rule("sns:Unsubscribe"),
+  "GET /v1/notification-deliveries": rule("sns:ListDeliveries"),
+  // Links in notification emails (outside /v1): the link's signed token is the credential.
+  "GET /links/approvals/{token}": { access: "public" },
+  "POST /links/approvals/{token}": { access: "public" },
+  "GET /links/subscriptions/confirm": { access: "public" },
+  "POST /links/subscriptions/confirm": { access: "public" },
+};
+
+interface CompiledRule {
+  method: string;
+  template: string;
+  names: string[];
+  regex: RegExp;
+  literals: number;
+  rule: RouteRule;
+}
+
+/** Finds the rule of a request: the matching template with the most literal segments. */
+export function ruleMatcher(rules: Record<string, RouteRule> = REST_RULES) {
+  const compiled: CompiledRule[] = Object.entries(rules).map(([key, rule]) => {
+    const [method, template] = key.split(" ");
+    const names: string[] = [];
+    const segments = template.split("/");
+    const source = segments
+      .map((segment) => {
+        const param = /^\{(\w+)\}$/.exec(segment);
+        if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        names.push(param[1]);
+        return "([^/]+)";
+      })
+      .join("/");
+    const literals = segments.filter((s) => !s.startsWith("{")).length;
+    return { method, template, names, regex: new RegExp(`^${source}$`), literals, rule };
+  });
+  compiled.sort((a, b) => b.literals - a.literals);
+  return (
+    method: string,
+    path: string,
+  ): { template: string; rule: RouteRule; params: Record<string, string> } | undefined => {
+    for (const candidate of compiled) {
+      if (candidate.method !== method) continue;
+      const match = candidate.regex.exec(path);
+      if (!match) continue;
+      const params: Record<string, string> = {};
+      candidate.names.forEach((name, i) => {
+        try {
+          params[name] = decodeURIComponent(match[i + 1]);
+        } catch {
+          params[name] = match[i + 1];
+        }
+      });
+      return { template: candidate.template, rule: candidate.rule, params };
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Decides whether a user may perform an action on resources: the user's built-in roles and
+ * inline policies (its own and its groups'), plus self-service on its own user, evaluated
+ * with IAM's rule (explicit deny wins, otherwise deny unless allowed).
+ */
+import type { Store } from "../store/port.js";
+import { type Decision, evaluate, type PolicyStatement, parsePolicy } from "./policy.js";
+import { isRoleName, ROLES, SELF_SERVICE } from "./roles.js";
+
+/** A user's resolved permissions. */
+export interface Grants {
+  user: string;
+  roles: string[];
+  groups: string[];
+  statements: PolicyStatement[];
+}
+
+/** Reads grants from the store and evaluates requests against them. */
+export class Authorizer {
+  /** Parsed policy documents by text: documents are few and change rarely. */
+  private readonly parsed = new Map<string, PolicyStatement[]>();
+
+  constructor(private readonly store: Store) {}
+
+  /** The user's grants, or undefined when the user does not exist (it may do nothing). */
+  async grantsOf(user: string): Promise<Grants | undefined> {
+    const permissions = await this.store.permissionsOf(user);
+    if (!permissions) return undefined;
+    const statements: PolicyStatement[] = [SELF_SERVICE];
+    for (const role of permissions.roles)
+      if (isRoleName(role)) statements.push(...ROLES[role].statements);
+    for (const document of permissions.policies) statements.push(...this.statementsOf(document));
+    return { user, roles: permissions.roles, groups: permissions.groups, statements };
+  }
+
+  /** Evaluates `action` on `resources` for `user`. */
+  async decide(user: string, action: string, resources: readonly string[]): Promise<Decision> {
+    const grants = await this.grantsOf(user);
+    if (!grants) return { effect: "deny", reason: "implicit-deny", resource: resources[0] ?? "*" };
+    return evaluate(grants.statements, user, action, resources);
+  }
+
+  private statementsOf(document: string): PolicyStatement[] {
+    let statements = this.parsed.get(document);
+    if (!statements) {
+      try {
+        statements = parsePolicy(document).Statement;
+      } catch {
+        // Stored documents were checked when written; one that no longer parses grants nothing.
+        statements = [];
+      }
+      if (this.parsed.size > 1000) this.parsed.clear();
+      this.parsed.set(document, statements);
+    }
+    return statements;
+  }
+}
+
+/** The message of a denial, as AWS words it. */
+export function denialMessage(user: string, action: string, decision: Decision): string {
+  if (decision.effect === "allow") return "";
+  const why =
+    decision.reason === "explicit-deny"
+      ? "with an explicit deny in a policy"
+      : "because no role or policy allows the action";
+  return `User ${user} is not authorized to perform: ${action} on resource: ${decision.resource} ${why}`;
+}

@@ -1,0 +1,27 @@
+/** The errors of the identity layer, with the HTTP status and code the API answers. */
+
+/** The codes, with their statuses. */
+export const AUTH_ERROR_STATUS = {
+  AccessDeniedException: 403,
+  Unauthorized: 401,
+  ResourceNotFound: 404,
+  ConflictException: 409,
+  ValidationException: 400,
+} as const;
+
+/** A code of {@link AUTH_ERROR_STATUS}. */
+export type AuthErrorCode = keyof typeof AUTH_ERROR_STATUS;
+
+/** A refused or invalid identity operation. */
+export class AuthError extends Error {
+  readonly status: (typeof AUTH_ERROR_STATUS)[AuthErrorCode];
+
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AuthError";
+    this.status = AUTH_ERROR_STATUS[code];
+  }
+}

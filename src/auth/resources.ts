@@ -1,0 +1,52 @@
+/**
+ * ARNs of the resources permissions are checked on, in AWS's shapes (so policies written for
+ * AWS read the same here). Event bus names may be given as ARNs, as EventBridge allows.
+ */
+
+/** Builds resource ARNs for one region and account. */
+export interface ResourceArns {
+  stateMachine(name: string): string;
+  activity(name: string): string;
+  function(name: string): string;
+  bus(nameOrArn?: string): string;
+  rule(name: string, bus?: string): string;
+  connection(name: string): string;
+  apiDestination(name: string): string;
+  source(kind: string, name: string): string;
+  user(name: string): string;
+  group(name: string): string;
+  /** A notification topic, shaped like an SNS topic. */
+  topic(name: string): string;
+  /** An approval request. */
+  approval(id: string): string;
+}
+
+const busName = (nameOrArn: string | undefined) => {
+  if (!nameOrArn) return "default";
+  const at = nameOrArn.indexOf(":event-bus/");
+  return at >= 0 ? nameOrArn.slice(at + ":event-bus/".length) : nameOrArn;
+};
+
+/** The ARN builder for `region` and `account`. */
+export function resourceArns(region: string, account: string): ResourceArns {
+  const states = `arn:aws:states:${region}:${account}`;
+  const events = `arn:aws:events:${region}:${account}`;
+  const iam = `arn:aws:iam::${account}`;
+  return {
+    stateMachine: (name) => `${states}:stateMachine:${name}`,
+    activity: (name) => `${states}:activity:${name}`,
+    function: (name) => `arn:aws:lambda:${region}:${account}:function:${name}`,
+    bus: (nameOrArn) => `${events}:event-bus/${busName(nameOrArn)}`,
+    rule: (name, bus) => {
+      const b = busName(bus);
+      return b === "default" ? `${events}:rule/${name}` : `${events}:rule/${b}/${name}`;
+    },
+    connection: (name) => `${events}:connection/${name}`,
+    apiDestination: (name) => `${events}:api-destination/${name}`,
+    source: (kind, name) => `${events}:source/${kind}/${name}`,
+    user: (name) => `${iam}:user/${name}`,
+    group: (name) => `${iam}:group/${name}`,
+    topic: (name) => `arn:aws:sns:${region}:${account}:${name}`,
+    approval: (id) => `arn:aws:opsflow:${region}:${account}:approval/${id}`,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The notification delivery loop: leases due deliveries from the store, sends them and records
+ * each attempt (delivered; retried with exponential back-off; failed with the reason once the
+ * error is permanent or the attempts are used up). Leases make a crash safe: a delivery in
+ * flight when the process died is sent again at the next start (at least once).
+ */
+import { openSecret } from "../../auth/secret-box.js";
+import type { Clock } from "../../runtime/clock.js";
+import { Wakeup } from "../../runtime/durable/wakeup.js";
+import type { NotificationDeliveryRecord, NotificationOutcome } from "../../store/ops-port.js";
+import type { Store } from "../../store/port.js";
+import { SendError, type Sender } from "./senders.js";
+
+/** Retry settings: `baseMs × 2^attempt` (±20% jitter), capped at `maxMs`, `maxAttempts` in all. */
+export interface RetrySettings {
+  baseMs: number;
+  maxMs: number;
+  maxAttempts: number;
+}
+
+/** About 30 minutes of retries before a delivery is recorded as failed. */
+export const DEFAULT_RETRY: RetrySettings = { baseMs: 1000, maxMs: 5 * 60_000, maxAttempts: 12 };
+
+/** Options of the loop. */
+export interface NotificationLoopOptions {
+  store: Store;
+  clock: Clock;
+  sender: Sender;
+  masterKey: Buffer;
+  retry?: RetrySettings;
+  concurrency?: number;
+  log: (message: string) => void;
+}
+
+/** The outcome to record after a failed attempt made at `now`. */
+export function failedAttempt(
+  delivery: NotificationDeliveryRecord,
+  error: unknown,
+  now: number,
+  retry: RetrySettings,
+): NotificationOutcome {
+  const attempts = delivery.attempts + 1;
+  const failure =
+    error instanceof SendError ? error : new SendError((error as Error)?.message ?? "", true);
+  const reason = `${failure.message} (attempt ${attempts})`;
+  if (!failure.retryable) return { kind: "failed", error: reason };
+  if (attempts >= retry.maxAttempts)
+    return { kind: "failed", error: `${reason}; gave up after ${attempts} attempts` };
+  const delay = Math.min(retry.maxMs, retry.baseMs * 2 ** delivery.attempts);
+  return {
+    kind: "retry",
+    at: now + Math.round(delay * (0.8 + Math.random() * 0.4)),
+    error: reason,
+  };
+}
+
+/** Sends stored notification deliveries. */
+export class NotificationLoop {
+  private readonly due = new Wakeup();
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private inFlight = 0;
+  private readonly idle: (() => void)[] = [];
+
+  constructor(private readonly options: NotificationLoopOptions) {}
+
+  /** Recovers leases of a previous process and starts sending. */
+  async start(): Promise<void> {
+    await this.options.store.recoverNotificationLeases();
+    this.stopped = false;
+    this.running = this.loop();
+  }
+
+  /** Stops claiming and waits for the attempts in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.due.ring();
+    await this.running;
+    while (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.options.sender.close();
+  }
+
+  /** New deliveries were stored. */
+  wake(): void {
+    this.due.ring();
+  }
+
+  private async loop(): Promise<void> {
+    const { store, clock } = this.options;
+    const limit = this.options.concurrency ?? 32;
+    while (!this.stopped) {
+      const free = limit - this.inFlight;
+      let claimed: NotificationDeliveryRecord[] = [];
+      if (free > 0) {
+        try {
+          claimed = await store.claimNotificationDeliveries(clock.now(), 120_000, free);
+        } catch (error) {
+          this.options.log(`notification loop: ${(error as Error).stack ?? error}`);
+        }
+      }
+      for (const delivery of claimed) void this.attempt(delivery);
+      if (claimed.length > 0 && claimed.length === free) {
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const next = await store.nextNotificationDeliveryAt().catch(() => undefined);
+      const until = Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + 1000);
+      await this.due.sleep((signal) => clock.sleepUntil(until, signal));
+    }
+  }
+
+  private async secretOf(delivery: NotificationDeliveryRecord): Promise<string | undefined> {
+    if (delivery.subscriptionId === undefined) return undefined;
+    const subscription = await this.options.store.getSubscription(delivery.subscriptionId);
+    if (!subscription)
+      throw new SendError("The subscription was deleted before the message went out.", false);
+    return subscription.sealedSecret === undefined
+      ? undefined
+      : openSecret(this.options.masterKey, subscription.sealedSecret, subscription.id);
+  }
+
+  private async attempt(delivery: NotificationDeliveryRecord): Promise<void> {
+    const { store, clock, sender } = this.options;
+    this.inFlight++;
+    try {
+      let outcome: NotificationOutcome;
+      try {
+        await sender.send(delivery, await this.secretOf(delivery));
+        outcome = { kind: "delivered" };
+      } catch (error) {
+        outcome = failedAttempt(delivery, error, clock.now(), this.options.retry ?? DEFAULT_RETRY);
+      }
+      await store.settleNotificationDelivery(delivery.id, outcome, clock.now());
+    } catch (error) {
+      // The lease expires and the delivery is tried again: at least once, never lost.
+      this.options.log(`notification ${delivery.id}: ${(error as Error).stack ?? error}`);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+      this.due.ring();
+    }
+  }
+}

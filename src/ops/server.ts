@@ -1,0 +1,113 @@
+/**
+ * Operations as the server runs them: notifications (topics, subscriptions, the delivery loop,
+ * the `sns:publish` task and the event bus's topic targets) and approvals (the approval task,
+ * votes, signed links and the deadline loop). Called by the composition root.
+ */
+import type { NotificationPublisher } from "../events/bus/deliver.js";
+import type { Clock } from "../runtime/clock.js";
+import type { Store } from "../store/port.js";
+import type { ResourceRunner } from "../tasks/chain.js";
+import { DeadlineLoop } from "./approvals/deadline-loop.js";
+import { approvalRunner } from "./approvals/runner.js";
+import { ApprovalService, type GroupResolver } from "./approvals/service.js";
+import { busPublisher } from "./notifications/bus-publisher.js";
+import {
+  DEFAULT_RETRY,
+  NotificationLoop,
+  type RetrySettings,
+} from "./notifications/delivery-loop.js";
+import { createSender, type MailSettings } from "./notifications/senders.js";
+import { NotificationService } from "./notifications/service.js";
+import { snsPublishRunner } from "./notifications/sns-task.js";
+
+/** Settings of the operations services. */
+export interface OpsSettings {
+  mail?: MailSettings;
+  /** Base URL of links in emails; the server's own URL when absent. */
+  publicUrl?: string;
+  retry?: RetrySettings;
+  groups?: GroupResolver;
+}
+
+/** What the operations services are built from. */
+export interface OpsDependencies {
+  store: Store;
+  clock: Clock;
+  masterKey: Buffer;
+  region: string;
+  account: string;
+  settings: OpsSettings;
+  /** The engine should look at executions (a decision settled a task). */
+  wakeEngine: () => void;
+  log?: (message: string) => void;
+}
+
+/** The running operations services. */
+export interface Ops {
+  notifications: NotificationService;
+  approvals: ApprovalService;
+  /** Task runners: `sns:publish` and the approval task. */
+  runners: ResourceRunner[];
+  /** For the event bus's topic targets. */
+  publisher: NotificationPublisher;
+  /** Sets the server's URL once it listens (links use it unless publicUrl is set). */
+  listening(url: string): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the operations services (not started). */
+export function buildOps(deps: OpsDependencies): Ops {
+  const log = deps.log ?? ((text: string) => process.stderr.write(`${text}\n`));
+  let url = deps.settings.publicUrl?.replace(/\/$/, "") ?? "";
+  const publicUrl = () => url;
+  const emailEnabled = deps.settings.mail?.smtpUrl !== undefined;
+  const loop = new NotificationLoop({
+    store: deps.store,
+    clock: deps.clock,
+    sender: createSender(deps.settings.mail ?? {}),
+    masterKey: deps.masterKey,
+    retry: deps.settings.retry ?? DEFAULT_RETRY,
+    log,
+  });
+  const notifications = new NotificationService({
+    store: deps.store,
+    scope: { region: deps.region, account: deps.account },
+    masterKey: deps.masterKey,
+    now: () => deps.clock.now(),
+    publicUrl,
+    emailEnabled,
+    wake: () => loop.wake(),
+  });
+  let deadlines: DeadlineLoop | undefined;
+  const approvals = new ApprovalService({
+    store: deps.store,
+    clock: deps.clock,
+    masterKey: deps.masterKey,
+    publicUrl,
+    emailEnabled,
+    ...(deps.settings.groups && { groups: deps.settings.groups }),
+    settled: deps.wakeEngine,
+    mailed: () => loop.wake(),
+    scheduled: () => deadlines?.wake(),
+  });
+  deadlines = new DeadlineLoop(deps.store, deps.clock, approvals, log);
+  const timers = deadlines;
+  return {
+    notifications,
+    approvals,
+    runners: [snsPublishRunner(notifications, () => deps.clock.now()), approvalRunner(approvals)],
+    publisher: busPublisher(notifications),
+    listening(serverUrl) {
+      if (!deps.settings.publicUrl) url = serverUrl;
+    },
+    async start() {
+      await loop.start();
+      timers.start();
+    },
+    async stop() {
+      await timers.stop();
+      await loop.stop();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The identity part of the store port: users, groups, role grants, inline policies, console
+ * sessions, credential status, and the append-only audit trail. `Store` extends it.
+ */
+import type { Page, PageRequest } from "./port.js";
+
+/** A user. The password hash is argon2's PHC string; the TOTP secret is sealed. */
+export interface UserRecord {
+  name: string;
+  passwordHash?: string;
+  totpSealed?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A group of users. */
+export interface GroupRecord {
+  name: string;
+  createdAt: number;
+}
+
+/** Who a role or policy is attached to. */
+export type PrincipalKind = "user" | "group";
+
+/** An inline policy of a user or group. */
+export interface PolicyRecord {
+  kind: PrincipalKind;
+  principal: string;
+  name: string;
+  /** The policy document, JSON text. */
+  document: string;
+  updatedAt: number;
+}
+
+/** Everything that decides what a user may do. */
+export interface UserPermissions {
+  groups: string[];
+  /** Built-in role names, the user's own and those of its groups. */
+  roles: string[];
+  /** Policy documents (JSON text), the user's own and those of its groups. */
+  policies: string[];
+}
+
+/** A console session; only hashes of the cookie and CSRF token are kept. */
+export interface SessionRecord {
+  idHash: string;
+  user: string;
+  csrfHash: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** What happened to an audited request. */
+export type AuditOutcome = "Success" | "Failure" | "Denied";
+
+/** One audit event, as CloudTrail would record it. */
+export interface AuditEventRecord {
+  id: string;
+  at: number;
+  user?: string;
+  credentialKind?: string;
+  credentialId?: string;
+  /** `rest`, `states`, `events`, `console`, ... */
+  service: string;
+  action: string;
+  resources: string[];
+  /** The request's parameters, secrets redacted, JSON text. */
+  parameters?: string;
+  sourceIp?: string;
+  userAgent?: string;
+  outcome: AuditOutcome;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** LookupEvents filters; all given ones must match. Times are inclusive, in ms. */
+export interface AuditFilter {
+  user?: string;
+  credentialId?: string;
+  action?: string;
+  resource?: string;
+  startTime?: number;
+  endTime?: number;
+}
+
+/** Identity persistence. */
+export interface IdentityStore {
+  /** @throws StoreConflictError `exists` */
+  createUser(record: UserRecord): Promise<void>;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Sets (string) or clears (null) the password hash or TOTP secret; false when no user. */
+  updateUser(
+    name: string,
+    patch: { passwordHash?: string | null; totpSealed?: string | null },
+    now: number,
+  ): Promise<boolean>;
+  /** Deletes the user with its memberships, grants, policies, credentials and sessions. */
+  deleteUser(name: string): Promise<boolean>;
+
+  /** @throws StoreConflictError `exists` */
+  createGroup(record: GroupRecord): Promise<void>;
+  getGroup(name: string): Promise<GroupRecord | undefined>;
+  listGroups(): Promise<GroupRecord[]>;
+  /** Deletes the group with its memberships, grants and policies. */
+  deleteGroup(name: string): Promise<boolean>;
+  addMember(group: string, user: string): Promise<void>;
+  removeMember(group: string, user: string): Promise<boolean>;
+  membersOf(group: string): Promise<string[]>;
+
+  grantRole(kind: PrincipalKind, principal: string, role: string): Promise<void>;
+  revokeRole(kind: PrincipalKind, principal: string, role: string): Promise<boolean>;
+  rolesOf(kind: PrincipalKind, principal: string): Promise<string[]>;
+  putPolicy(record: PolicyRecord): Promise<void>;
+  deletePolicy(kind: PrincipalKind, principal: string, name: string): Promise<boolean>;
+  policiesOf(kind: PrincipalKind, principal: string): Promise<PolicyRecord[]>;
+  /** The user's effective grants, or undefined when there is no such user. */
+  permissionsOf(user: string): Promise<UserPermissions | undefined>;
+
+  setAccessKeyStatus(id: string, status: "Active" | "Inactive"): Promise<boolean>;
+  deleteAccessKey(id: string): Promise<boolean>;
+  setApiTokenStatus(id: string, status: "Active" | "Inactive"): Promise<boolean>;
+  deleteApiToken(id: string): Promise<boolean>;
+  touchApiToken(id: string, at: number, service: string, region: string): Promise<void>;
+
+  createSession(record: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  deleteSession(idHash: string): Promise<boolean>;
+
+  /** Appends one event; there is no way to change or remove it. */
+  appendAudit(event: AuditEventRecord): Promise<void>;
+  /** Events newest first, paged. */
+  lookupAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEventRecord>>;
+}

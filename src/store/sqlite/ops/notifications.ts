@@ -1,0 +1,250 @@
+/** Topics, subscriptions, messages and the notification delivery queue (see OpsStore). */
+import type Database from "better-sqlite3";
+import type {
+  DeliveryFilter,
+  MessageRecord,
+  NewNotificationDelivery,
+  NotificationDeliveryRecord,
+  NotificationOutcome,
+  SubscriptionRecord,
+  TopicRecord,
+} from "../../ops-port.js";
+import { decodePageToken, encodePageToken } from "../../paging.js";
+import { type Page, type PageRequest, StoreConflictError } from "../../port.js";
+
+type Row = Record<string, unknown>;
+
+/** Drops null columns so optional fields stay absent. */
+export function present<T extends object>(record: T): T {
+  for (const key of Object.keys(record) as (keyof T)[])
+    if (record[key] === null || record[key] === undefined) delete record[key];
+  return record;
+}
+
+const topicOf = (row: Row): TopicRecord =>
+  present({
+    name: row.name as string,
+    arn: row.arn as string,
+    displayName: row.display_name as string | undefined,
+    createdAt: row.created_at as number,
+  });
+
+const subscriptionOf = (row: Row): SubscriptionRecord =>
+  present({
+    id: row.id as string,
+    arn: row.arn as string,
+    topicArn: row.topic_arn as string,
+    protocol: row.protocol as SubscriptionRecord["protocol"],
+    endpoint: row.endpoint as string,
+    status: row.status as SubscriptionRecord["status"],
+    sealedSecret: row.sealed_secret as string | undefined,
+    confirmTokenHash: row.confirm_token_hash as string | undefined,
+    createdAt: row.created_at as number,
+    confirmedAt: row.confirmed_at as number | undefined,
+  });
+
+const messageOf = (row: Row): MessageRecord =>
+  present({
+    id: row.id as string,
+    topicArn: row.topic_arn as string | undefined,
+    subject: row.subject as string | undefined,
+    message: row.message as string,
+    structure: row.structure as "json" | undefined,
+    attributes: row.attributes as string | undefined,
+    idempotencyKey: row.idempotency_key as string | undefined,
+    publishedAt: row.published_at as number,
+  });
+
+const deliveryOf = (row: Row): NotificationDeliveryRecord =>
+  present({
+    id: row.id as number,
+    messageId: row.message_id as string,
+    topicArn: row.topic_arn as string | undefined,
+    subscriptionId: row.subscription_id as string | undefined,
+    protocol: row.protocol as NotificationDeliveryRecord["protocol"],
+    endpoint: row.endpoint as string,
+    subject: row.subject as string | undefined,
+    body: row.body as string,
+    status: row.status as NotificationDeliveryRecord["status"],
+    attempts: row.attempts as number,
+    nextAttemptAt: row.next_attempt_at as number,
+    lastError: row.last_error as string | undefined,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  });
+
+const isIdKey = (value: unknown): value is number => typeof value === "number";
+
+/** The notification operations of the SQLite store. */
+export function notificationQueries(db: Database.Database) {
+  const insertTopic = db.prepare(
+    "INSERT INTO topics (name, arn, display_name, created_at) VALUES (?, ?, ?, ?)",
+  );
+  const topicByName = db.prepare("SELECT * FROM topics WHERE name = ? OR arn = ?");
+  const topics = db.prepare("SELECT * FROM topics ORDER BY name");
+  const removeTopic = db.prepare("DELETE FROM topics WHERE name = ? RETURNING arn");
+  const removeTopicSubscriptions = db.prepare("DELETE FROM subscriptions WHERE topic_arn = ?");
+  const insertSubscription = db.prepare(
+    `INSERT INTO subscriptions (id, arn, topic_arn, protocol, endpoint, status, sealed_secret,
+       confirm_token_hash, created_at, confirmed_at)
+     VALUES (@id, @arn, @topicArn, @protocol, @endpoint, @status, @sealedSecret,
+       @confirmTokenHash, @createdAt, @confirmedAt)`,
+  );
+  const subscription = db.prepare("SELECT * FROM subscriptions WHERE id = ?");
+  const subscriptions = db.prepare(
+    "SELECT * FROM subscriptions WHERE topic_arn = ? ORDER BY created_at, id",
+  );
+  const removeSubscription = db.prepare("DELETE FROM subscriptions WHERE id = ?");
+  const confirm = db.prepare(
+    `UPDATE subscriptions SET status = 'confirmed', confirmed_at = ?, confirm_token_hash = NULL
+     WHERE confirm_token_hash = ? AND status = 'pending' RETURNING *`,
+  );
+  const messageByKey = db.prepare("SELECT * FROM notification_messages WHERE idempotency_key = ?");
+  const insertMessage = db.prepare(
+    `INSERT INTO notification_messages (id, topic_arn, subject, message, structure, attributes,
+       idempotency_key, published_at)
+     VALUES (@id, @topicArn, @subject, @message, @structure, @attributes, @idempotencyKey, @publishedAt)`,
+  );
+  const insertDelivery = db.prepare(
+    `INSERT INTO notification_deliveries (message_id, topic_arn, subscription_id, protocol, endpoint,
+       subject, body, status, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+  );
+  const due = db.prepare(
+    `SELECT * FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+       AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at LIMIT ?`,
+  );
+  const lease = db.prepare("UPDATE notification_deliveries SET lease_until = ? WHERE id = ?");
+  const settle = db.prepare(
+    `UPDATE notification_deliveries SET status = @status, attempts = attempts + 1,
+       next_attempt_at = @next, last_error = @error, lease_until = NULL, updated_at = @now
+     WHERE id = @id AND status = 'pending'`,
+  );
+  const nextDue = db.prepare(
+    `SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) AS at
+     FROM notification_deliveries WHERE status = 'pending'`,
+  );
+  const recover = db.prepare(
+    "UPDATE notification_deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL",
+  );
+  const list = db.prepare(
+    `SELECT * FROM notification_deliveries
+     WHERE (@topic IS NULL OR topic_arn = @topic) AND (@message IS NULL OR message_id = @message)
+       AND (@status IS NULL OR status = @status) AND id > @after
+     ORDER BY id LIMIT @limit`,
+  );
+
+  /** Inserts a message's deliveries (also used by approvals for their mails). */
+  const enqueue = (
+    messageId: string,
+    topicArn: string | undefined,
+    deliveries: NewNotificationDelivery[],
+    now: number,
+  ) => {
+    for (const d of deliveries)
+      insertDelivery.run(
+        messageId,
+        topicArn ?? null,
+        d.subscriptionId ?? null,
+        d.protocol,
+        d.endpoint,
+        d.subject ?? null,
+        d.body,
+        now,
+        now,
+        now,
+      );
+  };
+
+  return {
+    enqueueNotifications: enqueue,
+    createTopic(record: TopicRecord) {
+      if (topicByName.get(record.name, record.arn))
+        throw new StoreConflictError("exists", `Topic ${record.name} already exists.`);
+      insertTopic.run(record.name, record.arn, record.displayName ?? null, record.createdAt);
+    },
+    getTopic(nameOrArn: string) {
+      const row = topicByName.get(nameOrArn, nameOrArn) as Row | undefined;
+      return row && topicOf(row);
+    },
+    listTopics: () => (topics.all() as Row[]).map(topicOf),
+    deleteTopic: db.transaction((name: string) => {
+      const row = removeTopic.get(name) as { arn: string } | undefined;
+      if (!row) return false;
+      removeTopicSubscriptions.run(row.arn);
+      return true;
+    }),
+    createSubscription(record: SubscriptionRecord) {
+      insertSubscription.run({
+        sealedSecret: null,
+        confirmTokenHash: null,
+        confirmedAt: null,
+        ...record,
+      });
+    },
+    getSubscription(id: string) {
+      const row = subscription.get(id) as Row | undefined;
+      return row && subscriptionOf(row);
+    },
+    listSubscriptions: (topicArn: string) =>
+      (subscriptions.all(topicArn) as Row[]).map(subscriptionOf),
+    deleteSubscription: (id: string) => removeSubscription.run(id).changes > 0,
+    confirmSubscription(tokenHash: string, now: number) {
+      const row = confirm.get(now, tokenHash) as Row | undefined;
+      return row && subscriptionOf(row);
+    },
+    publishMessage: db.transaction(
+      (message: MessageRecord, deliveries: NewNotificationDelivery[]) => {
+        if (message.idempotencyKey !== undefined) {
+          const existing = messageByKey.get(message.idempotencyKey) as Row | undefined;
+          if (existing) return { message: messageOf(existing), created: false };
+        }
+        insertMessage.run({
+          topicArn: null,
+          subject: null,
+          structure: null,
+          attributes: null,
+          idempotencyKey: null,
+          ...message,
+        });
+        enqueue(message.id, message.topicArn, deliveries, message.publishedAt);
+        return { message, created: true };
+      },
+    ),
+    claimNotificationDeliveries: db.transaction((now: number, leaseMs: number, limit: number) => {
+      const rows = due.all(now, now, limit) as Row[];
+      for (const row of rows) lease.run(now + leaseMs, row.id);
+      return rows.map(deliveryOf);
+    }),
+    settleNotificationDelivery(id: number, outcome: NotificationOutcome, now: number) {
+      settle.run({
+        id,
+        now,
+        status: outcome.kind === "retry" ? "pending" : outcome.kind,
+        next: outcome.kind === "retry" ? outcome.at : now,
+        error: outcome.kind === "delivered" ? null : outcome.error,
+      });
+    },
+    nextNotificationDeliveryAt: () => (nextDue.get() as { at: number | null }).at ?? undefined,
+    recoverNotificationLeases: () => {
+      recover.run();
+    },
+    listNotificationDeliveries(
+      filter: DeliveryFilter,
+      page: PageRequest,
+    ): Page<NotificationDeliveryRecord> {
+      const after = page.nextToken ? decodePageToken(page.nextToken, isIdKey) : 0;
+      const rows = list.all({
+        topic: filter.topicArn ?? null,
+        message: filter.messageId ?? null,
+        status: filter.status ?? null,
+        after,
+        limit: page.limit + 1,
+      }) as Row[];
+      const items = rows.slice(0, page.limit).map(deliveryOf);
+      return rows.length > page.limit
+        ? { items, nextToken: encodePageToken(items[items.length - 1].id) }
+        : { items };
+    },
+  };
+}
