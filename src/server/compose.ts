@@ -114,7 +114,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     masterKey,
     region: config.region,
     account: config.account,
-    settings: config.ops ?? {},
+    // Group approvers (`group:NAME`) resolve through the identity store's groups.
+    settings: { groups: async (user) => (await store.permissionsOf(user))?.groups ?? [], ...config.ops },
     wakeEngine: () => engine.wake(),
   });
   const dispatcher = chainRunners([functions, http, ...ops.runners]);

@@ -2,7 +2,7 @@
  * Execution operations shared by the APIs: start (idempotent by name as AWS defines), start
  * synchronously (EXPRESS, in memory), describe, list, history, stop and redrive.
  */
-import { type Json, jsonDepth, MAX_JSON_DEPTH } from "../../../asl/json.js";
+import type { Json } from "../../../asl/json.js";
 import type { Entropy } from "../../../asl/scope.js";
 import { startFrame } from "../../../evaluator/index.js";
 import type {
