@@ -115,7 +115,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     region: config.region,
     account: config.account,
     // Group approvers (`group:NAME`) resolve through the identity store's groups.
-    settings: { groups: async (user) => (await store.permissionsOf(user))?.groups ?? [], ...config.ops },
+    settings: {
+      groups: async (user) => (await store.permissionsOf(user))?.groups ?? [],
+      ...config.ops,
+    },
     wakeEngine: () => engine.wake(),
   });
   const dispatcher = chainRunners([functions, http, ...ops.runners]);
