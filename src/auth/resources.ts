@@ -19,6 +19,8 @@ export interface ResourceArns {
   topic(name: string): string;
   /** An approval request. */
   approval(id: string): string;
+  /** An incident. */
+  incident(id: string): string;
 }
 
 const busName = (nameOrArn: string | undefined) => {
@@ -48,5 +50,6 @@ export function resourceArns(region: string, account: string): ResourceArns {
     group: (name) => `${iam}:group/${name}`,
     topic: (name) => `arn:aws:sns:${region}:${account}:${name}`,
     approval: (id) => `arn:aws:opsflow:${region}:${account}:approval/${id}`,
+    incident: (id) => `arn:aws:opsflow:${region}:${account}:incident/${id}`,
   };
 }

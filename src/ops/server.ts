@@ -1,15 +1,20 @@
 /**
  * Operations as the server runs them: notifications (topics, subscriptions, the delivery loop,
  * the `sns:publish` task and the event bus's topic targets) and approvals (the approval task,
- * votes, signed links and the deadline loop). Called by the composition root.
+ * votes, signed links and the deadline loop) and incidents (the incident tasks, their events on
+ * the bus). Called by the composition root.
  */
+
 import type { NotificationPublisher } from "../events/bus/deliver.js";
+import type { PutEventsRequestEntry } from "../events/envelope.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Store } from "../store/port.js";
 import type { ResourceRunner } from "../tasks/chain.js";
 import { DeadlineLoop } from "./approvals/deadline-loop.js";
 import { approvalRunner } from "./approvals/runner.js";
 import { ApprovalService, type GroupResolver } from "./approvals/service.js";
+import { incidentRunner } from "./incidents/runner.js";
+import { IncidentService } from "./incidents/service.js";
 import { busPublisher } from "./notifications/bus-publisher.js";
 import {
   DEFAULT_RETRY,
@@ -39,6 +44,8 @@ export interface OpsDependencies {
   settings: OpsSettings;
   /** The engine should look at executions (a decision settled a task). */
   wakeEngine: () => void;
+  /** Publishes an event on the bus (incident changes); nothing is published when absent. */
+  publishEvent?: (entry: PutEventsRequestEntry) => Promise<unknown>;
   log?: (message: string) => void;
 }
 
@@ -46,7 +53,8 @@ export interface OpsDependencies {
 export interface Ops {
   notifications: NotificationService;
   approvals: ApprovalService;
-  /** Task runners: `sns:publish` and the approval task. */
+  incidents: IncidentService;
+  /** Task runners: `sns:publish`, the approval task and the incident tasks. */
   runners: ResourceRunner[];
   /** For the event bus's topic targets. */
   publisher: NotificationPublisher;
@@ -93,10 +101,23 @@ export function buildOps(deps: OpsDependencies): Ops {
   });
   deadlines = new DeadlineLoop(deps.store, deps.clock, approvals, log);
   const timers = deadlines;
+  const incidents = new IncidentService({
+    store: deps.store,
+    now: () => deps.clock.now(),
+    arn: (id) => `arn:aws:opsflow:${deps.region}:${deps.account}:incident/${id}`,
+    userExists: async (name) => (await deps.store.getUser(name)) !== undefined,
+    publish: deps.publishEvent ?? (async () => undefined),
+    log,
+  });
   return {
     notifications,
     approvals,
-    runners: [snsPublishRunner(notifications, () => deps.clock.now()), approvalRunner(approvals)],
+    incidents,
+    runners: [
+      snsPublishRunner(notifications, () => deps.clock.now()),
+      approvalRunner(approvals),
+      incidentRunner(incidents),
+    ],
     publisher: busPublisher(notifications),
     listening(serverUrl) {
       if (!deps.settings.publicUrl) url = serverUrl;

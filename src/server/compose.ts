@@ -120,6 +120,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       ...config.ops,
     },
     wakeEngine: () => engine.wake(),
+    // Incident changes go on the default bus (stored only when a rule matches them).
+    publishEvent: (entry) => events.api.bus.putEvents([entry], { matchedOnly: true }),
   });
   const dispatcher = chainRunners([functions, http, ...ops.runners]);
 

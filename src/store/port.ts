@@ -7,6 +7,7 @@ import type { Json } from "../asl/json.js";
 import type { HistoryEventType } from "../evaluator/history.js";
 import type { EventStore } from "./events-port.js";
 import type { IdentityStore } from "./identity-port.js";
+import type { IncidentStore } from "./incidents-port.js";
 import type { OpsStore } from "./ops-port.js";
 
 export type StateMachineType = "STANDARD" | "EXPRESS";
@@ -226,9 +227,9 @@ export interface ApiTokenRecord {
 
 /**
  * The persistence port. All methods are atomic. The event bus part is in events-port.ts, the
- * operations part (notifications, approvals) in ops-port.ts.
+ * operations part (notifications, approvals) in ops-port.ts, incidents in incidents-port.ts.
  */
-export interface Store extends EventStore, OpsStore, IdentityStore {
+export interface Store extends EventStore, OpsStore, IncidentStore, IdentityStore {
   close(): Promise<void>;
 
   createStateMachine(record: StateMachineRecord): Promise<void>;

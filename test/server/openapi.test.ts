@@ -61,6 +61,15 @@ const ROUTES = [
   "POST /links/subscriptions/confirm",
   "GET /links/approvals/{token}",
   "POST /links/approvals/{token}",
+  // Incidents (issue 6).
+  "GET /v1/incidents",
+  "POST /v1/incidents",
+  "GET /v1/incidents/{id}",
+  "POST /v1/incidents/{id}/acknowledge",
+  "POST /v1/incidents/{id}/resolve",
+  "POST /v1/incidents/{id}/close",
+  "POST /v1/incidents/{id}/notes",
+  "POST /v1/incidents/{id}/assign",
   // Identity and audit (issue 4).
   "POST /v1/auth/login",
   "POST /v1/auth/logout",

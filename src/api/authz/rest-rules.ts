@@ -41,6 +41,7 @@ const user = ({ params, arns }: RuleInput) => [arns.user(params.name)];
 const group = ({ params, arns }: RuleInput) => [arns.group(params.name)];
 const topic = ({ params, arns }: RuleInput) => [arns.topic(params.name)];
 const approval = ({ params, arns }: RuleInput) => [arns.approval(params.id)];
+const incident = ({ params, arns }: RuleInput) => [arns.incident(params.id)];
 /** A name from the body when it has one; otherwise `*`, which only an unscoped grant allows. */
 const named =
   (key: string, arn: (arns: ResourceArns, name: string) => string) =>
@@ -168,6 +169,14 @@ export const REST_RULES: Record<string, RouteRule> = {
   "POST /v1/topics/{name}/messages": rule("sns:Publish", topic),
   "DELETE /v1/subscriptions/{id}": rule("sns:Unsubscribe"),
   "GET /v1/notification-deliveries": rule("sns:ListDeliveries"),
+  "GET /v1/incidents": rule("incidents:ListIncidents"),
+  "POST /v1/incidents": rule("incidents:CreateIncident"),
+  "GET /v1/incidents/{id}": rule("incidents:GetIncident", incident),
+  "POST /v1/incidents/{id}/acknowledge": rule("incidents:AcknowledgeIncident", incident),
+  "POST /v1/incidents/{id}/resolve": rule("incidents:ResolveIncident", incident),
+  "POST /v1/incidents/{id}/close": rule("incidents:CloseIncident", incident),
+  "POST /v1/incidents/{id}/notes": rule("incidents:AddIncidentNote", incident),
+  "POST /v1/incidents/{id}/assign": rule("incidents:AssignIncident", incident),
   // Links in notification emails (outside /v1): the link's signed token is the credential.
   "GET /links/approvals/{token}": { access: "public" },
   "POST /links/approvals/{token}": { access: "public" },

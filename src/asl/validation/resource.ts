@@ -11,7 +11,7 @@ const LAMBDA_ARN = new RegExp(
 );
 const ACTIVITY_ARN = new RegExp(`^arn:${PARTITION}:states:[a-z0-9-]+:\\d{12}:activity:[^:]+$`);
 const INTEGRATION = new RegExp(
-  `^arn:${PARTITION}:states:::([a-z0-9-]+):([A-Za-z0-9:]+?)(\\.sync(?::2)?|\\.waitForTaskToken)?$`,
+  `^arn:${PARTITION}:states:::([a-z0-9-]+):([A-Za-z0-9:]+?(?:\\.[a-z]+)??)(\\.sync(?::2)?|\\.waitForTaskToken)?$`,
 );
 
 /**
@@ -74,7 +74,7 @@ export function checkResource(ctx: ValidationContext, resource: string, location
   const integration = INTEGRATION.exec(resource);
   if (integration) {
     const [, service, action, suffix] = integration;
-    // opsflow's own integrations (approvals, incidents, ...) are named by the runtime that
+    // opsflow's own integrations (approvals, `incident.open`, ...) are named by the runtime that
     // serves them; a runner that does not know one fails the task at run time.
     const known =
       service === "aws-sdk"

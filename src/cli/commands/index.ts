@@ -8,6 +8,7 @@ import { accessKeysCommand, tokensCommand } from "./credentials.js";
 import { eventsCommand } from "./events.js";
 import { executionsCommand } from "./executions.js";
 import { functionsCommand } from "./functions.js";
+import { incidentsCommand } from "./incidents.js";
 import { rulesCommand } from "./rules.js";
 import { runCommand } from "./run.js";
 import { serverCommand } from "./server.js";
@@ -32,6 +33,7 @@ export const commands: Record<string, Command> = {
   targets: targetsCommand,
   topics: topicsCommand,
   approvals: approvalsCommand,
+  incidents: incidentsCommand,
   users: usersCommand,
   "access-keys": accessKeysCommand,
   tokens: tokensCommand,

@@ -1,10 +1,11 @@
 /**
  * The operations part of the SQLite store (see OpsStore in ops-port.ts): notifications and
- * approvals. `groupCommittedOps` lists the writes on hot paths shared with concurrent peers.
+ * approvals, incidents. `groupCommittedOps` lists the writes on hot paths shared with concurrent peers.
  */
 import type Database from "better-sqlite3";
 import type { TaskSettlement } from "../../port.js";
 import { approvalQueries } from "./approvals.js";
+import { incidentQueries } from "./incidents.js";
 import { notificationQueries } from "./notifications.js";
 
 /** Every operations query, synchronous; `settleTask` is the task store's (same database). */
@@ -21,6 +22,7 @@ export function opsQueries(
   return {
     ...rest,
     ...approvalQueries(db, { settleTask, enqueueNotifications }),
+    ...incidentQueries(db),
   };
 }
 
