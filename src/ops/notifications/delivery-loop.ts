@@ -5,8 +5,8 @@
  * flight when the process died is sent again at the next start (at least once).
  */
 import { openSecret } from "../../auth/secret-box.js";
+import { ClaimLoop } from "../../runtime/claim-loop.js";
 import type { Clock } from "../../runtime/clock.js";
-import { Wakeup } from "../../runtime/durable/wakeup.js";
 import type { NotificationDeliveryRecord, NotificationOutcome } from "../../store/ops-port.js";
 import type { Store } from "../../store/port.js";
 import { SendError, type Sender } from "./senders.js";
@@ -56,57 +56,36 @@ export function failedAttempt(
 
 /** Sends stored notification deliveries. */
 export class NotificationLoop {
-  private readonly due = new Wakeup();
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private inFlight = 0;
-  private readonly idle: (() => void)[] = [];
+  private readonly loop: ClaimLoop<NotificationDeliveryRecord>;
 
-  constructor(private readonly options: NotificationLoopOptions) {}
+  constructor(private readonly options: NotificationLoopOptions) {
+    const { store, clock } = options;
+    this.loop = new ClaimLoop({
+      clock,
+      name: "notification loop",
+      concurrency: options.concurrency ?? 32,
+      claim: (now, limit) => store.claimNotificationDeliveries(now, 120_000, limit),
+      nextDueAt: () => store.nextNotificationDeliveryAt(),
+      work: (delivery) => this.attempt(delivery),
+      log: options.log,
+    });
+  }
 
   /** Recovers leases of a previous process and starts sending. */
   async start(): Promise<void> {
     await this.options.store.recoverNotificationLeases();
-    this.stopped = false;
-    this.running = this.loop();
+    this.loop.start();
   }
 
   /** Stops claiming and waits for the attempts in flight. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.due.ring();
-    await this.running;
-    while (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.loop.stop();
     await this.options.sender.close();
   }
 
   /** New deliveries were stored. */
   wake(): void {
-    this.due.ring();
-  }
-
-  private async loop(): Promise<void> {
-    const { store, clock } = this.options;
-    const limit = this.options.concurrency ?? 32;
-    while (!this.stopped) {
-      const free = limit - this.inFlight;
-      let claimed: NotificationDeliveryRecord[] = [];
-      if (free > 0) {
-        try {
-          claimed = await store.claimNotificationDeliveries(clock.now(), 120_000, free);
-        } catch (error) {
-          this.options.log(`notification loop: ${(error as Error).stack ?? error}`);
-        }
-      }
-      for (const delivery of claimed) void this.attempt(delivery);
-      if (claimed.length > 0 && claimed.length === free) {
-        await new Promise((resolve) => setImmediate(resolve));
-        continue;
-      }
-      const next = await store.nextNotificationDeliveryAt().catch(() => undefined);
-      const until = Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + 1000);
-      await this.due.sleep((signal) => clock.sleepUntil(until, signal));
-    }
+    this.loop.wake();
   }
 
   private async secretOf(delivery: NotificationDeliveryRecord): Promise<string | undefined> {
@@ -121,23 +100,13 @@ export class NotificationLoop {
 
   private async attempt(delivery: NotificationDeliveryRecord): Promise<void> {
     const { store, clock, sender } = this.options;
-    this.inFlight++;
+    let outcome: NotificationOutcome;
     try {
-      let outcome: NotificationOutcome;
-      try {
-        await sender.send(delivery, await this.secretOf(delivery));
-        outcome = { kind: "delivered" };
-      } catch (error) {
-        outcome = failedAttempt(delivery, error, clock.now(), this.options.retry ?? DEFAULT_RETRY);
-      }
-      await store.settleNotificationDelivery(delivery.id, outcome, clock.now());
+      await sender.send(delivery, await this.secretOf(delivery));
+      outcome = { kind: "delivered" };
     } catch (error) {
-      // The lease expires and the delivery is tried again: at least once, never lost.
-      this.options.log(`notification ${delivery.id}: ${(error as Error).stack ?? error}`);
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
-      this.due.ring();
+      outcome = failedAttempt(delivery, error, clock.now(), this.options.retry ?? DEFAULT_RETRY);
     }
+    await store.settleNotificationDelivery(delivery.id, outcome, clock.now());
   }
 }

@@ -14,6 +14,7 @@ import type {
   TaskRecord,
 } from "../../store/port.js";
 import { type TaskDispatcher, TaskFailure } from "../../tasks/types.js";
+import { ClaimLoop } from "../claim-loop.js";
 import type { Clock } from "../clock.js";
 import { cryptoEntropy } from "../in-memory.js";
 import { MachineCache } from "./machine-cache.js";
@@ -65,10 +66,9 @@ export class DurableEngine {
   private readonly owner: string;
   readonly machines = new MachineCache();
   private readonly executionsDue = new Wakeup();
-  private readonly tasksDue = new Wakeup();
+  private readonly dispatcher: ClaimLoop<TaskRecord>;
   private readonly running: Promise<void>[] = [];
   private stopped = true;
-  private inFlight = 0;
 
   constructor(readonly options: EngineOptions) {
     this.owner = `engine-${(options.entropy ?? cryptoEntropy).uuid()}`;
@@ -77,6 +77,16 @@ export class DurableEngine {
       account: options.account,
       entropy: options.entropy ?? cryptoEntropy,
       payloadLimitBytes: options.payloadLimitBytes,
+    });
+    this.dispatcher = new ClaimLoop({
+      clock: options.clock,
+      name: "dispatch loop",
+      concurrency: options.dispatchConcurrency ?? 64,
+      claim: (now, limit) => options.store.claimDispatchTasks(this.owner, now, 15 * 60_000, limit),
+      work: (task) => this.dispatch(task),
+      log: (message) => this.log(message),
+      // Tasks in flight are recovered (run again) at the next start; stopping does not wait.
+      drainOnStop: false,
     });
   }
 
@@ -89,15 +99,15 @@ export class DurableEngine {
   async start(): Promise<void> {
     await this.options.store.recoverLeases();
     this.stopped = false;
-    this.running.push(this.executionLoop(), this.dispatchLoop());
+    this.running.push(this.executionLoop());
+    this.dispatcher.start();
   }
 
   /** Stops the loops after the current batch; leases left are recovered at the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.executionsDue.ring();
-    this.tasksDue.ring();
-    await Promise.all(this.running);
+    await Promise.all([...this.running, this.dispatcher.stop()]);
     this.running.length = 0;
   }
 
@@ -210,33 +220,10 @@ export class DurableEngine {
         if (claim) this.emit({ ...claim.record, ...commit.record });
       }
     }
-    if (newTasks) this.tasksDue.ring();
-  }
-
-  private async dispatchLoop(): Promise<void> {
-    const { store, clock } = this.options;
-    const limit = this.options.dispatchConcurrency ?? 64;
-    while (!this.stopped) {
-      const free = limit - this.inFlight;
-      let tasks: TaskRecord[] = [];
-      if (free > 0) {
-        try {
-          tasks = await store.claimDispatchTasks(this.owner, clock.now(), 15 * 60_000, free);
-        } catch (error) {
-          this.log(`dispatch loop: ${(error as Error).stack ?? error}`);
-        }
-      }
-      for (const task of tasks) void this.dispatch(task);
-      if (tasks.length > 0 && tasks.length === free) {
-        await new Promise((resolve) => setImmediate(resolve));
-        continue;
-      }
-      await this.tasksDue.sleep((signal) => clock.sleepUntil(clock.now() + 1000, signal));
-    }
+    if (newTasks) this.dispatcher.wake();
   }
 
   private async dispatch(task: TaskRecord): Promise<void> {
-    this.inFlight++;
     const controller = new AbortController();
     try {
       const output = await this.options.dispatcher.invoke(
@@ -268,9 +255,6 @@ export class DurableEngine {
       await this.settleTask(task.token, outcome).catch((e) =>
         this.log(`settle ${task.token}: ${e}`),
       );
-    } finally {
-      this.inFlight--;
-      this.tasksDue.ring();
     }
   }
 
