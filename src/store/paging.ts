@@ -3,6 +3,7 @@
  * base64url-encoded, so pages stay stable while rows are added.
  */
 import type { Json } from "../asl/json.js";
+import type { Page } from "./port.js";
 
 /** Encodes a keyset position. */
 export function encodePageToken(key: Json): string {
@@ -45,4 +46,14 @@ export function isTimeArnKey(value: Json): value is [number, string] {
 /** A single string key (e.g. an arn). */
 export function isStringKey(value: Json): value is string {
   return typeof value === "string";
+}
+
+/**
+ * The page of `rows` read with `limit + 1`: the extra row only tells that a next page exists,
+ * whose token is the key of this page's last item.
+ */
+export function pageOf<T>(rows: T[], limit: number, keyOf: (item: T) => Json): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextToken: encodePageToken(keyOf(items[items.length - 1])) };
 }

@@ -1,6 +1,6 @@
 /** Activities: named queues that external workers poll. */
 import type Database from "better-sqlite3";
-import { decodePageToken, encodePageToken, isStringKey } from "../paging.js";
+import { decodePageToken, isStringKey, pageOf } from "../paging.js";
 import type { Page, PageRequest } from "../port.js";
 
 type Activity = { arn: string; name: string; createdAt: number };
@@ -37,9 +37,7 @@ export function activityQueries(db: Database.Database) {
     listActivities(page: PageRequest): Page<Activity> {
       const after = page.nextToken ? decodePageToken(page.nextToken, isStringKey) : "";
       const rows = (list.all(after, page.limit + 1) as Row[]).map(fromRow);
-      if (rows.length <= page.limit) return { items: rows };
-      const items = rows.slice(0, page.limit);
-      return { items, nextToken: encodePageToken(items[items.length - 1].arn) };
+      return pageOf(rows, page.limit, (last) => last.arn);
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Executions: start (idempotent by name), read, list, history, stop requests and redrive. */
 import type Database from "better-sqlite3";
-import { decodePageToken, encodePageToken, isTimeArnKey } from "../paging.js";
+import { decodePageToken, isTimeArnKey, pageOf } from "../paging.js";
 import {
   type ExecutionFilter,
   type ExecutionRecord,
@@ -89,10 +89,7 @@ export function executionQueries(db: Database.Database) {
       const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY started_at DESC, arn LIMIT ?`;
       const rows = (db.prepare(sql).all(...args, page.limit + 1) as Row[]).map(executionFromRow);
-      if (rows.length <= page.limit) return { items: rows };
-      const items = rows.slice(0, page.limit);
-      const last = items[items.length - 1];
-      return { items, nextToken: encodePageToken([last.startedAt, last.arn]) };
+      return pageOf(rows, page.limit, (last) => [last.startedAt, last.arn]);
     },
     getHistory(
       arn: string,
@@ -107,9 +104,7 @@ export function executionQueries(db: Database.Database) {
         : "SELECT * FROM history_events WHERE execution_arn = ? AND id > ? ORDER BY id LIMIT ?";
       const bound = from ?? (reverse ? Number.MAX_SAFE_INTEGER : 0);
       const rows = (db.prepare(sql).all(arn, bound, page.limit + 1) as Row[]).map(historyFromRow);
-      if (rows.length <= page.limit) return { items: rows };
-      const items = rows.slice(0, page.limit);
-      return { items, nextToken: encodePageToken(items[items.length - 1].id) };
+      return pageOf(rows, page.limit, (last) => last.id);
     },
     requestStop(
       arn: string,

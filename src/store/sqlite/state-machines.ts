@@ -1,7 +1,7 @@
 /** State machines, versions and aliases. */
 import type Database from "better-sqlite3";
 import type { Json } from "../../asl/json.js";
-import { decodePageToken, encodePageToken, isStringKey } from "../paging.js";
+import { decodePageToken, isStringKey, pageOf } from "../paging.js";
 import {
   type Page,
   type PageRequest,
@@ -58,9 +58,7 @@ const aliasFromRow = (row: Row): StateMachineAliasRecord => {
 
 /** Pages rows ordered by arn. */
 function pageByArn<T extends { arn: string }>(rows: T[], limit: number): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextToken: encodePageToken(items[items.length - 1].arn) };
+  return pageOf(rows, limit, (last) => last.arn);
 }
 
 const isVersionKey = (value: Json): value is number =>
@@ -164,9 +162,7 @@ export function stateMachineQueries(db: Database.Database) {
       const rows = (listVersions.all(stateMachineArn, before, page.limit + 1) as Row[]).map(
         versionFromRow,
       );
-      if (rows.length <= page.limit) return { items: rows };
-      const items = rows.slice(0, page.limit);
-      return { items, nextToken: encodePageToken(items[items.length - 1].version) };
+      return pageOf(rows, page.limit, (last) => last.version);
     },
     deleteVersion: (arn: string) => removeVersion.run(arn).changes > 0,
     putAlias(record: StateMachineAliasRecord): void {

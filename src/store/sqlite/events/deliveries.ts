@@ -9,7 +9,7 @@ import type {
   NewDelivery,
   StoredEvent,
 } from "../../events-port.js";
-import { decodePageToken, encodePageToken } from "../../paging.js";
+import { decodePageToken, pageOf } from "../../paging.js";
 import type { Page, PageRequest } from "../../port.js";
 import { ruleFromRow } from "./rules.js";
 
@@ -185,10 +185,7 @@ export function eventDeliveryQueries(db: Database.Database) {
         after,
         limit: page.limit + 1,
       }) as Row[];
-      const items = rows.slice(0, page.limit).map(deadLetterFromRow);
-      return rows.length > page.limit
-        ? { items, nextToken: encodePageToken(items[items.length - 1].id) }
-        : { items };
+      return pageOf(rows.map(deadLetterFromRow), page.limit, (last) => last.id);
     },
     redriveDeadLetters: db.transaction((ids: number[], now: number) => {
       let moved = 0;

@@ -1,7 +1,7 @@
 /** Event buses, rules and targets. */
 import type Database from "better-sqlite3";
 import type { EventBusRecord, EventRuleRecord, EventTarget } from "../../events-port.js";
-import { decodePageToken, encodePageToken, isStringKey } from "../../paging.js";
+import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
 import { type Page, type PageRequest, StoreConflictError } from "../../port.js";
 
 type Row = Record<string, unknown>;
@@ -34,9 +34,7 @@ export function ruleFromRow(row: Row): EventRuleRecord {
 
 /** A page of rows keyed by name (one more row than the limit was read). */
 function namePage<T extends { name: string }>(rows: T[], limit: number): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextToken: encodePageToken(items[items.length - 1].name) };
+  return pageOf(rows, limit, (last) => last.name);
 }
 
 /** `LIKE` prefix with the wildcards escaped. */

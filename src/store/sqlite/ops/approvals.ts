@@ -13,7 +13,7 @@ import type {
   NewNotificationDelivery,
   VoteVerdict,
 } from "../../ops-port.js";
-import { decodePageToken, encodePageToken, isTimeArnKey } from "../../paging.js";
+import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
 import type { Page, PageRequest, TaskSettlement } from "../../port.js";
 import { present } from "./notifications.js";
 
@@ -158,11 +158,7 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
         id,
         limit: page.limit + 1,
       }) as Row[];
-      const items = rows.slice(0, page.limit).map(approvalOf);
-      const last = items[items.length - 1];
-      return rows.length > page.limit
-        ? { items, nextToken: encodePageToken([last.createdAt, last.id]) }
-        : { items };
+      return pageOf(rows.map(approvalOf), page.limit, (last) => [last.createdAt, last.id]);
     },
     voteApproval: db.transaction(
       (

@@ -12,7 +12,7 @@ import type {
   NewTimelineEntry,
   TimelineEntry,
 } from "../../incidents-port.js";
-import { decodePageToken, encodePageToken, isTimeArnKey } from "../../paging.js";
+import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
 import type { Page, PageRequest } from "../../port.js";
 import { present } from "./notifications.js";
 
@@ -145,11 +145,7 @@ export function incidentQueries(db: Database.Database) {
         id,
         limit: page.limit + 1,
       }) as Row[];
-      const items = rows.slice(0, page.limit).map(incidentOf);
-      const last = items[items.length - 1];
-      return rows.length > page.limit
-        ? { items, nextToken: encodePageToken([last.createdAt, last.id]) }
-        : { items };
+      return pageOf(rows.map(incidentOf), page.limit, (last) => [last.createdAt, last.id]);
     },
     changeIncident: db.transaction(
       (

@@ -9,7 +9,7 @@ import type {
   SubscriptionRecord,
   TopicRecord,
 } from "../../ops-port.js";
-import { decodePageToken, encodePageToken } from "../../paging.js";
+import { decodePageToken, pageOf } from "../../paging.js";
 import { type Page, type PageRequest, StoreConflictError } from "../../port.js";
 
 type Row = Record<string, unknown>;
@@ -241,10 +241,7 @@ export function notificationQueries(db: Database.Database) {
         after,
         limit: page.limit + 1,
       }) as Row[];
-      const items = rows.slice(0, page.limit).map(deliveryOf);
-      return rows.length > page.limit
-        ? { items, nextToken: encodePageToken(items[items.length - 1].id) }
-        : { items };
+      return pageOf(rows.map(deliveryOf), page.limit, (last) => last.id);
     },
   };
 }
