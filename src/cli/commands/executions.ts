@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { call, connectionFrom, connectionHelp, connectionOptions, runVerb } from "../api-client.js";
-import { UsageError } from "../command.js";
+import { jsonValue, one } from "../args.js";
 import { nounCommand } from "./verbs.js";
 
 type Execution = {
@@ -16,10 +15,6 @@ type Execution = {
 };
 
 const summary = (e: Execution) => `${e.status}\t${e.name}\t${e.startDate}\t${e.executionArn}`;
-const one = (positionals: string[], what: string) => {
-  if (positionals.length !== 1) throw new UsageError(`expected the ${what}`);
-  return positionals[0];
-};
 const path = (arn: string) => `/v1/executions/${encodeURIComponent(arn)}`;
 
 function detail(e: Execution): string {
@@ -45,17 +40,7 @@ export const executionsCommand = nounCommand(
           options: { ...connectionOptions, input: { type: "string" }, name: { type: "string" } },
         });
         const machine = one(positionals, "state machine NAME");
-        let input: unknown = {};
-        if (values.input !== undefined) {
-          const text = values.input.startsWith("@")
-            ? readFileSync(values.input === "@-" ? 0 : values.input.slice(1), "utf8")
-            : values.input;
-          try {
-            input = JSON.parse(text);
-          } catch (error) {
-            throw new UsageError(`--input is not valid JSON: ${(error as Error).message}`);
-          }
-        }
+        const input = values.input === undefined ? {} : jsonValue("--input", values.input);
         return runVerb(io, values.json ?? false, async () => {
           const result = (await call(
             connectionFrom(values),

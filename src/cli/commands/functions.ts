@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { call, connectionFrom, connectionHelp, connectionOptions, runVerb } from "../api-client.js";
+import { jsonValue, one } from "../args.js";
 import { UsageError } from "../command.js";
 import { nounCommand } from "./verbs.js";
 
@@ -40,7 +41,7 @@ export const functionsCommand = nounCommand(
             memory: { type: "string" },
           },
         });
-        if (positionals.length !== 1) throw new UsageError("expected the function NAME");
+        one(positionals, "function NAME");
         if (!values.dir) throw new UsageError("--dir DIR is required");
         if (values.runtime !== "nodejs" && values.runtime !== "python")
           throw new UsageError("--runtime must be nodejs or python");
@@ -88,13 +89,8 @@ export const functionsCommand = nounCommand(
           allowPositionals: true,
           options: { ...connectionOptions, event: { type: "string", default: "{}" } },
         });
-        if (positionals.length !== 1) throw new UsageError("expected the function NAME");
-        let event: unknown;
-        try {
-          event = JSON.parse(values.event ?? "{}");
-        } catch (error) {
-          throw new UsageError(`--event is not valid JSON: ${(error as Error).message}`);
-        }
+        one(positionals, "function NAME");
+        const event = jsonValue("--event", values.event ?? "{}");
         return runVerb(io, values.json ?? false, async () => {
           const result = (await call(
             connectionFrom(values),

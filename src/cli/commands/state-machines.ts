@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { call, connectionFrom, connectionHelp, connectionOptions, runVerb } from "../api-client.js";
+import { one } from "../args.js";
 import { UsageError } from "../command.js";
 import { nounCommand } from "./verbs.js";
 
@@ -50,7 +51,7 @@ export const stateMachinesCommand = nounCommand(
             "role-arn": { type: "string" },
           },
         });
-        if (positionals.length !== 1) throw new UsageError("expected the state machine NAME");
+        one(positionals, "state machine NAME");
         const body = {
           name: positionals[0],
           definition: definitionOf(values.definition),
@@ -84,7 +85,7 @@ export const stateMachinesCommand = nounCommand(
             substitute: { type: "string", multiple: true },
           },
         });
-        if (positionals.length !== 1) throw new UsageError("expected the state machine NAME");
+        one(positionals, "state machine NAME");
         const body = {
           definition: definitionOf(values.definition),
           ...(substitutions(values.substitute) && {
@@ -139,7 +140,7 @@ export const stateMachinesCommand = nounCommand(
           allowPositionals: true,
           options: connectionOptions,
         });
-        if (positionals.length !== 1) throw new UsageError("expected the state machine NAME");
+        one(positionals, "state machine NAME");
         return runVerb(io, values.json ?? false, async () => {
           const result = (await call(
             connectionFrom(values),
@@ -162,7 +163,7 @@ export const stateMachinesCommand = nounCommand(
           allowPositionals: true,
           options: connectionOptions,
         });
-        if (positionals.length !== 1) throw new UsageError("expected the state machine NAME");
+        one(positionals, "state machine NAME");
         return runVerb(io, values.json ?? false, async () => {
           await call(
             connectionFrom(values),

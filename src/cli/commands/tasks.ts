@@ -1,12 +1,9 @@
 import { parseArgs } from "node:util";
 import { call, connectionFrom, connectionHelp, connectionOptions, runVerb } from "../api-client.js";
-import { UsageError } from "../command.js";
+import { jsonValue, one } from "../args.js";
 import { nounCommand } from "./verbs.js";
 
-const token = (positionals: string[]) => {
-  if (positionals.length !== 1) throw new UsageError("expected the TASK_TOKEN");
-  return encodeURIComponent(positionals[0]);
-};
+const token = (positionals: string[]) => encodeURIComponent(one(positionals, "TASK_TOKEN"));
 
 /** `opsflow tasks ...`: answer callback tasks by token. */
 export const tasksCommand = nounCommand(
@@ -22,12 +19,7 @@ export const tasksCommand = nounCommand(
           allowPositionals: true,
           options: { ...connectionOptions, output: { type: "string", default: "{}" } },
         });
-        let output: unknown;
-        try {
-          output = JSON.parse(values.output ?? "{}");
-        } catch (error) {
-          throw new UsageError(`--output is not valid JSON: ${(error as Error).message}`);
-        }
+        const output = jsonValue("--output", values.output ?? "{}");
         return runVerb(io, values.json ?? false, async () => {
           await call(connectionFrom(values), "POST", `/v1/tasks/${token(positionals)}/success`, {
             output,
