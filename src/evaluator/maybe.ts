@@ -7,14 +7,6 @@
 /** A value, or a promise of it when computing it needed to wait. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Applies `next` to `value` now, or when the promise settles. */
-export function then<T, R>(
-  value: MaybePromise<T>,
-  next: (value: T) => MaybePromise<R>,
-): MaybePromise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
-}
-
 /** The value of a computation the caller knows is synchronous (JSONPath-mode templates). */
 export function ready<T>(value: MaybePromise<T>): T {
   if (value instanceof Promise) throw new Error("internal: expected a synchronous value");

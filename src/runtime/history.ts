@@ -39,6 +39,3 @@ export class MemoryHistory implements HistorySink {
     return id;
   }
 }
-
-/** A sink that keeps nothing (children of a distributed Map have histories of their own). */
-export const discardHistory: HistorySink = { record: () => 0 };

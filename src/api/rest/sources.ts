@@ -2,7 +2,7 @@
  * Webhook sources. Management (`/v1/sources`) uses the API's bearer tokens; the webhook
  * endpoints (`POST /v1/sources/alertmanager/{name}`, `POST /v1/sources/cloudevents/{name}`)
  * take the source's own token (`Authorization: Bearer <token>`, or `?token=` for senders
- * that cannot set headers) and are exempt from API authentication (see isSourceWebhook).
+ * that cannot set headers) and are exempt from API authentication.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -25,13 +25,6 @@ const CreateSourceBody = z
   .object({ kind: Kind, name: z.string().min(1).max(64), eventBusName: z.string().optional() })
   .strict()
   .openapi("CreateSource");
-
-const WEBHOOK = /^\/v1\/sources\/(alertmanager|cloudevents)\/[^/]+$/;
-
-/** True for a webhook delivery, which authenticates with its source's token instead. */
-export function isSourceWebhook(method: string, path: string): boolean {
-  return method === "POST" && WEBHOOK.test(path);
-}
 
 /** Registers source management and the webhook endpoints. */
 export function sourceRoutes(app: App, api: ApiContext): void {
