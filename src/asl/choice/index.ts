@@ -8,5 +8,5 @@
 export { checkChoiceRule, type RuleLevel } from "./check.js";
 export { compileChoiceRule, invalidPathError } from "./compile.js";
 export { type ComparisonOperator, isComparisonOperator, OPERATORS } from "./operators.js";
-export { isTimestamp, parseTimestamp } from "./timestamp.js";
+export { isTimestamp } from "./timestamp.js";
 export type { CompiledChoiceRule, OperatorSpec } from "./types.js";

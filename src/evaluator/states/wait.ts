@@ -2,7 +2,7 @@ import type { WaitState } from "../../asl/definition.js";
 import { StatesErrorName } from "../../asl/errors.js";
 import type { Json } from "../../asl/json.js";
 import { compileReferencePath } from "../../asl/reference-path.js";
-import { parseTimestamp } from "../../asl/timestamp.js";
+import { timestampMillis } from "../../asl/timestamp.js";
 import { compileJsonataValue } from "../expressions.js";
 import { compileIO, effectiveInput, finishState } from "../io.js";
 import type { CompileContext, CompiledState } from "../machine.js";
@@ -54,7 +54,7 @@ function compileDeadline(definition: WaitState, context: CompileContext): Deadli
     const timestamp = compileJsonataValue(definition.Timestamp as string, "Timestamp");
     return async (run, input) => {
       const value = await timestamp(run, input, { input: run.frame.input });
-      const ms = typeof value === "string" ? parseTimestamp(value) : undefined;
+      const ms = typeof value === "string" ? timestampMillis(value) : undefined;
       if (ms === undefined) {
         throw run.evaluationError(
           StatesErrorName.QueryEvaluationError,
@@ -70,7 +70,7 @@ function compileDeadline(definition: WaitState, context: CompileContext): Deadli
   }
   if (definition.Timestamp !== undefined) {
     const text = definition.Timestamp;
-    const ms = parseTimestamp(text);
+    const ms = timestampMillis(text);
     return (run) => {
       if (ms === undefined) {
         throw run.evaluationError(
@@ -105,7 +105,7 @@ function compileDeadline(definition: WaitState, context: CompileContext): Deadli
   const reference = compileReferencePath(path);
   return (run, input) => {
     const value = readPath(reference, run, input, path, "TimestampPath");
-    const ms = typeof value === "string" ? parseTimestamp(value) : undefined;
+    const ms = typeof value === "string" ? timestampMillis(value) : undefined;
     if (ms === undefined) {
       throw run.evaluationError(
         StatesErrorName.Runtime,
