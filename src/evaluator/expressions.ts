@@ -94,3 +94,16 @@ function containsJsonata(value: Json): boolean {
   if (isJsonObject(value)) return Object.values(value).some(containsJsonata);
   return false;
 }
+
+/**
+ * The effective parameters of a Task or Parallel state: `Parameters` in JSONPath mode,
+ * `Arguments` in JSONata mode; undefined when the state has none.
+ */
+export function compileArguments(
+  definition: { Parameters?: Json; Arguments?: Json },
+  language: QueryLanguage,
+): CompiledValue | undefined {
+  const field = language === "JSONata" ? "Arguments" : "Parameters";
+  const template = definition[field];
+  return template === undefined ? undefined : compileValue(template, field, language);
+}

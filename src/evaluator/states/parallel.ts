@@ -1,6 +1,6 @@
 import type { ParallelState } from "../../asl/definition.js";
 import type { Json } from "../../asl/json.js";
-import { compileValue } from "../expressions.js";
+import { compileArguments } from "../expressions.js";
 import { compileErrorHandling, handleFailure } from "../failure.js";
 import { compileIO, effectiveInput, finishState } from "../io.js";
 import type { CompileContext, CompiledState, StateOutcome } from "../machine.js";
@@ -18,9 +18,7 @@ export function compileParallel(
   const { language } = context;
   const io = compileIO(definition, language);
   const handling = compileErrorHandling(definition.Retry, definition.Catch, language);
-  const field = language === "JSONata" ? "Arguments" : "Parameters";
-  const template = definition[field];
-  const parameters = template !== undefined ? compileValue(template, field, language) : undefined;
+  const parameters = compileArguments(definition, language);
   const branches = definition.Branches.map((branch, index) =>
     context.compileChild(branch, `${context.pointer}/Branches/${index}`, language),
   );

@@ -2,7 +2,7 @@ import type { QueryLanguage, TaskState } from "../../asl/definition.js";
 import { StatesErrorName } from "../../asl/errors.js";
 import type { Json, JsonObject } from "../../asl/json.js";
 import { compileReferencePath } from "../../asl/reference-path.js";
-import { type CompiledValue, compileJsonataValue, compileValue } from "../expressions.js";
+import { compileArguments, compileJsonataValue } from "../expressions.js";
 import { compileErrorHandling, handleFailure } from "../failure.js";
 import type { HistoryEventType } from "../history.js";
 import { checkPayloadSize, compileIO, effectiveInput, finishState } from "../io.js";
@@ -34,11 +34,7 @@ export function compileTask(
   const handling = compileErrorHandling(definition.Retry, definition.Catch, language);
   const resource = definition.Resource;
   const prefix = taskEventPrefix(resource);
-  const template = definition[language === "JSONata" ? "Arguments" : "Parameters"];
-  const parameters: CompiledValue | undefined =
-    template !== undefined
-      ? compileValue(template, language === "JSONata" ? "Arguments" : "Parameters", language)
-      : undefined;
+  const parameters = compileArguments(definition, language);
   const timeout = compileSeconds(
     definition.TimeoutSeconds,
     definition.TimeoutSecondsPath,
