@@ -58,6 +58,8 @@ export interface Ops {
   runners: ResourceRunner[];
   /** For the event bus's topic targets. */
   publisher: NotificationPublisher;
+  /** An execution ended: its pending approval requests are cancelled. */
+  executionEnded(executionArn: string): void;
   /** Sets the server's URL once it listens (links use it unless publicUrl is set). */
   listening(url: string): void;
   start(): Promise<void>;
@@ -119,10 +121,16 @@ export function buildOps(deps: OpsDependencies): Ops {
       incidentRunner(incidents),
     ],
     publisher: busPublisher(notifications),
+    executionEnded(executionArn) {
+      approvals
+        .cancelMoot(executionArn)
+        .catch((error) => log(`cancelling approvals of ${executionArn}: ${error}`));
+    },
     listening(serverUrl) {
       if (!deps.settings.publicUrl) url = serverUrl;
     },
     async start() {
+      await approvals.cancelMoot();
       await loop.start();
       timers.start();
     },

@@ -133,6 +133,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     account: config.account,
     payloadLimitBytes: config.payloadLimitBytes,
   });
+  engine.onStatusChange((change) => {
+    if (change.status !== "RUNNING") ops.executionEnded(change.executionArn);
+  });
   const roleArn = `arn:aws:iam::${config.account}:role/opsflow`;
   const api: ApiContext = {
     engine,

@@ -232,4 +232,9 @@ export interface OpsStore {
   ): Promise<ApprovalChange>;
   /** True when the link's signature digest was used. */
   isApprovalLinkUsed(hash: string): Promise<boolean>;
+  /**
+   * Cancels the pending requests (of one execution, or all) whose task no longer waits;
+   * returns their ids.
+   */
+  cancelMootApprovals(executionArn: string | undefined, now: number): Promise<string[]>;
 }

@@ -174,6 +174,40 @@ describe("deciding through the API", () => {
   });
 });
 
+describe("group approvers and the end of the workflow", () => {
+  test("a group approver votes as a member of the group; others are not approvers", async () => {
+    assert.equal((await call(url, "POST", "/v1/groups", { name: "dba" })).status, 201);
+    assert.equal((await call(url, "PUT", "/v1/groups/dba/members/carol")).status, 204);
+    const { arn, id } = await ask({ Title: "Vacuum db1", Approvers: ["group:dba"] });
+    const mine = await call(url, "GET", "/v1/approvals?mine=true", undefined, tokens.carol);
+    assert.ok(mine.body.items.some((a: { id: string }) => a.id === id));
+    const outsider = await vote(id, "alice", "approve");
+    assert.equal(outsider.status, 403);
+    assert.match(outsider.body.error.message, /not an approver/);
+    assert.equal((await vote(id, "carol", "approve", "fine")).body.status, "APPROVED");
+    const execution = await finished(url, arn);
+    assert.deepEqual(execution.output.DecidedBy, ["carol"]);
+  });
+
+  test("stopping the execution cancels its pending request; a later vote changes nothing", async () => {
+    const { arn, id } = await ask({ Title: "Abandoned", Approvers: ["alice"] });
+    const stopped = await call(url, "POST", `/v1/executions/${encodeURIComponent(arn)}/stop`, {});
+    assert.ok(stopped.status < 300, JSON.stringify(stopped.body));
+    const cancelled = await until(async () => {
+      const body = (await call(url, "GET", `/v1/approvals/${id}`)).body;
+      return body.status === "PENDING" ? undefined : body;
+    });
+    assert.equal(cancelled.status, "CANCELLED");
+    assert.equal(cancelled.decidedBy, "opsflow:task-ended");
+    const pending = (await call(url, "GET", "/v1/approvals?mine=true", undefined, tokens.alice))
+      .body;
+    assert.ok(!pending.items.some((a: { id: string }) => a.id === id));
+    const late = await vote(id, "alice", "approve");
+    assert.equal(late.status, 409);
+    assert.equal((await call(url, "GET", `/v1/approvals/${id}`)).body.votes.length, 0);
+  });
+});
+
 describe("deadlines (fast-forwarded clock)", () => {
   test("an undecided request expires: the task fails with Approval.Expired", async () => {
     const { arn, id } = await ask(

@@ -94,15 +94,14 @@ export class ApprovalService {
     return approval;
   }
 
-  /** Lists requests; `mine` keeps those `user` may still vote on. */
+  /** Lists requests; `mine` keeps the pending ones `user` may still vote on. */
   async list(
     filter: { status?: ApprovalStatus; mine?: string },
     page: PageRequest,
   ): Promise<Page<ApprovalRecord>> {
-    const result = await this.deps.store.listApprovals(
-      filter.status ? { status: filter.status } : {},
-      page,
-    );
+    // One can only vote on pending requests.
+    const status = filter.status ?? (filter.mine !== undefined ? "PENDING" : undefined);
+    const result = await this.deps.store.listApprovals(status ? { status } : {}, page);
     const user = filter.mine;
     if (user === undefined) return result;
     const groups = await this.groupsOf(user);
@@ -136,6 +135,15 @@ export class ApprovalService {
   async voteByLink(token: string, comment?: string): Promise<ApprovalRecord> {
     const claims = verifyLink(this.key, token, this.deps.clock.now());
     return this.apply(claims.a, claims.v, claims.d, comment, "link", linkHash(token));
+  }
+
+  /**
+   * Cancels the pending requests whose task no longer waits: after an execution ended (then
+   * `executionArn` names it), or for all executions at start-up, in case the server stopped
+   * between the end and the cancellation.
+   */
+  async cancelMoot(executionArn?: string): Promise<string[]> {
+    return this.deps.store.cancelMootApprovals(executionArn, this.deps.clock.now());
   }
 
   /** Applies the deadlines that are due; returns how many changed a request. */

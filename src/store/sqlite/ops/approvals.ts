@@ -76,6 +76,14 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
   const nextDeadline = db.prepare(
     "SELECT MIN(deadline_at) AS at FROM approvals WHERE status = 'PENDING' AND deadline_at IS NOT NULL",
   );
+  // A request whose task no longer waits (execution stopped, failed or timed out) is moot.
+  const cancelMoot = db.prepare(
+    `UPDATE approvals SET status = 'CANCELLED', decided_at = @now, decided_by = 'opsflow:task-ended'
+     WHERE status = 'PENDING' AND (@arn IS NULL OR execution_arn = @arn)
+       AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.token = approvals.task_token
+         AND tasks.status IN ('scheduled', 'started'))
+     RETURNING id`,
+  );
   const list = db.prepare(
     `SELECT * FROM approvals WHERE (@status IS NULL OR status = @status)
        AND (created_at > @at OR (created_at = @at AND id > @id))
@@ -235,5 +243,7 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
       },
     ),
     isApprovalLinkUsed: (hash: string) => linkUsed.get(hash) !== undefined,
+    cancelMootApprovals: (executionArn: string | undefined, now: number): string[] =>
+      (cancelMoot.all({ arn: executionArn ?? null, now }) as { id: string }[]).map((r) => r.id),
   };
 }
