@@ -54,6 +54,13 @@ export class SessionService {
       const secret = openSecret(this.masterKey, record.totpSealed, `totp:${user}`);
       if (!verifyTotp(secret, totp, this.now())) return { ok: false, reason: "InvalidTotp" };
     }
+    return { ok: true, ...(await this.openSession(user)) };
+  }
+
+  /** Opens a session for a user whose identity was established (password, or OIDC sign-in). */
+  async openSession(
+    user: string,
+  ): Promise<{ sessionId: string; csrfToken: string; expiresAt: number }> {
     const sessionId = randomBytes(32).toString("base64url");
     const csrfToken = randomBytes(32).toString("base64url");
     const now = this.now();
@@ -65,7 +72,7 @@ export class SessionService {
       createdAt: now,
       expiresAt,
     });
-    return { ok: true, sessionId, csrfToken, expiresAt };
+    return { sessionId, csrfToken, expiresAt };
   }
 
   /** The principal of a session cookie. */

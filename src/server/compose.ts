@@ -16,9 +16,12 @@ import { credentialRoutes } from "../api/rest/credentials.js";
 import { eventRoutes } from "../api/rest/events.js";
 import { functionRoutes } from "../api/rest/functions.js";
 import { loginRoutes } from "../api/rest/login.js";
+import { oidcRoutes } from "../api/rest/oidc.js";
 import { opsRoutes } from "../api/rest/ops.js";
 import { sourceRoutes } from "../api/rest/sources.js";
 import { userRoutes } from "../api/rest/users.js";
+import { OidcSignIn } from "../auth/oidc/flow.js";
+import { OidcProvider, type OidcSettings } from "../auth/oidc/provider.js";
 import { resolveMasterKey } from "../auth/secret-box.js";
 import { createSigV4Verifier } from "../auth/sigv4.js";
 import { buildEventBus } from "../events/bus/server.js";
@@ -68,6 +71,8 @@ export interface ServerConfig {
   print?: (line: string) => void;
   /** Notifications and approvals: SMTP server, public URL of links, retries. */
   ops?: OpsSettings;
+  /** Console sign-in through an OpenID Connect provider (off when absent). */
+  oidc?: OidcSettings;
 }
 
 /** A running opsflow. */
@@ -195,6 +200,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     credentialRoutes,
     auditRoutes,
     loginRoutes,
+    oidcRoutes({
+      store,
+      now: () => clock.now(),
+      ...(config.oidc && {
+        signIn: new OidcSignIn(new OidcProvider(config.oidc), masterKey, () => clock.now()),
+      }),
+      ...(config.ops?.publicUrl && { publicUrl: config.ops.publicUrl }),
+    }),
     ...opsRoutes(ops),
   ]);
   // The bus first: its rules must be loaded before recovered executions publish status events.

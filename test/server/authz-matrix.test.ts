@@ -57,6 +57,8 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "POST /v1/sources": A,
   "DELETE /v1/sources/{kind}/{name}": A,
   "POST /v1/auth/login": PUBLIC,
+  "GET /v1/auth/oidc/login": PUBLIC,
+  "GET /v1/auth/oidc/callback": PUBLIC,
   "POST /v1/auth/logout": ALL,
   "GET /v1/auth/whoami": ALL,
   "GET /v1/roles": V,

@@ -72,6 +72,8 @@ const ROUTES = [
   "POST /v1/incidents/{id}/assign",
   // Identity and audit (issue 4).
   "POST /v1/auth/login",
+  "GET /v1/auth/oidc/login",
+  "GET /v1/auth/oidc/callback",
   "POST /v1/auth/logout",
   "GET /v1/auth/whoami",
   "GET /v1/roles",

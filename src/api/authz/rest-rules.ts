@@ -109,6 +109,8 @@ export const REST_RULES: Record<string, RouteRule> = {
   "POST /v1/sources/cloudevents/{name}": { access: "public" },
 
   "POST /v1/auth/login": { access: "public" },
+  "GET /v1/auth/oidc/login": { access: "public" },
+  "GET /v1/auth/oidc/callback": { access: "public" },
   "POST /v1/auth/logout": { access: "authenticated", action: "auth:Logout" },
   "GET /v1/auth/whoami": { access: "authenticated", action: "auth:WhoAmI" },
   "GET /v1/roles": rule("iam:ListRoles"),

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startServer } from "../../server/compose.js";
 import { type Command, UsageError } from "../command.js";
+import { oidcSettingsFromEnv } from "../oidc-env.js";
 
 /** `opsflow server`: the durable server on its embedded SQLite store. */
 export const serverCommand: Command = {
@@ -30,6 +31,13 @@ DIR/master.key, created with mode 0600 at first start.
 Notifications and approvals: OPSFLOW_SMTP_URL (smtp://user:pass@host:port or smtps://...)
 sends email, from OPSFLOW_SMTP_FROM; links in emails start with OPSFLOW_PUBLIC_URL (default:
 the server's own URL).
+
+Console sign-in through OpenID Connect (authorization code + PKCE): OPSFLOW_OIDC_ISSUER,
+OPSFLOW_OIDC_CLIENT_ID, OPSFLOW_OIDC_CLIENT_SECRET (confidential clients),
+OPSFLOW_OIDC_GROUP_MAP (provider-group=opsflow-group,...), OPSFLOW_OIDC_GROUPS_CLAIM
+(groups), OPSFLOW_OIDC_USER_CLAIM (preferred_username, else email, else sub),
+OPSFLOW_OIDC_SCOPES ("openid profile email groups"). Register
+OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
 `,
   async run(args, io) {
     const env = process.env;
@@ -55,6 +63,7 @@ the server's own URL).
     const synchronous = values.synchronous?.toUpperCase();
     if (synchronous !== "FULL" && synchronous !== "NORMAL")
       throw new UsageError("--synchronous must be FULL or NORMAL");
+    const oidc = oidcSettingsFromEnv(env);
     const server = await startServer({
       dataDir: resolve(values["data-dir"] ?? ".data"),
       port,
@@ -74,6 +83,7 @@ the server's own URL).
       ...(Number(env.OPSFLOW_SESSION_TTL_SECONDS) > 0 && {
         sessionTtlMs: Number(env.OPSFLOW_SESSION_TTL_SECONDS) * 1000,
       }),
+      ...(oidc && { oidc }),
       print: (line) => io.stdout(`${line}\n`),
       ops: {
         mail: {
