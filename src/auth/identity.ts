@@ -24,6 +24,17 @@ import { generateTotpSecret, totpUri } from "./totp.js";
 
 /** User and group names: IAM's characters, 1–64 long. */
 export const NAME = /^[A-Za-z0-9_+=,.@-]{1,64}$/;
+/** An email address as approval mails need it: one @, a dotted domain, no spaces. */
+const EMAIL = /^[^\s@<>",;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+/** True for an email address approval mails can go to. */
+export const isEmail = (value: string): boolean => value.length <= 254 && EMAIL.test(value);
+
+/** Refuses what is not an email address (`null` clears it). */
+export function checkEmail(email: string | null | undefined): void {
+  if (email !== null && email !== undefined && !isEmail(email))
+    throw new AuthError("ValidationException", `'${email}' is not an email address.`);
+}
 
 /** Most credentials of each kind per user (AWS allows two access keys; tokens are cheaper). */
 const MAX_KEYS = 2;
@@ -36,6 +47,7 @@ export interface UserView {
   name: string;
   hasPassword: boolean;
   totpEnabled: boolean;
+  email?: string;
   roles: string[];
   groups: string[];
   policies: string[];
@@ -70,7 +82,7 @@ export class IdentityService {
   }
 
   /** Creates a user, with a password when given (for console login). */
-  async createUser(name: string, password?: string): Promise<UserView> {
+  async createUser(name: string, password?: string, email?: string): Promise<UserView> {
     if (!NAME.test(name))
       throw new AuthError(
         "ValidationException",
@@ -78,10 +90,12 @@ export class IdentityService {
       );
     const problem = password === undefined ? undefined : passwordProblem(password);
     if (problem) throw new AuthError("ValidationException", problem);
+    checkEmail(email);
     const now = this.now();
     try {
       await this.store.createUser({
         name,
+        ...(email !== undefined && { email }),
         ...(password !== undefined && { passwordHash: await hashPassword(password) }),
         createdAt: now,
         updatedAt: now,
@@ -101,6 +115,7 @@ export class IdentityService {
       name,
       hasPassword: user.passwordHash !== undefined,
       totpEnabled: user.totpSealed !== undefined,
+      ...(user.email !== undefined && { email: user.email }),
       roles: await this.store.rolesOf("user", name),
       groups: (await this.store.permissionsOf(name))?.groups ?? [],
       policies: (await this.store.policiesOf("user", name)).map((p) => p.name),
@@ -118,6 +133,13 @@ export class IdentityService {
     if (name === caller.user)
       throw new AuthError("ValidationException", "You cannot delete your own user.");
     if (!(await this.store.deleteUser(name))) throw notFound(`User ${name}`);
+  }
+
+  /** Sets (or, with null, clears) the address a user's approval requests are mailed to. */
+  async setEmail(name: string, email: string | null): Promise<void> {
+    checkEmail(email);
+    await this.needUser(name);
+    await this.store.updateUser(name, { email }, this.now());
   }
 
   /** Sets a user's password. */

@@ -9,6 +9,8 @@ export interface UserRecord {
   name: string;
   passwordHash?: string;
   totpSealed?: string;
+  /** Where approval requests for this user are mailed. */
+  email?: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -92,7 +94,7 @@ export interface IdentityStore {
   /** Sets (string) or clears (null) the password hash or TOTP secret; false when no user. */
   updateUser(
     name: string,
-    patch: { passwordHash?: string | null; totpSealed?: string | null },
+    patch: { passwordHash?: string | null; totpSealed?: string | null; email?: string | null },
     now: number,
   ): Promise<boolean>;
   /** Deletes the user with its memberships, grants, policies, credentials and sessions. */

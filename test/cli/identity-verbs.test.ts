@@ -38,6 +38,13 @@ test("users, access keys, tokens and the audit trail from the command line", asy
   );
   assert.equal(policy.code, 0, policy.stderr);
   assert.match(opsflow("users", "describe", "olga").stdout, /no-delete/);
+  assert.equal(opsflow("users", "set-email", "olga", "olga@corp.example").code, 0);
+  assert.match(opsflow("users", "describe", "olga").stdout, /"email": "olga@corp.example"/);
+  const badEmail = opsflow("users", "set-email", "olga", "olga at corp");
+  assert.equal(badEmail.code, 2);
+  assert.match(badEmail.stderr, /not an email address/);
+  assert.equal(opsflow("users", "clear-email", "olga").code, 0);
+  assert.doesNotMatch(opsflow("users", "describe", "olga").stdout, /email/);
 
   const key = opsflow("access-keys", "create", "olga", "--json");
   assert.equal(key.code, 0, key.stderr);

@@ -320,6 +320,36 @@ describe("signed email links", () => {
     assert.equal(other.status, 409);
   });
 
+  test("users and group members with an email address get their own links", async () => {
+    await tokenFor(server, "frank");
+    assert.equal(
+      (await call(url, "PUT", "/v1/users/bob/email", { email: "bob@corp.example" })).status,
+      204,
+    );
+    assert.equal(
+      (await call(url, "PUT", "/v1/users/frank/email", { email: "frank@corp.example" })).status,
+      204,
+    );
+    const badEmail = await call(url, "PUT", "/v1/users/carol/email", { email: "not an address" });
+    assert.equal(badEmail.status, 400);
+    assert.equal((await call(url, "GET", "/v1/users/carol")).body.email, undefined);
+    assert.equal((await call(url, "POST", "/v1/groups", { name: "release" })).status, 201);
+    assert.equal((await call(url, "PUT", "/v1/groups/release/members/frank")).status, 204);
+    // carol is in the group too, but has no address: she votes through the API or console.
+    assert.equal((await call(url, "PUT", "/v1/groups/release/members/carol")).status, 204);
+    const { arn } = await ask({ Title: "Ship 2.0", Approvers: ["bob", "group:release"] });
+    const mails = await until(() => {
+      const found = smtp.mails.filter((m) => m.subject === "Approval needed: Ship 2.0");
+      return found.length === 2 ? found : undefined;
+    });
+    assert.deepEqual(mails.map((m) => m.to[0]).sort(), ["bob@corp.example", "frank@corp.example"]);
+    const frank = mails.find((m) => m.to[0] === "frank@corp.example");
+    const approve = /Approve: (\S+)/.exec(frank?.text ?? "")?.[1] as string;
+    assert.equal((await fetch(approve, { method: "POST" })).status, 200);
+    const execution = await finished(url, arn);
+    assert.deepEqual(execution.output.DecidedBy, ["frank"]);
+  });
+
   test("an expired link is refused", async () => {
     const { id } = await ask({
       Title: "Short",

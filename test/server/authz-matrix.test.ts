@@ -67,6 +67,7 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "GET /v1/users/{name}": A,
   "DELETE /v1/users/{name}": A,
   "PUT /v1/users/{name}/password": A,
+  "PUT /v1/users/{name}/email": A,
   "POST /v1/users/{name}/totp": A,
   "DELETE /v1/users/{name}/totp": A,
   "PUT /v1/users/{name}/roles/{role}": A,

@@ -181,7 +181,9 @@ async function signIn(returnTo = "/console/executions") {
 
 describe("OIDC sign-in", () => {
   test("authorization code + PKCE opens a session; the group claim maps to opsflow groups", async () => {
-    provider.set({ claims: { preferred_username: "alice", groups: ["sre", "unmapped"] } });
+    provider.set({
+      claims: { preferred_username: "alice", email: "alice@corp.example", groups: ["sre", "x"] },
+    });
     const { response } = await signIn();
     assert.equal(response.status, 302, await response.clone().text());
     assert.equal(response.headers.get("location"), "/console/executions");
@@ -191,6 +193,7 @@ describe("OIDC sign-in", () => {
     const whoami = await fetch(`${server.url}/v1/auth/whoami`, { headers: { cookie: session } });
     const me = (await whoami.json()) as { user: string; roles: string[]; groups: string[] };
     assert.equal(me.user, "alice");
+    assert.equal((await server.store.getUser("alice"))?.email, "alice@corp.example");
     assert.deepEqual(me.groups, ["operators"]);
     assert.deepEqual(me.roles, ["operator"]);
     // The readable CSRF cookie is the token changes need.

@@ -82,6 +82,7 @@ const ROUTES = [
   "GET /v1/users/{name}",
   "DELETE /v1/users/{name}",
   "PUT /v1/users/{name}/password",
+  "PUT /v1/users/{name}/email",
   "POST /v1/users/{name}/totp",
   "DELETE /v1/users/{name}/totp",
   "PUT /v1/users/{name}/roles/{role}",

@@ -122,6 +122,7 @@ export const REST_RULES: Record<string, RouteRule> = {
   "GET /v1/users/{name}": rule("iam:GetUser", user),
   "DELETE /v1/users/{name}": rule("iam:DeleteUser", user),
   "PUT /v1/users/{name}/password": rule("iam:UpdateLoginProfile", user),
+  "PUT /v1/users/{name}/email": rule("iam:UpdateUser", user),
   "POST /v1/users/{name}/totp": rule("iam:EnableMFADevice", user),
   "DELETE /v1/users/{name}/totp": rule("iam:DeactivateMFADevice", user),
   "PUT /v1/users/{name}/roles/{role}": rule("iam:AttachUserRole", user),

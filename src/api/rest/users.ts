@@ -9,10 +9,15 @@ import { created, errors, iso, json, Name, ok, Role } from "./identity-shared.js
 
 const UserParam = z.object({ name: Name });
 const CreateUserBody = z
-  .object({ name: Name, password: z.string().min(1).max(256).optional() })
+  .object({
+    name: Name,
+    password: z.string().min(1).max(256).optional(),
+    email: z.string().max(254).optional(),
+  })
   .strict()
   .openapi("CreateUser");
 const PasswordBody = z.object({ password: z.string().min(1).max(256) }).strict();
+const EmailBody = z.object({ email: z.string().max(254).nullable() }).strict();
 const PolicyBody = z
   .object({
     document: z
@@ -58,7 +63,7 @@ export function userRoutes(app: App, api: ApiContext): void {
     }),
     async (c) => {
       const body = c.req.valid("json");
-      return c.json(userView(await identity.createUser(body.name, body.password)), 201);
+      return c.json(userView(await identity.createUser(body.name, body.password, body.email)), 201);
     },
   );
   app.openapi(
@@ -81,6 +86,19 @@ export function userRoutes(app: App, api: ApiContext): void {
     }),
     async (c) => {
       await identity.deleteUser(c.get("principal"), c.req.valid("param").name);
+      return c.body(null, 204);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/v1/users/{name}/email",
+      summary: "Set (or, with null, clear) the address a user's approval requests go to",
+      request: { params: UserParam, body: { required: true, ...json(EmailBody) } },
+      responses: noContent("Set"),
+    }),
+    async (c) => {
+      await identity.setEmail(c.req.valid("param").name, c.req.valid("json").email);
       return c.body(null, 204);
     },
   );

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { JWTPayload } from "jose";
+import { isEmail } from "../identity.js";
 import { openSecret, sealSecret } from "../secret-box.js";
 import { OidcError } from "./errors.js";
 import type { OidcProvider } from "./provider.js";
@@ -28,6 +29,8 @@ interface FlowState {
 /** Who signed in, as the provider says, with their groups mapped to opsflow's. */
 export interface OidcIdentity {
   user: string;
+  /** The email claim, when it is an address. */
+  email?: string;
   /** The opsflow groups the provider's groups map to. */
   groups: string[];
   /** Every opsflow group the mapping manages (to remove the user from those not listed). */
@@ -127,7 +130,14 @@ export class OidcSignIn {
     const raw = claims[groupsClaim ?? "groups"];
     const theirs = Array.isArray(raw) ? raw.filter((g) => typeof g === "string") : [];
     const groups = [...new Set(theirs.flatMap((g) => (groupMap[g] ? [groupMap[g]] : [])))];
-    return { user, groups, managedGroups: [...new Set(Object.values(groupMap))] };
+    const email =
+      typeof claims.email === "string" && isEmail(claims.email) ? claims.email : undefined;
+    return {
+      user,
+      ...(email !== undefined && { email }),
+      groups,
+      managedGroups: [...new Set(Object.values(groupMap))],
+    };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * What a sign-in changes in opsflow's identity store: the user is created on first sign-in
- * (without a password: they sign in through the provider), and their membership of the groups
+ * (without a password: they sign in through the provider) with the provider's email address,
+ * and their membership of the groups
  * the mapping manages follows the provider's group claim on every sign-in. Groups outside the
  * mapping are left alone, so memberships granted in opsflow itself survive.
  */
@@ -21,9 +22,21 @@ export async function applyOidcIdentity(
   identity: OidcIdentity,
   now: number,
 ): Promise<MembershipChange> {
-  const created = !(await store.getUser(identity.user));
+  const existing = await store.getUser(identity.user);
+  const created = !existing;
+  const { email } = identity;
   if (created)
-    await ignoreExisting(store.createUser({ name: identity.user, createdAt: now, updatedAt: now }));
+    await ignoreExisting(
+      store.createUser({
+        name: identity.user,
+        ...(email && { email }),
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+  // The provider's address wins: it is where the user's approval requests should go.
+  else if (email !== undefined && existing.email !== email)
+    await store.updateUser(identity.user, { email }, now);
   const current = new Set((await store.permissionsOf(identity.user))?.groups ?? []);
   const wanted = new Set(identity.groups);
   const joined = identity.groups.filter((g) => !current.has(g));

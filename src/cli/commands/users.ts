@@ -33,13 +33,20 @@ function documentOf(value: string | undefined): unknown {
 /** `opsflow users ...` */
 export const usersCommand = nounCommand("users", "Users, roles, passwords, TOTP and policies", {
   create: v("create", {
-    summary: "Create a user (--password for console login)",
+    summary: "Create a user (--password for console login, --email for approval mails)",
     args: ["NAME"],
-    options: { password: "a console password (10+ characters)" },
+    options: {
+      password: "a console password (10+ characters)",
+      email: "where approval requests for the user are mailed",
+    },
     request: ([name], o) => ({
       method: "POST",
       path: "/v1/users",
-      body: { name, ...(o.password && { password: o.password }) },
+      body: {
+        name,
+        ...(o.password && { password: o.password }),
+        ...(o.email && { email: o.email }),
+      },
     }),
     human: (r) => `created user ${(r as User).name}`,
   }),
@@ -74,6 +81,26 @@ export const usersCommand = nounCommand("users", "Users, roles, passwords, TOTP 
       };
     },
     human: (_, [name]) => `password of ${name} set`,
+  }),
+  "set-email": v("set-email", {
+    summary: "Set the address a user's approval requests are mailed to",
+    args: ["NAME", "EMAIL"],
+    request: ([name, email]) => ({
+      method: "PUT",
+      path: `/v1/users/${seg(name)}/email`,
+      body: { email },
+    }),
+    human: (_, [name]) => `email of ${name} set`,
+  }),
+  "clear-email": v("clear-email", {
+    summary: "Remove a user's email address",
+    args: ["NAME"],
+    request: ([name]) => ({
+      method: "PUT",
+      path: `/v1/users/${seg(name)}/email`,
+      body: { email: null },
+    }),
+    human: (_, [name]) => `email of ${name} cleared`,
   }),
   "enable-totp": v("enable-totp", {
     summary: "Turn on a TOTP second factor (prints the secret and otpauth URI once)",

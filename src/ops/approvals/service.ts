@@ -81,7 +81,7 @@ export class ApprovalService {
     };
     const opened = await this.deps.store.openApproval(record, {
       messageId: `approval-${id}`,
-      deliveries: this.mails({ ...record, votes: [] }, record.approvers),
+      deliveries: await this.mails({ ...record, votes: [] }, record.approvers),
     });
     this.deps.mailed();
     this.deps.scheduled();
@@ -154,7 +154,7 @@ export class ApprovalService {
       const verdict = deadlineVerdict(approval, now);
       const mails =
         verdict.kind === "escalate"
-          ? this.mails({ ...approval, deadlineAt: verdict.deadlineAt }, verdict.approvers)
+          ? await this.mails({ ...approval, deadlineAt: verdict.deadlineAt }, verdict.approvers)
           : [];
       const change = await this.deps.store.applyApprovalDeadline(
         approval.id,
@@ -220,32 +220,50 @@ export class ApprovalService {
     return this.deps.groups ? this.deps.groups(user) : [];
   }
 
-  /** Mails with signed links for the approvers named by an email address. */
-  private mails(approval: ApprovalRecord, approvers: string[]): NewNotificationDelivery[] {
+  /**
+   * Who of the approvers can be mailed, voter → address: users named by an email address,
+   * users with an email address, and the members of groups who have one.
+   */
+  private async recipients(approvers: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const user = async (name: string) => {
+      const email = name.includes("@") ? name : (await this.deps.store.getUser(name))?.email;
+      if (email !== undefined && !found.has(name)) found.set(name, email);
+    };
+    for (const approver of approvers) {
+      if (approver.startsWith("user:")) await user(approver.slice(5));
+      else if (approver.startsWith("group:"))
+        for (const member of await this.deps.store.membersOf(approver.slice(6))) await user(member);
+    }
+    return found;
+  }
+
+  /** Mails with signed links for the approvers who have an email address. */
+  private async mails(
+    approval: ApprovalRecord,
+    approvers: string[],
+  ): Promise<NewNotificationDelivery[]> {
     if (!this.deps.emailEnabled) return [];
     const expires = approval.deadlineAt ?? approval.createdAt + LINK_LIFETIME_MS;
     const base = this.deps.publicUrl();
-    return approvers
-      .filter((a) => a.startsWith("user:") && a.includes("@"))
-      .map((a) => {
-        const voter = a.slice(5);
-        const link = (d: "approve" | "reject") =>
-          `${base}/links/approvals/${signLink(this.key, { a: approval.id, v: voter, d, e: expires })}`;
-        const subject = `Approval needed: ${approval.title}`;
-        const lines = [
-          `${approval.title}`,
-          "",
-          ...(approval.description ? [approval.description, ""] : []),
-          ...(approval.data
-            ? ["Data to review:", JSON.stringify(JSON.parse(approval.data), null, 2), ""]
-            : []),
-          `Approve: ${link("approve")}`,
-          `Reject:  ${link("reject")}`,
-          "",
-          `Each link works once, until ${new Date(expires).toISOString()}.`,
-          `Request ${approval.id} (execution ${approval.executionArn}).`,
-        ];
-        return { protocol: "email" as const, endpoint: voter, subject, body: lines.join("\n") };
-      });
+    return [...(await this.recipients(approvers))].map(([voter, address]) => {
+      const link = (d: "approve" | "reject") =>
+        `${base}/links/approvals/${signLink(this.key, { a: approval.id, v: voter, d, e: expires })}`;
+      const subject = `Approval needed: ${approval.title}`;
+      const lines = [
+        `${approval.title}`,
+        "",
+        ...(approval.description ? [approval.description, ""] : []),
+        ...(approval.data
+          ? ["Data to review:", JSON.stringify(JSON.parse(approval.data), null, 2), ""]
+          : []),
+        `Approve: ${link("approve")}`,
+        `Reject:  ${link("reject")}`,
+        "",
+        `Each link works once, until ${new Date(expires).toISOString()}.`,
+        `Request ${approval.id} (execution ${approval.executionArn}).`,
+      ];
+      return { protocol: "email" as const, endpoint: address, subject, body: lines.join("\n") };
+    });
   }
 }

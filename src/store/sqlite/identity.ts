@@ -16,6 +16,7 @@ const userFromRow = (row: Row): UserRecord => ({
   name: row.name as string,
   ...(row.password_hash !== null && { passwordHash: row.password_hash as string }),
   ...(row.totp_sealed !== null && { totpSealed: row.totp_sealed as string }),
+  ...(row.email !== null && { email: row.email as string }),
   createdAt: row.created_at as number,
   updatedAt: row.updated_at as number,
 });
@@ -35,7 +36,7 @@ const isUnique = (error: unknown) =>
 export function identityQueries(db: Database.Database) {
   const q = {
     insertUser: db.prepare(
-      "INSERT INTO users (name, password_hash, totp_sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO users (name, password_hash, totp_sealed, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
     ),
     getUser: db.prepare("SELECT * FROM users WHERE name = ?"),
     listUsers: db.prepare("SELECT * FROM users ORDER BY name"),
@@ -121,6 +122,7 @@ export function identityQueries(db: Database.Database) {
           record.name,
           record.passwordHash ?? null,
           record.totpSealed ?? null,
+          record.email ?? null,
           record.createdAt,
           record.updatedAt,
         );
@@ -137,18 +139,20 @@ export function identityQueries(db: Database.Database) {
     listUsers: () => (q.listUsers.all() as Row[]).map(userFromRow),
     updateUser: (
       name: string,
-      patch: { passwordHash?: string | null; totpSealed?: string | null },
+      patch: { passwordHash?: string | null; totpSealed?: string | null; email?: string | null },
       now: number,
     ) => {
       const sets: string[] = ["updated_at = @now"];
       if (patch.passwordHash !== undefined) sets.push("password_hash = @passwordHash");
       if (patch.totpSealed !== undefined) sets.push("totp_sealed = @totpSealed");
+      if (patch.email !== undefined) sets.push("email = @email");
       return (
         db.prepare(`UPDATE users SET ${sets.join(", ")} WHERE name = @name`).run({
           name,
           now,
           passwordHash: patch.passwordHash ?? null,
           totpSealed: patch.totpSealed ?? null,
+          email: patch.email ?? null,
         }).changes > 0
       );
     },
