@@ -338,6 +338,17 @@ export class IdentityService {
     }));
   }
 
+  /**
+   * One access key by id alone, with its user and last use (IAM's GetAccessKeyLastUsed):
+   * what a responder to a leaked key id needs to learn whose key it is.
+   */
+  async describeAccessKey(id: string) {
+    const key = await this.store.getAccessKey(id);
+    if (!key) throw notFound(`Access key ${id}`);
+    const { sealedSecret: _, id: accessKeyId, ...rest } = key;
+    return { accessKeyId, ...rest };
+  }
+
   /** Activates or deactivates one of the user's access keys. */
   async setAccessKeyStatus(user: string, id: string, status: "Active" | "Inactive") {
     await this.ownKey(user, id);

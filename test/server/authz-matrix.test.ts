@@ -80,6 +80,7 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "POST /v1/users/{name}/access-keys/{id}/activate": A,
   "POST /v1/users/{name}/access-keys/{id}/deactivate": A,
   "DELETE /v1/users/{name}/access-keys/{id}": A,
+  "GET /v1/access-keys/{id}": A,
   "GET /v1/users/{name}/tokens": A,
   "POST /v1/users/{name}/tokens": A,
   "POST /v1/users/{name}/tokens/{id}/activate": A,

@@ -95,6 +95,7 @@ const ROUTES = [
   "POST /v1/users/{name}/access-keys/{id}/activate",
   "POST /v1/users/{name}/access-keys/{id}/deactivate",
   "DELETE /v1/users/{name}/access-keys/{id}",
+  "GET /v1/access-keys/{id}",
   "GET /v1/users/{name}/tokens",
   "POST /v1/users/{name}/tokens",
   "POST /v1/users/{name}/tokens/{id}/activate",

@@ -90,6 +90,7 @@ def handler(event, context):
 after(async () => server?.stop());
 
 describe("seed workflows that use only Lambda tasks", () => {
+  // With real functions (a real key deleted, the audit summarised, email): seed-001-e2e.test.ts.
   test("001 exposed access key: the original definition runs, and its Catch path too", async () => {
     const event = JSON.parse(
       readFileSync(
@@ -175,7 +176,8 @@ describe("seed workflows that use only Lambda tasks", () => {
     });
   }
 
-  test("000 incident remediation (uses sns:publish, served by a later issue) is accepted", async () => {
+  // Runs end to end, with real functions, incidents and email, in seed-000-e2e.test.ts.
+  test("000 incident remediation: the upstream definition is accepted", async () => {
     const definition = readFileSync(
       new URL("000-incident-auto-remediation/statemachine.extracted.asl.json", SEEDS),
       "utf8",

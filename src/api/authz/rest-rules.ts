@@ -135,6 +135,8 @@ export const REST_RULES: Record<string, RouteRule> = {
   "POST /v1/users/{name}/access-keys/{id}/activate": rule("iam:UpdateAccessKey", user),
   "POST /v1/users/{name}/access-keys/{id}/deactivate": rule("iam:UpdateAccessKey", user),
   "DELETE /v1/users/{name}/access-keys/{id}": rule("iam:DeleteAccessKey", user),
+  // The owner is what the caller wants to learn, so no user ARN can scope it: `*`.
+  "GET /v1/access-keys/{id}": rule("iam:GetAccessKeyLastUsed"),
   "GET /v1/users/{name}/tokens": rule("iam:ListApiTokens", user),
   "POST /v1/users/{name}/tokens": rule("iam:CreateApiToken", user),
   "POST /v1/users/{name}/tokens/{id}/activate": rule("iam:UpdateApiToken", user),

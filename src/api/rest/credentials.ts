@@ -1,6 +1,7 @@
 /**
  * `/v1/users/{name}/access-keys` and `/v1/users/{name}/tokens`: a user's SigV4 access keys
- * and bearer API tokens. Secrets are in the creation answer only.
+ * and bearer API tokens. Secrets are in the creation answer only. `/v1/access-keys/{id}`
+ * finds a key's user from its id alone.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiContext, App } from "../context.js";
@@ -40,6 +41,16 @@ export function credentialRoutes(app: App, api: ApiContext): void {
       responses: created("The key pair"),
     }),
     async (c) => c.json(times(await identity.createAccessKey(c.req.valid("param").name)), 201),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/access-keys/{id}",
+      summary: "Find an access key by id alone: its user, status and last use (no secret)",
+      request: { params: z.object({ id: CredentialId }) },
+      responses: ok("The access key"),
+    }),
+    async (c) => c.json(times(await identity.describeAccessKey(c.req.valid("param").id)), 200),
   );
   app.openapi(
     createRoute({
