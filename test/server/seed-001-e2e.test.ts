@@ -167,6 +167,16 @@ describe("seed 001 end to end: an exposed opsflow access key", () => {
     assert.equal(put.Entries?.[0]?.ErrorCode, "NotAuthorizedForSourceException");
   });
 
+  test("listing functions names their environment variables but never shows the token", async () => {
+    const listed = await call(server.url, "GET", "/v1/functions");
+    const fn = listed.body.items.find(
+      (f: { environment?: Record<string, string> }) => f.environment?.OPSFLOW_TOKEN !== undefined,
+    );
+    assert.ok(fn, JSON.stringify(listed.body));
+    assert.equal(fn.environment.OPSFLOW_TOKEN, "***");
+    assert.doesNotMatch(JSON.stringify(listed.body), /opsf_/);
+  });
+
   test("the example deploys the original definition and rule pattern, unchanged", () => {
     assert.equal(
       readFileSync(new URL("statemachine.asl.json", EXAMPLE), "utf8"),

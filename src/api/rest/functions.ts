@@ -36,8 +36,7 @@ export function functionRoutes(app: App, api: ApiContext): void {
       request: { body: { required: true, ...json(DeployBody) } },
       responses: { 201: { description: "Deployed", ...json(z.unknown()) }, ...errors },
     }),
-    async (c) =>
-      c.json((await functions.deploy(c.req.valid("json"))) as Record<string, unknown>, 201),
+    async (c) => c.json(hideEnvironment(await functions.deploy(c.req.valid("json"))), 201),
   );
   app.openapi(
     createRoute({
@@ -46,7 +45,7 @@ export function functionRoutes(app: App, api: ApiContext): void {
       summary: "List functions",
       responses: { 200: { description: "Functions", ...json(z.unknown()) } },
     }),
-    async (c) => c.json({ items: await functions.list() }, 200),
+    async (c) => c.json({ items: (await functions.list()).map(hideEnvironment) }, 200),
   );
   app.openapi(
     createRoute({
@@ -65,4 +64,19 @@ export function functionRoutes(app: App, api: ApiContext): void {
         200,
       ),
   );
+}
+
+/**
+ * A function as the API shows it: environment variable names without their values. Anyone who
+ * may list functions would otherwise read the credentials handed to them (keep secrets in
+ * SecureString parameters; functions read them through their context).
+ */
+function hideEnvironment(fn: unknown): Record<string, unknown> {
+  const record = fn as Record<string, unknown>;
+  const environment = record.environment as Record<string, string> | undefined;
+  if (!environment) return record;
+  return {
+    ...record,
+    environment: Object.fromEntries(Object.keys(environment).map((key) => [key, "***"])),
+  };
 }
