@@ -4,6 +4,7 @@
  * with IAM's rule (explicit deny wins, otherwise deny unless allowed).
  */
 import type { Store } from "../store/port.js";
+import { readsResourceTags } from "./conditions.js";
 import { type Decision, evaluate, type PolicyStatement, parsePolicy } from "./policy.js";
 import { isRoleName, ROLES, SELF_SERVICE } from "./roles.js";
 
@@ -33,11 +34,38 @@ export class Authorizer {
     return { user, roles: permissions.roles, groups: permissions.groups, statements };
   }
 
-  /** Evaluates `action` on `resources` for `user`. */
-  async decide(user: string, action: string, resources: readonly string[]): Promise<Decision> {
+  /**
+   * Evaluates `action` on `resources` for `user`. The resources' tags are looked up only when
+   * some statement's condition reads them.
+   */
+  async decide(
+    user: string,
+    action: string,
+    resources: readonly string[],
+    request: { sourceIp?: string } = {},
+  ): Promise<Decision> {
     const grants = await this.grantsOf(user);
     if (!grants) return { effect: "deny", reason: "implicit-deny", resource: resources[0] ?? "*" };
-    return evaluate(grants.statements, user, action, resources);
+    const tags = grants.statements.some((s) => readsResourceTags(s.Condition))
+      ? new Map(await Promise.all(resources.map(async (r) => [r, await this.tagsOf(r)] as const)))
+      : undefined;
+    return evaluate(grants.statements, user, action, resources, {
+      ...request,
+      ...(tags && { tagsOf: (resource: string) => tags.get(resource) }),
+    });
+  }
+
+  /**
+   * The tags of a resource: a state machine's (also for its versions, aliases and executions,
+   * which carry the machine's tags). Other resources have none.
+   */
+  private async tagsOf(resource: string): Promise<Record<string, string> | undefined> {
+    const parts = resource.split(":");
+    if (parts[0] !== "arn" || parts[2] !== "states" || parts.length < 7) return undefined;
+    const [, , , region, account, kind, machine] = parts;
+    if (kind !== "stateMachine" && kind !== "execution" && kind !== "express") return undefined;
+    const arn = `arn:${parts[1]}:states:${region}:${account}:stateMachine:${machine}`;
+    return (await this.store.getStateMachine(arn))?.tags;
   }
 
   private statementsOf(document: string): PolicyStatement[] {

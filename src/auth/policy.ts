@@ -5,14 +5,25 @@
  *
  * Patterns use IAM's wildcards (`*` any run of characters, `?` one character) and are
  * case-sensitive, as IAM resource matching is. `${aws:username}` in a resource stands for the
- * caller's user name, so one policy can say "your own credentials".
+ * caller's user name, so one policy can say "your own credentials". A statement may carry a
+ * `Condition` (see conditions.ts), e.g. on the resource's tags.
  */
+import {
+  type ConditionBlock,
+  type ConditionContext,
+  conditionsHold,
+  parseConditions,
+} from "./conditions.js";
+import { InvalidPolicyError, USERNAME_VARIABLE, wildcardMatch } from "./policy-syntax.js";
+
+export { InvalidPolicyError, USERNAME_VARIABLE, wildcardMatch };
 
 /** One statement: the effect on actions and resources. */
 export interface PolicyStatement {
   Effect: "Allow" | "Deny";
   Action: string[];
   Resource: string[];
+  Condition?: ConditionBlock;
 }
 
 /** A policy document (the JSON users write, with arrays normalised). */
@@ -26,14 +37,6 @@ export type Decision =
   | { effect: "allow" }
   | { effect: "deny"; reason: "explicit-deny" | "implicit-deny"; resource: string };
 
-/** A policy document that does not parse or has the wrong shape. */
-export class InvalidPolicyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidPolicyError";
-  }
-}
-
 const ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
 
 function strings(value: unknown, where: string): string[] {
@@ -45,8 +48,9 @@ function strings(value: unknown, where: string): string[] {
 
 /**
  * Parses and checks a policy document (text or object): `Statement` is one statement or a
- * list; each has `Effect`, `Action` and `Resource` (string or list). Unknown members are
- * refused, because a silently ignored `Condition` or `NotAction` would grant more than meant.
+ * list; each has `Effect`, `Action`, `Resource` (string or list) and optionally `Condition`.
+ * Unknown members are refused, because a silently ignored `NotAction` would grant more than
+ * meant.
  */
 export function parsePolicy(input: unknown): PolicyDocument {
   let value = input;
@@ -72,9 +76,9 @@ export function parsePolicy(input: unknown): PolicyDocument {
       throw new InvalidPolicyError(`${where} must be an object.`);
     const st = s as Record<string, unknown>;
     for (const key of Object.keys(st))
-      if (!["Sid", "Effect", "Action", "Resource"].includes(key))
+      if (!["Sid", "Effect", "Action", "Resource", "Condition"].includes(key))
         throw new InvalidPolicyError(
-          `${where}: unsupported member ${key} (Sid, Effect, Action, Resource).`,
+          `${where}: unsupported member ${key} (Sid, Effect, Action, Resource, Condition).`,
         );
     if (st.Effect !== "Allow" && st.Effect !== "Deny")
       throw new InvalidPolicyError(`${where}/Effect must be Allow or Deny.`);
@@ -88,29 +92,15 @@ export function parsePolicy(input: unknown): PolicyDocument {
       Effect: st.Effect,
       Action: actions,
       Resource: strings(st.Resource, `${where}/Resource`),
+      ...(st.Condition !== undefined && {
+        Condition: parseConditions(st.Condition, `${where}/Condition`),
+      }),
     };
   });
   return {
     ...(typeof doc.Version === "string" && { Version: doc.Version }),
     Statement: statements,
   };
-}
-
-const compiled = new Map<string, RegExp>();
-
-/** True when `value` matches the IAM wildcard `pattern` (`*`, `?`). */
-export function wildcardMatch(pattern: string, value: string): boolean {
-  let regex = compiled.get(pattern);
-  if (!regex) {
-    const body = pattern
-      .split("")
-      .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
-      .join("");
-    regex = new RegExp(`^${body}$`, "s");
-    if (compiled.size > 10_000) compiled.clear();
-    compiled.set(pattern, regex);
-  }
-  return regex.test(value);
 }
 
 /**
@@ -141,15 +131,24 @@ export function patternCovers(held: string, requested: string): boolean {
   return go(0, 0);
 }
 
-/** The policy variable for the caller's user name, as IAM spells it. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: IAM's policy variable syntax, not a template.
-export const USERNAME_VARIABLE = "${aws:username}";
-
 const substitute = (pattern: string, user: string) => pattern.replaceAll(USERNAME_VARIABLE, user);
 
-const matches = (st: PolicyStatement, action: string, resource: string, user: string) =>
+const matches = (
+  st: PolicyStatement,
+  action: string,
+  resource: string,
+  context: ConditionContext,
+) =>
   st.Action.some((a) => wildcardMatch(a, action)) &&
-  st.Resource.some((r) => wildcardMatch(substitute(r, user), resource));
+  st.Resource.some((r) => wildcardMatch(substitute(r, context.user), resource)) &&
+  (st.Condition === undefined || conditionsHold(st.Condition, context));
+
+/** What a request carries besides its action and resources, for conditions. */
+export interface RequestContext {
+  sourceIp?: string;
+  /** The tags of a resource (looked up beforehand, when some condition reads them). */
+  tagsOf?: (resource: string) => Readonly<Record<string, string>> | undefined;
+}
 
 /**
  * Evaluates `action` on `resources` (all must be allowed) against the caller's statements.
@@ -160,11 +159,18 @@ export function evaluate(
   user: string,
   action: string,
   resources: readonly string[],
+  request: RequestContext = {},
 ): Decision {
   for (const resource of resources.length > 0 ? resources : ["*"]) {
-    if (statements.some((s) => s.Effect === "Deny" && matches(s, action, resource, user)))
+    const tags = request.tagsOf?.(resource);
+    const context: ConditionContext = {
+      user,
+      ...(request.sourceIp !== undefined && { sourceIp: request.sourceIp }),
+      ...(tags !== undefined && { tags }),
+    };
+    if (statements.some((s) => s.Effect === "Deny" && matches(s, action, resource, context)))
       return { effect: "deny", reason: "explicit-deny", resource };
-    if (!statements.some((s) => s.Effect === "Allow" && matches(s, action, resource, user)))
+    if (!statements.some((s) => s.Effect === "Allow" && matches(s, action, resource, context)))
       return { effect: "deny", reason: "implicit-deny", resource };
   }
   return { effect: "allow" };
@@ -174,6 +180,9 @@ export function evaluate(
  * True when the caller's statements allow everything `granted` allows: each Allow pair of
  * the new document is covered by one of the caller's Allows, and overlaps none of the
  * caller's Denies (approximated: a Deny that covers the pair, or that the pair covers).
+ * Conditions count against the grant: a conditional Allow of the caller covers nothing, a
+ * conditional Deny counts as if it always applied, and a granted Allow is judged without its
+ * conditions (they can only narrow it).
  */
 export function coversPolicy(
   held: readonly PolicyStatement[],
@@ -192,6 +201,7 @@ export function coversPolicy(
         const covered = held.some(
           (h) =>
             h.Effect === "Allow" &&
+            h.Condition === undefined &&
             h.Action.some((a) => patternCovers(a, action)) &&
             h.Resource.map(sub).some((r) => patternCovers(r, resource)),
         );

@@ -85,7 +85,9 @@ export function awsGuard(
       const rule = AWS_RULES[call.service.signingName]?.[call.operation];
       const resources = resourcesOf(call);
       const decision = rule
-        ? await auth.authorizer.decide(principal.user, action, resources)
+        ? await auth.authorizer.decide(principal.user, action, resources, {
+            ...(call.sourceIp !== undefined && { sourceIp: call.sourceIp }),
+          })
         : ({ effect: "deny", reason: "implicit-deny", resource: "*" } as const);
       if (decision.effect === "allow") return undefined;
       const message = rule

@@ -169,7 +169,9 @@ export function restGuard(api: ApiContext) {
         body,
         arns,
       });
-      const decision = await authorizer.decide(principal.user, action, resources);
+      const decision = await authorizer.decide(principal.user, action, resources, {
+        ...(origin.sourceIp !== undefined && { sourceIp: origin.sourceIp }),
+      });
       if (decision.effect === "deny") {
         const message = denialMessage(principal.user, action, decision);
         await audit.record({
