@@ -6,7 +6,10 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AuditLog } from "../auth/audit.js";
 import type { Authorizer } from "../auth/authorizer.js";
 import type { IdentityService } from "../auth/identity.js";
+import type { LoginThrottle } from "../auth/login-throttle.js";
 import type { Principal } from "../auth/principal.js";
+import type { TeamService } from "../auth/quotas.js";
+import type { RateVerdict } from "../auth/rate-limit.js";
 import type { ResourceArns } from "../auth/resources.js";
 import type { SessionService } from "../auth/sessions.js";
 import type { ConnectionService } from "../events/bus/connections.js";
@@ -53,9 +56,17 @@ export interface AuthApi {
   identity: IdentityService;
   audit: AuditLog;
   sessions: SessionService;
+  /** Teams, their quotas and usage. */
+  teams: TeamService;
   arns: ResourceArns;
   /** The region credentials' last use is recorded in. */
   region: string;
+  /** Failed sign-ins and lockouts. */
+  loginThrottle: LoginThrottle;
+  /** Takes one request from the credential's rate limit (rate-limit.ts). */
+  rateLimit(principal: Principal): RateVerdict;
+  /** The execution a task token belongs to, or undefined for an unknown token. */
+  taskExecution(token: string): Promise<string | undefined>;
   /** Records that a credential was used (throttled by the caller). */
   touch(credential: Principal["credential"], service: string, region: string): Promise<void>;
 }

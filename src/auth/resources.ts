@@ -12,6 +12,8 @@ export interface ResourceArns {
   rule(name: string, bus?: string): string;
   connection(name: string): string;
   apiDestination(name: string): string;
+  archive(name: string): string;
+  replay(name: string): string;
   source(kind: string, name: string): string;
   user(name: string): string;
   group(name: string): string;
@@ -21,6 +23,10 @@ export interface ResourceArns {
   approval(id: string): string;
   /** An incident. */
   incident(id: string): string;
+  /** A parameter (`/a/b` or `a`), shaped as SSM's: `...:parameter/a/b`. */
+  parameter(name: string): string;
+  /** A team (business unit with quotas). */
+  team(name: string): string;
 }
 
 const busName = (nameOrArn: string | undefined) => {
@@ -45,11 +51,16 @@ export function resourceArns(region: string, account: string): ResourceArns {
     },
     connection: (name) => `${events}:connection/${name}`,
     apiDestination: (name) => `${events}:api-destination/${name}`,
+    archive: (name) => `${events}:archive/${name}`,
+    replay: (name) => `${events}:replay/${name}`,
     source: (kind, name) => `${events}:source/${kind}/${name}`,
     user: (name) => `${iam}:user/${name}`,
     group: (name) => `${iam}:group/${name}`,
     topic: (name) => `arn:aws:sns:${region}:${account}:${name}`,
     approval: (id) => `arn:aws:opsflow:${region}:${account}:approval/${id}`,
     incident: (id) => `arn:aws:opsflow:${region}:${account}:incident/${id}`,
+    parameter: (name) =>
+      `arn:aws:ssm:${region}:${account}:parameter/${name.startsWith("/") ? name.slice(1) : name}`,
+    team: (name) => `arn:aws:opsflow:${region}:${account}:team/${name}`,
   };
 }

@@ -32,6 +32,9 @@ const READ = allow([
   "lambda:ListFunctions",
   "lambda:GetFunction",
   "incidents:Get*",
+  // Parameter values (SecureStrings stay ciphertext: decrypting is ssm:DecryptParameter).
+  "ssm:Describe*",
+  "ssm:Get*",
   "incidents:List*",
   "incidents:Describe*",
   "approvals:Get*",

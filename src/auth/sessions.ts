@@ -9,7 +9,7 @@ import type { Store } from "../store/port.js";
 import { verifyPassword } from "./passwords.js";
 import type { Principal } from "./principal.js";
 import { openSecret } from "./secret-box.js";
-import { verifyTotp } from "./totp.js";
+import { totpStep } from "./totp.js";
 
 /** The cookie's name. */
 export const SESSION_COOKIE = "opsflow_session";
@@ -19,7 +19,7 @@ export const CSRF_HEADER = "x-csrf-token";
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
 
 /** Why a login failed (the client is told only "invalid credentials" or "TOTP code"). */
-export type LoginFailure = "InvalidCredentials" | "TotpRequired" | "InvalidTotp";
+export type LoginFailure = "InvalidCredentials" | "TotpRequired" | "InvalidTotp" | "TotpReused";
 
 /** A resolved session, or why there is none. */
 export type SessionLookup =
@@ -52,7 +52,9 @@ export class SessionService {
     if (record.totpSealed !== undefined) {
       if (!totp) return { ok: false, reason: "TotpRequired" };
       const secret = openSecret(this.masterKey, record.totpSealed, `totp:${user}`);
-      if (!verifyTotp(secret, totp, this.now())) return { ok: false, reason: "InvalidTotp" };
+      const step = totpStep(secret, totp, this.now());
+      if (step === undefined) return { ok: false, reason: "InvalidTotp" };
+      if (!(await this.store.useTotpStep(user, step))) return { ok: false, reason: "TotpReused" };
     }
     return { ok: true, ...(await this.openSession(user)) };
   }

@@ -40,16 +40,27 @@ export function totpCode(secret: string, nowMs: number): string {
   return value.toString().padStart(6, "0");
 }
 
-/** True when `code` is the code of the current step or one step either side (clock drift). */
-export function verifyTotp(secret: string, code: string, nowMs: number): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  let ok = false;
+/**
+ * The time step (30-second counter) whose code `code` is, looking at the current step and one
+ * either side (clock drift); undefined when none. Sign-in keeps the last step used per user
+ * and refuses a step not after it, so a code seen once (over a shoulder, in a proxy log)
+ * cannot be replayed within its window.
+ */
+export function totpStep(secret: string, code: string, nowMs: number): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined;
+  const current = Math.floor(nowMs / 1000 / STEP_SECONDS);
+  let step: number | undefined;
   for (const drift of [-1, 0, 1]) {
     const expected = Buffer.from(totpCode(secret, nowMs + drift * STEP_SECONDS * 1000));
     // Every candidate is compared, so timing does not tell which step matched.
-    if (timingSafeEqual(expected, Buffer.from(code))) ok = true;
+    if (timingSafeEqual(expected, Buffer.from(code))) step ??= current + drift;
   }
-  return ok;
+  return step;
+}
+
+/** True when `code` is the code of the current step or one step either side (clock drift). */
+export function verifyTotp(secret: string, code: string, nowMs: number): boolean {
+  return totpStep(secret, code, nowMs) !== undefined;
 }
 
 /** The `otpauth://` URI authenticator apps import (usually as a QR code). */

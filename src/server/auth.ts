@@ -6,6 +6,9 @@ import type { AuthApi } from "../api/context.js";
 import { AuditLog } from "../auth/audit.js";
 import { Authorizer } from "../auth/authorizer.js";
 import { IdentityService } from "../auth/identity.js";
+import { LoginThrottle, type LoginThrottleSettings } from "../auth/login-throttle.js";
+import type { TeamService } from "../auth/quotas.js";
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings } from "../auth/rate-limit.js";
 import { resourceArns } from "../auth/resources.js";
 import { SessionService } from "../auth/sessions.js";
 import type { Clock } from "../runtime/clock.js";
@@ -19,6 +22,12 @@ export interface AuthSettings {
   region: string;
   account: string;
   sessionTtlMs?: number;
+  /** Teams and quotas (shared with the execution service, which charges starts). */
+  teams: TeamService;
+  /** Requests per credential; `false` turns limits off (DEFAULT_RATE_LIMIT unless given). */
+  rateLimit?: RateLimitSettings | false;
+  /** Failed sign-ins before lockouts (DEFAULT_LOGIN_THROTTLE unless given). */
+  loginThrottle?: LoginThrottleSettings;
 }
 
 /** The identity layer for the HTTP API. */
@@ -30,9 +39,16 @@ export function buildAuth(settings: AuthSettings): AuthApi {
     authorizer,
     identity: new IdentityService(store, authorizer, masterKey, now),
     audit: new AuditLog(store, now),
+    teams: settings.teams,
     sessions: new SessionService(store, masterKey, now, settings.sessionTtlMs),
     arns: resourceArns(settings.region, settings.account),
     region: settings.region,
+    loginThrottle: new LoginThrottle(now, settings.loginThrottle),
+    rateLimit:
+      settings.rateLimit === false
+        ? () => ({ ok: true })
+        : rateLimiterOf(new RateLimiter(settings.rateLimit ?? DEFAULT_RATE_LIMIT, now)),
+    taskExecution: async (token) => (await store.getTask(token))?.executionArn,
     async touch(credential, service, region) {
       if (credential.kind === "access-key")
         await store.touchAccessKey(credential.id, now(), service, region);
@@ -41,3 +57,9 @@ export function buildAuth(settings: AuthSettings): AuthApi {
     },
   };
 }
+
+/** The limiter as the API uses it: one bucket per credential (kind and id). */
+const rateLimiterOf =
+  (limiter: RateLimiter) =>
+  (principal: { user: string; credential: { kind: string; id: string } }) =>
+    limiter.take(`${principal.credential.kind}:${principal.credential.id}`, principal.user);

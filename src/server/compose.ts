@@ -9,23 +9,32 @@ import { serve } from "@hono/node-server";
 import { createApp } from "../api/app.js";
 import { awsGuard } from "../api/authz/aws-guard.js";
 import { eventBridgeHandler } from "../api/aws/events/handler.js";
+import { ssmHandler } from "../api/aws/ssm/handler.js";
 import { awsEndpoint, stepFunctionsHandler } from "../api/aws-endpoint.js";
 import type { ApiContext } from "../api/context.js";
+import { archiveRoutes } from "../api/rest/archives.js";
 import { auditRoutes } from "../api/rest/audit.js";
+import { connectionRoutes } from "../api/rest/connections.js";
 import { credentialRoutes } from "../api/rest/credentials.js";
 import { eventRoutes } from "../api/rest/events.js";
 import { functionRoutes } from "../api/rest/functions.js";
 import { loginRoutes } from "../api/rest/login.js";
 import { oidcRoutes } from "../api/rest/oidc.js";
 import { opsRoutes } from "../api/rest/ops.js";
+import { parameterRoutes } from "../api/rest/parameters.js";
 import { sourceRoutes } from "../api/rest/sources.js";
+import { teamRoutes } from "../api/rest/teams.js";
 import { userRoutes } from "../api/rest/users.js";
+import type { LoginThrottleSettings } from "../auth/login-throttle.js";
 import { OidcSignIn } from "../auth/oidc/flow.js";
 import { OidcProvider, type OidcSettings } from "../auth/oidc/provider.js";
+import { TeamService } from "../auth/quotas.js";
+import type { RateLimitSettings } from "../auth/rate-limit.js";
 import { resolveMasterKey } from "../auth/secret-box.js";
 import { createSigV4Verifier } from "../auth/sigv4.js";
 import { buildEventBus } from "../events/bus/server.js";
 import type { EventBusService } from "../events/bus/service.js";
+import { buildParameters } from "../ops/parameters/index.js";
 import { buildOps, type Ops, type OpsSettings } from "../ops/server.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
 import { DurableEngine } from "../runtime/durable/engine.js";
@@ -66,6 +75,10 @@ export interface ServerConfig {
   admin: AdminBootstrap;
   /** How long a console session lasts (8 hours unless given). */
   sessionTtlMs?: number;
+  /** Requests per credential (DEFAULT_RATE_LIMIT unless given; `false`: no limit). */
+  rateLimit?: RateLimitSettings | false;
+  /** Failed sign-ins before lockouts (DEFAULT_LOGIN_THROTTLE unless given). */
+  loginThrottle?: LoginThrottleSettings;
   clock?: Clock;
   /** Where the first start's credentials are printed. */
   print?: (line: string) => void;
@@ -103,7 +116,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     (config.print ?? console.log)(line);
 
   const registry = new FunctionRegistry(join(config.dataDir, "functions"));
+  // Parameters: SecureStrings sealed under the master key; functions read through their context.
+  const parameters = buildParameters({
+    store,
+    masterKey,
+    now: () => clock.now(),
+    region: config.region,
+    account: config.account,
+  });
   const pool = new FunctionPool({
+    parameters: parameters.reader,
     region: config.region,
     account: config.account,
     maxWorkersPerFunction: 8,
@@ -112,7 +134,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     region: config.region,
     account: config.account,
   });
-  const http = createHttpInvokeDispatcher({ connections: async () => undefined });
+  // HTTP Tasks authorize through the event bus's connections (built below, used at call time).
+  const http = createHttpInvokeDispatcher({
+    connections: async (arn) => api.events?.connections.resolve(arn),
+    now: () => clock.now(),
+  });
   const ops = buildOps({
     store,
     clock,
@@ -128,7 +154,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     // Incident changes go on the default bus (stored only when a rule matches them).
     publishEvent: (entry) => events.api.bus.putEvents([entry], { matchedOnly: true }),
   });
-  const dispatcher = chainRunners([functions, http, ...ops.runners]);
+  // {{resolve:ssm...}} references resolve here, at dispatch: never in state data or history.
+  const dispatcher = parameters.resolving(
+    chainRunners([functions, http, ...ops.runners, ...parameters.runners]),
+    async (arn) => definitionOf(store, arn),
+  );
 
   const engine = new DurableEngine({
     store,
@@ -142,6 +172,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (change.status !== "RUNNING") ops.executionEnded(change.executionArn);
   });
   const roleArn = `arn:aws:iam::${config.account}:role/opsflow`;
+  const teams = new TeamService(store, () => clock.now());
   const api: ApiContext = {
     engine,
     stateMachines: new StateMachineService(
@@ -149,7 +180,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       { region: config.region, account: config.account, defaultRoleArn: roleArn },
       () => clock.now(),
     ),
-    executions: new ExecutionService(store, engine, clock, dispatcher, cryptoEntropy),
+    executions: new ExecutionService(store, engine, clock, dispatcher, cryptoEntropy, teams),
     tasks: new TaskService(store, engine, clock, {
       region: config.region,
       account: config.account,
@@ -166,6 +197,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       clock,
       region: config.region,
       account: config.account,
+      teams,
+      ...(config.rateLimit !== undefined && { rateLimit: config.rateLimit }),
+      ...(config.loginThrottle && { loginThrottle: config.loginThrottle }),
       ...(config.sessionTtlMs !== undefined && { sessionTtlMs: config.sessionTtlMs }),
     }),
     maxBodyBytes: Math.max(config.payloadLimitBytes * 4, 1_048_576),
@@ -190,15 +224,22 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const app = createApp(api, [
     awsEndpoint(
       verifier,
-      [stepFunctionsHandler, eventBridgeHandler(config.account)],
+      [
+        stepFunctionsHandler,
+        eventBridgeHandler(config.account),
+        ssmHandler(parameters.service, config.account),
+      ],
       awsGuard(api.auth, async (id) => (await store.getAccessKey(id))?.user),
     ),
     functionRoutes,
     eventRoutes,
+    archiveRoutes,
+    connectionRoutes,
     sourceRoutes,
     userRoutes,
     credentialRoutes,
     auditRoutes,
+    teamRoutes,
     loginRoutes,
     oidcRoutes({
       store,
@@ -209,6 +250,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       ...(config.ops?.publicUrl && { publicUrl: config.ops.publicUrl }),
     }),
     ...opsRoutes(ops),
+    parameterRoutes(parameters.service),
   ]);
   // The bus first: its rules must be loaded before recovered executions publish status events.
   await events.api.bus.start();
@@ -246,4 +288,16 @@ function decodeFiles(files: Record<string, string>): Record<string, Buffer> {
   return Object.fromEntries(
     Object.entries(files).map(([path, content]) => [path, Buffer.from(content, "base64")]),
   );
+}
+
+/**
+ * The definition an execution runs: stored with it, or (Express executions are not stored)
+ * its state machine's.
+ */
+async function definitionOf(store: Store, executionArn: string): Promise<string | undefined> {
+  const execution = await store.getExecution(executionArn);
+  if (execution) return execution.definition;
+  const [, partition, , region, account, , machine] = executionArn.split(":");
+  const arn = `arn:${partition}:states:${region}:${account}:stateMachine:${machine}`;
+  return (await store.getStateMachine(arn))?.definition;
 }

@@ -97,14 +97,22 @@ export interface DeadLetterRecord {
   failedAt: number;
 }
 
+/** How a connection authorizes its calls (EventBridge's AuthorizationType). */
+export type ConnectionAuthorizationType = "BASIC" | "API_KEY" | "OAUTH_CLIENT_CREDENTIALS";
+
 /** A connection: how HTTP targets authenticate; `sealedAuth` is sealed with the master key. */
 export interface ConnectionRecord {
   name: string;
   arn: string;
-  authorizationType: "BASIC" | "API_KEY";
+  authorizationType: ConnectionAuthorizationType;
   sealedAuth: string;
+  /** The AuthParameters without their secrets (JSON), as DescribeConnection shows them. */
+  authDetails?: string;
+  /** AUTHORIZED unless deauthorized; absent in records older than migration 010. */
+  state?: string;
   description?: string;
   createdAt: number;
+  updatedAt?: number;
 }
 
 /** An API destination: an HTTP endpoint called through a connection. */
@@ -115,7 +123,81 @@ export interface ApiDestinationRecord {
   endpoint: string;
   httpMethod: string;
   description?: string;
+  /** InvocationRateLimitPerSecond as given (recorded, not enforced). */
+  rateLimitPerSecond?: number;
   createdAt: number;
+  updatedAt?: number;
+}
+
+/** An archive's state; opsflow creates archives ENABLED. */
+export type ArchiveState = "ENABLED" | "DISABLED";
+
+/** An archive of a bus's events (those matching its pattern, or all). */
+export interface ArchiveRecord {
+  name: string;
+  arn: string;
+  eventBusName: string;
+  eventPattern?: string;
+  description?: string;
+  /** Days archived events are kept; 0 keeps them forever. */
+  retentionDays: number;
+  state: ArchiveState;
+  eventCount: number;
+  sizeBytes: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One event kept in an archive. */
+export interface ArchivedEvent {
+  archive: string;
+  eventId: string;
+  ingestedAt: number;
+  envelope: string;
+}
+
+/** A replay's state, as EventBridge names them. */
+export type ReplayState =
+  | "STARTING"
+  | "RUNNING"
+  | "CANCELLING"
+  | "COMPLETED"
+  | "CANCELLED"
+  | "FAILED";
+
+/** A replay of an archive's time window to a bus's rules. */
+export interface ReplayRecord {
+  name: string;
+  arn: string;
+  archiveName: string;
+  archiveArn: string;
+  description?: string;
+  destinationBus: string;
+  destinationArn: string;
+  /** Rule ARNs the replay is limited to; undefined for every rule of the bus. */
+  filterArns?: string[];
+  eventStart: number;
+  eventEnd: number;
+  state: ReplayState;
+  stateReason?: string;
+  /** The last archived event replayed (its position in the archive), once there is one. */
+  cursor?: { ingestedAt: number; eventId: string };
+  /** Ingestion time of the last event replayed (EventLastReplayedTime). */
+  lastReplayedAt?: number;
+  replayStart: number;
+  replayEnd?: number;
+}
+
+/** A batch of a replay, committed in one transaction. */
+export interface ReplayBatch {
+  /** The new events (replayed copies) and the deliveries they owe. */
+  events: StoredEvent[];
+  deliveries: NewDelivery[];
+  /** Where the replay stands after this batch. */
+  cursor: { ingestedAt: number; eventId: string } | undefined;
+  lastReplayedAt: number | undefined;
+  /** Set when the batch ends the replay (COMPLETED / CANCELLED / FAILED). */
+  end?: { state: "COMPLETED" | "CANCELLED" | "FAILED"; at: number; reason?: string };
 }
 
 /** The webhook kinds that turn payloads into bus events. */
@@ -162,7 +244,11 @@ export interface EventStore {
    * Stores accepted events and the deliveries they owe in one transaction: once it resolves,
    * a crash loses none of them.
    */
-  acceptEvents(events: StoredEvent[], deliveries: NewDelivery[]): Promise<void>;
+  acceptEvents(
+    events: StoredEvent[],
+    deliveries: NewDelivery[],
+    archived?: ArchivedEvent[],
+  ): Promise<void>;
   /**
    * Records a schedule's fire: when the rule's next fire time is still `expectedAt`, moves it
    * to `nextAt` and stores the event and its deliveries, all in one transaction. False when
@@ -195,8 +281,9 @@ export interface EventStore {
   /** Forgets every delivery lease (the embedded store serves one process). */
   recoverDeliveryLeases(): Promise<void>;
 
+  /** Dead letters, optionally of one bus, rule, or target DeadLetterConfig.Arn. */
   listDeadLetters(
-    filter: { eventBusName?: string; ruleName?: string },
+    filter: { eventBusName?: string; ruleName?: string; deadLetterArn?: string },
     page: PageRequest,
   ): Promise<Page<DeadLetterRecord>>;
   /** Moves dead letters back to the delivery queue (attempts and age start over); returns how many. */
@@ -212,6 +299,56 @@ export interface EventStore {
   getApiDestination(nameOrArn: string): Promise<ApiDestinationRecord | undefined>;
   listApiDestinations(): Promise<ApiDestinationRecord[]>;
   deleteApiDestination(name: string): Promise<boolean>;
+
+  /** Replaces a connection's mutable fields (auth, description, state, updatedAt). */
+  updateConnection(record: ConnectionRecord): Promise<boolean>;
+  /**
+   * Deletes a connection unless an API destination uses it: "in-use" names nothing deleted.
+   */
+  deleteUnusedConnection(name: string): Promise<"deleted" | "missing" | { inUse: string[] }>;
+  /** Replaces an API destination's mutable fields. */
+  updateApiDestination(record: ApiDestinationRecord): Promise<boolean>;
+
+  /** Creates an archive; StoreConflictError("exists") when the name is taken. */
+  createArchive(record: ArchiveRecord): Promise<void>;
+  getArchive(nameOrArn: string): Promise<ArchiveRecord | undefined>;
+  listArchives(
+    filter: { namePrefix?: string; eventBusName?: string; state?: string },
+    page: PageRequest,
+  ): Promise<Page<ArchiveRecord>>;
+  /** Every archive (what the archive matchers are built from at start). */
+  loadArchives(): Promise<ArchiveRecord[]>;
+  /** Replaces an archive's pattern, description, retention and updatedAt (counts kept). */
+  updateArchive(record: ArchiveRecord): Promise<boolean>;
+  /** Deletes an archive with its events. */
+  deleteArchive(name: string): Promise<boolean>;
+  /** Archived events of a window after a cursor, in (ingestedAt, eventId) order. */
+  readArchive(
+    archive: string,
+    window: { from: number; to: number },
+    after: { ingestedAt: number; eventId: string } | undefined,
+    limit: number,
+  ): Promise<ArchivedEvent[]>;
+  /** Deletes archived events older than each archive's retention at `now`; returns how many. */
+  purgeExpiredArchiveEvents(now: number): Promise<number>;
+
+  /** Creates a replay; StoreConflictError("exists") when the name is taken. */
+  createReplay(record: ReplayRecord): Promise<void>;
+  getReplay(nameOrArn: string): Promise<ReplayRecord | undefined>;
+  listReplays(
+    filter: { namePrefix?: string; archiveArn?: string; state?: string },
+    page: PageRequest,
+  ): Promise<Page<ReplayRecord>>;
+  /** Replays in STARTING, RUNNING or CANCELLING state. */
+  activeReplays(): Promise<ReplayRecord[]>;
+  /**
+   * Commits one batch of a replay: its events and deliveries, its cursor and, when given, its
+   * end state — only if the replay is still in `expected` state (false otherwise, nothing
+   * stored). A batch of a STARTING replay moves it to RUNNING.
+   */
+  recordReplayBatch(name: string, expected: ReplayState, batch: ReplayBatch): Promise<boolean>;
+  /** Moves an active replay to CANCELLING; returns the record after, or undefined if unknown. */
+  cancelReplay(name: string): Promise<ReplayRecord | undefined>;
 
   /** Creates a webhook source; StoreConflictError("exists") when kind and name are taken. */
   createEventSource(record: EventSourceRecord): Promise<void>;

@@ -125,6 +125,11 @@ export interface IdentityStore {
   deleteApiToken(id: string): Promise<boolean>;
   touchApiToken(id: string, at: number, service: string, region: string): Promise<void>;
 
+  /**
+   * Records that the user signed in with the TOTP code of `step`; false (nothing changed) when
+   * that step or a later one was already used: the code is a replay.
+   */
+  useTotpStep(user: string, step: number): Promise<boolean>;
   createSession(record: SessionRecord): Promise<void>;
   getSession(idHash: string): Promise<SessionRecord | undefined>;
   deleteSession(idHash: string): Promise<boolean>;

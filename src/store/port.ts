@@ -9,6 +9,8 @@ import type { EventStore } from "./events-port.js";
 import type { IdentityStore } from "./identity-port.js";
 import type { IncidentStore } from "./incidents-port.js";
 import type { OpsStore } from "./ops-port.js";
+import type { ParameterStore } from "./parameters-port.js";
+import type { TeamCharge, TeamStore } from "./teams-port.js";
 
 export type StateMachineType = "STANDARD" | "EXPRESS";
 export type ExecutionStatus =
@@ -135,6 +137,8 @@ export interface NewExecution {
   record: ExecutionRecord;
   state: string;
   events: HistoryEventRecord[];
+  /** The team charged for it; checked against the team's quotas in the inserting transaction. */
+  team?: TeamCharge;
 }
 
 /** An execution the runtime has leased, with the fencing token its commit must present. */
@@ -229,7 +233,13 @@ export interface ApiTokenRecord {
  * The persistence port. All methods are atomic. The event bus part is in events-port.ts, the
  * operations part (notifications, approvals) in ops-port.ts, incidents in incidents-port.ts.
  */
-export interface Store extends EventStore, OpsStore, IncidentStore, IdentityStore {
+export interface Store
+  extends EventStore,
+    OpsStore,
+    IncidentStore,
+    IdentityStore,
+    ParameterStore,
+    TeamStore {
   close(): Promise<void>;
 
   createStateMachine(record: StateMachineRecord): Promise<void>;

@@ -83,6 +83,7 @@ export interface KeyPair {
 const TARGETS = {
   states: { prefix: "AWSStepFunctions", version: "1.0" },
   events: { prefix: "AWSEvents", version: "1.1" },
+  ssm: { prefix: "AmazonSSM", version: "1.1" },
 } as const;
 
 /** A signed AWS JSON call (`service` is the signing name), optionally signed at `date`. */

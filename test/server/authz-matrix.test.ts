@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eventBridgeOperations } from "../../src/api/aws/events/operations.js";
 import { sfnOperations } from "../../src/api/aws/sfn/operations.js";
+import { ssmOperations } from "../../src/api/aws/ssm/operations.js";
 import { awsAs, type KeyPair, makeUser, restAs } from "./auth-helpers.js";
 import { ADMIN, rest, type ServerProcess, startServerProcess } from "./harness.js";
 
@@ -56,6 +57,25 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "GET /v1/sources": V,
   "POST /v1/sources": A,
   "DELETE /v1/sources/{kind}/{name}": A,
+  "GET /v1/archives": V,
+  "POST /v1/archives": A,
+  "GET /v1/archives/{name}": V,
+  "PUT /v1/archives/{name}": A,
+  "DELETE /v1/archives/{name}": A,
+  "GET /v1/replays": V,
+  "POST /v1/replays": A,
+  "GET /v1/replays/{name}": V,
+  "POST /v1/replays/{name}/cancel": A,
+  "GET /v1/connections": V,
+  "POST /v1/connections": A,
+  "GET /v1/connections/{name}": V,
+  "PUT /v1/connections/{name}": A,
+  "DELETE /v1/connections/{name}": A,
+  "GET /v1/api-destinations": V,
+  "POST /v1/api-destinations": A,
+  "GET /v1/api-destinations/{name}": V,
+  "PUT /v1/api-destinations/{name}": A,
+  "DELETE /v1/api-destinations/{name}": A,
   "POST /v1/auth/login": PUBLIC,
   "GET /v1/auth/oidc/login": PUBLIC,
   "GET /v1/auth/oidc/callback": PUBLIC,
@@ -98,6 +118,14 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "PUT /v1/groups/{name}/policies/{policy}": A,
   "DELETE /v1/groups/{name}/policies/{policy}": A,
   "GET /v1/audit/events": A,
+  "GET /v1/teams": A,
+  "POST /v1/teams": A,
+  "GET /v1/teams/{name}": A,
+  "DELETE /v1/teams/{name}": A,
+  "PUT /v1/teams/{name}/quotas": A,
+  "PUT /v1/teams/{name}/members/{user}": A,
+  "DELETE /v1/teams/{name}/members/{user}": A,
+  "GET /v1/teams/{name}/usage": A,
   "GET /v1/approvals": V,
   "GET /v1/approvals/{id}": V,
   "POST /v1/approvals/{id}/approve": P,
@@ -118,6 +146,11 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "POST /v1/incidents/{id}/close": O,
   "POST /v1/incidents/{id}/notes": O,
   "POST /v1/incidents/{id}/assign": O,
+  "GET /v1/parameters": V,
+  "GET /v1/parameters/{name}": V,
+  "PUT /v1/parameters/{name}": A,
+  "DELETE /v1/parameters/{name}": A,
+  "GET /v1/parameters/{name}/history": V,
   // Links in notification emails: the link's own signed token is the credential.
   "GET /links/approvals/{token}": PUBLIC,
   "POST /links/approvals/{token}": PUBLIC,
@@ -137,6 +170,11 @@ const AWS_SPECIAL: Record<string, Who[]> = {
   "states:SendTaskSuccess": OP,
   "states:SendTaskFailure": OP,
   "events:PutEvents": O,
+  // Values are readable by every role; SecureStrings stay ciphertext without ssm:DecryptParameter.
+  "ssm:GetParameter": V,
+  "ssm:GetParameters": V,
+  "ssm:GetParametersByPath": V,
+  "ssm:GetParameterHistory": V,
 };
 const awsExpected = (action: string): Who[] =>
   AWS_SPECIAL[action] ?? (READ.test(action.split(":")[1]) ? V : A);
@@ -217,10 +255,11 @@ describe("roles × endpoints", () => {
     assert.deepEqual(wrong, []);
   });
 
-  test("AWS: every Step Functions and EventBridge operation, each role", async () => {
+  test("AWS: every Step Functions, EventBridge and SSM operation, each role", async () => {
     const operations = [
       ...Object.keys(sfnOperations).map((op) => ["states", op] as const),
       ...Object.keys(eventBridgeOperations).map((op) => ["events", op] as const),
+      ...Object.keys(ssmOperations).map((op) => ["ssm", op] as const),
     ];
     assert.ok(operations.length > 40, `${operations.length} operations`);
     const wrong: string[] = [];

@@ -179,42 +179,33 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
       "ResourceNotFoundException",
     );
     await events.send(new eb.PutRuleCommand({ Name: "ok", EventPattern: '{"source":["x"]}' }));
-    await rejects(
-      events.send(
-        new eb.PutTargetsCommand({
-          Rule: "ok",
-          Targets: [{ Id: "t", Arn: "arn:aws:states:us-east-1:123456789012:stateMachine:missing" }],
-        }),
-      ),
-      "ValidationException",
-      /does not exist/,
+    // As EventBridge: invalid targets come back in FailedEntries, the call itself succeeds.
+    const refused = await events.send(
+      new eb.PutTargetsCommand({
+        Rule: "ok",
+        Targets: [
+          { Id: "t1", Arn: "arn:aws:states:us-east-1:123456789012:stateMachine:missing" },
+          { Id: "t2", Arn: "arn:aws:s3:::bucket" },
+          {
+            Id: "t3",
+            Arn: await machine("m-bad"),
+            InputTransformer: { InputPathsMap: { a: "$.detail.a" }, InputTemplate: '{"a": <a>' },
+          },
+        ],
+      }),
     );
-    await rejects(
-      events.send(
-        new eb.PutTargetsCommand({
-          Rule: "ok",
-          Targets: [{ Id: "t", Arn: "arn:aws:s3:::bucket" }],
-        }),
-      ),
-      "ValidationException",
-      /cannot deliver/,
+    assert.equal(refused.FailedEntryCount, 3);
+    assert.deepEqual(
+      refused.FailedEntries?.map((f) => [f.TargetId, f.ErrorCode]),
+      [
+        ["t1", "ValidationException"],
+        ["t2", "ValidationException"],
+        ["t3", "ValidationException"],
+      ],
     );
-    await rejects(
-      events.send(
-        new eb.PutTargetsCommand({
-          Rule: "ok",
-          Targets: [
-            {
-              Id: "t",
-              Arn: await machine("m-bad"),
-              InputTransformer: { InputPathsMap: { a: "$.detail.a" }, InputTemplate: '{"a": <a>' },
-            },
-          ],
-        }),
-      ),
-      "ValidationException",
-      /not valid JSON/,
-    );
+    assert.match(refused.FailedEntries?.[0]?.ErrorMessage ?? "", /does not exist/);
+    assert.match(refused.FailedEntries?.[1]?.ErrorMessage ?? "", /cannot deliver/);
+    assert.match(refused.FailedEntries?.[2]?.ErrorMessage ?? "", /not valid JSON/);
     assert.deepEqual(
       (await events.send(new eb.ListTargetsByRuleCommand({ Rule: "ok" }))).Targets,
       [],

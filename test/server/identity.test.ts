@@ -150,10 +150,19 @@ describe("credentials", () => {
     assert.equal((await rest(server.url, "GET", "/v1/users/shorty")).status, 404);
     assert.equal((await rest(server.url, "PUT", "/v1/users/dave/roles/superuser")).status, 400);
     const policy = await rest(server.url, "PUT", "/v1/users/dave/policies/p", {
-      document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*", Condition: {} }] },
+      document: {
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "*",
+            Resource: "*",
+            Condition: { DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } },
+          },
+        ],
+      },
     });
     assert.equal(policy.status, 400);
-    assert.match(policy.body.error.message, /Condition/);
+    assert.match(policy.body.error.message, /Condition\/DateLessThan: unsupported operator/);
     assert.deepEqual((await rest(server.url, "GET", "/v1/users/dave/policies")).body.items, []);
     assert.equal((await rest(server.url, "POST", "/v1/users", { name: "dave" })).status, 409);
   });

@@ -7,6 +7,7 @@ import { denialMessage } from "../../auth/authorizer.js";
 import { type AwsError, type AwsJsonService, commonError } from "../aws/index.js";
 import type { AuthApi, Principal } from "../context.js";
 import { AWS_RULES } from "./aws-rules.js";
+import { decideOnTask } from "./task-scope.js";
 
 /** One call on the endpoint, as far as it is known. */
 export interface AwsCall {
@@ -19,6 +20,8 @@ export interface AwsCall {
   region?: string;
   sourceIp?: string;
   userAgent?: string;
+  /** The resources once resolved (a task token's execution), for the audit of the outcome. */
+  resources?: string[];
 }
 
 /** The hooks the endpoint calls. */
@@ -50,11 +53,21 @@ export function awsGuard(
   const touched = new Map<string, number>();
   const actionOf = (call: AwsCall) => `${call.service.signingName}:${call.operation}`;
   const resourcesOf = (call: AwsCall) =>
+    call.resources ??
     AWS_RULES[call.service.signingName]?.[call.operation]?.resources(
       call.request ?? {},
       auth.arns,
-    ) ?? [];
+    ) ??
+    [];
   const origin = (call: AwsCall) => ({ sourceIp: call.sourceIp, userAgent: call.userAgent });
+  /** The request as the audit log keeps it: without the members its rule withholds. */
+  const audited = (call: AwsCall) => {
+    const withheld = AWS_RULES[call.service.signingName]?.[call.operation]?.withheld ?? [];
+    if (!call.request || withheld.length === 0) return call.request;
+    const copy = { ...call.request };
+    for (const member of withheld) if (member in copy) copy[member] = "***";
+    return copy;
+  };
   return {
     async rejected(call, error) {
       const id = call.accessKeyId;
@@ -72,6 +85,23 @@ export function awsGuard(
     },
     async authorize(call) {
       const principal = call.principal as Principal;
+      const rate = auth.rateLimit(principal);
+      if (!rate.ok) {
+        const message = `Rate exceeded for access key ${principal.credential.id}.`;
+        // One audit event per throttling episode, not per refused request (see rate-limit.ts).
+        if (rate.firstRefusal)
+          await auth.audit.record({
+            principal,
+            service: call.service.signingName,
+            action: actionOf(call),
+            resources: [],
+            ...origin(call),
+            outcome: "Denied",
+            errorCode: "ThrottlingException",
+            errorMessage: message,
+          });
+        return commonError("ThrottlingException", message);
+      }
       const now = Date.now();
       if (now - (touched.get(principal.credential.id) ?? 0) > 60_000) {
         touched.set(principal.credential.id, now);
@@ -83,12 +113,18 @@ export function awsGuard(
       }
       const action = actionOf(call);
       const rule = AWS_RULES[call.service.signingName]?.[call.operation];
+      const scoped = rule?.taskToken
+        ? await decideOnTask(auth, principal.user, action, call.request?.[rule.taskToken])
+        : undefined;
+      if (scoped) call.resources = scoped.resources;
       const resources = resourcesOf(call);
-      const decision = rule
-        ? await auth.authorizer.decide(principal.user, action, resources, {
-            ...(call.sourceIp !== undefined && { sourceIp: call.sourceIp }),
-          })
-        : ({ effect: "deny", reason: "implicit-deny", resource: "*" } as const);
+      const decision = scoped
+        ? scoped.decision
+        : rule
+          ? await auth.authorizer.decide(principal.user, action, resources, {
+              ...(call.sourceIp !== undefined && { sourceIp: call.sourceIp }),
+            })
+          : ({ effect: "deny", reason: "implicit-deny", resource: "*" } as const);
       if (decision.effect === "allow") return undefined;
       const message = rule
         ? denialMessage(principal.user, action, decision)
@@ -98,7 +134,7 @@ export function awsGuard(
         service: call.service.signingName,
         action,
         resources,
-        parameters: call.request,
+        parameters: audited(call),
         ...origin(call),
         outcome: "Denied",
         errorCode: "AccessDeniedException",
@@ -115,7 +151,7 @@ export function awsGuard(
         service: call.service.signingName,
         action: actionOf(call),
         resources: resourcesOf(call),
-        parameters: call.request,
+        parameters: audited(call),
         ...origin(call),
         outcome: error === undefined ? "Success" : "Failure",
         errorCode: error === undefined ? undefined : (aws?.code ?? "InternalFailure"),

@@ -11,6 +11,10 @@ export interface OperationRule {
   resources: (request: Record<string, unknown>, arns: ResourceArns) => string[];
   /** Reads nothing but state: successful calls are not audited (denials still are). */
   read?: boolean;
+  /** The request member holding a task token: authorised on its execution (task-scope.ts). */
+  taskToken?: string;
+  /** Request members the audit log must not keep (their values are replaced by a marker). */
+  withheld?: string[];
 }
 
 const str = (request: Record<string, unknown>, key: string): string | undefined => {
@@ -76,9 +80,9 @@ const states: Record<string, OperationRule> = {
   GetExecutionHistory: arnIn("executionArn", true),
   StopExecution: arnIn("executionArn"),
   RedriveExecution: arnIn("executionArn"),
-  SendTaskSuccess: anything(),
-  SendTaskFailure: anything(),
-  SendTaskHeartbeat: anything(),
+  SendTaskSuccess: { ...anything(), taskToken: "taskToken" },
+  SendTaskFailure: { ...anything(), taskToken: "taskToken" },
+  SendTaskHeartbeat: { ...anything(), taskToken: "taskToken" },
   CreateActivity: named("name", (a, n) => a.activity(n)),
   DeleteActivity: arnIn("activityArn"),
   DescribeActivity: arnIn("activityArn", true),
@@ -117,8 +121,60 @@ const events: Record<string, OperationRule> = {
   ListEventBuses: anything(true),
   DeleteEventBus: named("Name", (a, n) => a.bus(n)),
   CreateConnection: named("Name", (a, n) => a.connection(n)),
+  DescribeConnection: named("Name", (a, n) => a.connection(n), true),
+  ListConnections: anything(true),
+  UpdateConnection: named("Name", (a, n) => a.connection(n)),
+  DeleteConnection: named("Name", (a, n) => a.connection(n)),
   CreateApiDestination: named("Name", (a, n) => a.apiDestination(n)),
+  DescribeApiDestination: named("Name", (a, n) => a.apiDestination(n), true),
+  ListApiDestinations: anything(true),
+  UpdateApiDestination: named("Name", (a, n) => a.apiDestination(n)),
+  DeleteApiDestination: named("Name", (a, n) => a.apiDestination(n)),
+  CreateArchive: named("ArchiveName", (a, n) => a.archive(n)),
+  DescribeArchive: named("ArchiveName", (a, n) => a.archive(n), true),
+  ListArchives: anything(true),
+  UpdateArchive: named("ArchiveName", (a, n) => a.archive(n)),
+  DeleteArchive: named("ArchiveName", (a, n) => a.archive(n)),
+  StartReplay: named("ReplayName", (a, n) => a.replay(n)),
+  DescribeReplay: named("ReplayName", (a, n) => a.replay(n), true),
+  ListReplays: anything(true),
+  CancelReplay: named("ReplayName", (a, n) => a.replay(n)),
+};
+
+/** A parameter selector's ARN (`/a/b:3` → the ARN of `/a/b`), or `*` when absent. */
+const parameterArn = (arns: ResourceArns, selector: string | undefined) =>
+  selector === undefined ? "*" : arns.parameter(selector.replace(/:[^:/]*$/, ""));
+const parameter = (read = false): OperationRule => ({
+  resources: (request, arns) => [parameterArn(arns, str(request, "Name"))],
+  read,
+});
+const parameters = (read = false): OperationRule => ({
+  resources: (request, arns) => {
+    const names = Array.isArray(request.Names) ? request.Names : [];
+    const arnsOf = names.map((n) => parameterArn(arns, typeof n === "string" ? n : undefined));
+    return arnsOf.length > 0 ? arnsOf : ["*"];
+  },
+  read,
+});
+
+/**
+ * Systems Manager parameter operations (signing name `ssm`). WithDecryption on a SecureString
+ * also needs `ssm:DecryptParameter` on it, checked by the operation (see api/aws/ssm).
+ */
+const ssm: Record<string, OperationRule> = {
+  GetParameter: parameter(true),
+  GetParameters: parameters(true),
+  GetParametersByPath: {
+    resources: (request, arns) => [parameterArn(arns, str(request, "Path"))],
+    read: true,
+  },
+  GetParameterHistory: parameter(true),
+  DescribeParameters: anything(true),
+  // Like CloudTrail, the audit log never keeps a parameter's value, whatever its type.
+  PutParameter: { ...parameter(), withheld: ["Value"] },
+  DeleteParameter: parameter(),
+  DeleteParameters: parameters(),
 };
 
 /** Signing name → operation → rule. */
-export const AWS_RULES: Record<string, Record<string, OperationRule>> = { states, events };
+export const AWS_RULES: Record<string, Record<string, OperationRule>> = { states, events, ssm };

@@ -12,7 +12,8 @@ import { CSRF_HEADER, SESSION_COOKIE } from "../../auth/sessions.js";
 import type { ApiContext, AppEnv, Principal } from "../context.js";
 import { errorBody } from "../rest/errors.js";
 import { originOf } from "./origin.js";
-import { ruleMatcher } from "./rest-rules.js";
+import { type RouteRule, ruleMatcher } from "./rest-rules.js";
+import { decideOnTask } from "./task-scope.js";
 
 type Refusal = { status: 401 | 403; code: string; message: string; header?: string };
 type Identified = { principal: Principal } | { refusal: Refusal; claimed?: Principal };
@@ -96,6 +97,15 @@ async function bodyOf(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
+/** The body as the audit log keeps it: without the members the route's rule withholds. */
+function withhold(body: unknown, rule: RouteRule | undefined): unknown {
+  const withheld = rule && "withheld" in rule ? (rule.withheld ?? []) : [];
+  if (withheld.length === 0 || typeof body !== "object" || body === null) return body;
+  const copy = { ...(body as Record<string, unknown>) };
+  for (const member of withheld) if (member in copy) copy[member] = "***";
+  return copy;
+}
+
 /** The guard middleware. */
 export function restGuard(api: ApiContext) {
   const match = ruleMatcher();
@@ -108,7 +118,7 @@ export function restGuard(api: ApiContext) {
     const origin = originOf(c);
     const action =
       (found && "action" in found.rule && found.rule.action) || `rest:${method} ${c.req.path}`;
-    const body = await bodyOf(c);
+    const body = withhold(await bodyOf(c), found?.rule);
     const parameters = found && {
       ...found.params,
       ...Object.fromEntries(new URL(c.req.url).searchParams),
@@ -137,6 +147,26 @@ export function restGuard(api: ApiContext) {
     }
     const { principal } = who;
     c.set("principal", principal);
+    const rate = api.auth.rateLimit(principal);
+    if (!rate.ok) {
+      const seconds = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
+      const message = `Rate exceeded for this credential: retry in ${seconds} s.`;
+      // One audit event per throttling episode, not per refused request (see rate-limit.ts).
+      if (rate.firstRefusal)
+        await audit.record({
+          principal,
+          service: "rest",
+          action,
+          resources: [],
+          ...origin,
+          outcome: "Denied",
+          errorCode: "ThrottlingException",
+          errorMessage: message,
+        });
+      return c.json(errorBody("ThrottlingException", message), 429, {
+        "Retry-After": String(seconds),
+      });
+    }
     const key = `${principal.credential.kind}:${principal.credential.id}`;
     const now = Date.now();
     if (principal.credential.kind !== "session" && now - (touched.get(key) ?? 0) > TOUCH_EVERY_MS) {
@@ -169,9 +199,16 @@ export function restGuard(api: ApiContext) {
         body,
         arns,
       });
-      const decision = await authorizer.decide(principal.user, action, resources, {
-        ...(origin.sourceIp !== undefined && { sourceIp: origin.sourceIp }),
-      });
+      const token = found.rule.taskToken;
+      const scoped = token
+        ? await decideOnTask(api.auth, principal.user, action, found.params[token])
+        : undefined;
+      if (scoped) resources = scoped.resources;
+      const decision =
+        scoped?.decision ??
+        (await authorizer.decide(principal.user, action, resources, {
+          ...(origin.sourceIp !== undefined && { sourceIp: origin.sourceIp }),
+        }));
       if (decision.effect === "deny") {
         const message = denialMessage(principal.user, action, decision);
         await audit.record({

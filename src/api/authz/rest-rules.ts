@@ -17,7 +17,14 @@ export interface RuleInput {
 
 /** How a route is authorised. */
 export type RouteRule =
-  | { action: string; resources: (input: RuleInput) => string[] }
+  | {
+      action: string;
+      resources: (input: RuleInput) => string[];
+      /** Body members the audit log must not keep (their values are replaced by a marker). */
+      withheld?: string[];
+      /** The path parameter holding a task token: authorised on its execution (task-scope.ts). */
+      taskToken?: string;
+    }
   /** Needs no credentials (the route authenticates by itself, e.g. login). */
   | { access: "public" }
   /** Needs credentials but no permission (e.g. logout, whoami); `action` names it in the audit log. */
@@ -42,6 +49,8 @@ const group = ({ params, arns }: RuleInput) => [arns.group(params.name)];
 const topic = ({ params, arns }: RuleInput) => [arns.topic(params.name)];
 const approval = ({ params, arns }: RuleInput) => [arns.approval(params.id)];
 const incident = ({ params, arns }: RuleInput) => [arns.incident(params.id)];
+const parameter = ({ params, arns }: RuleInput) => [arns.parameter(params.name)];
+const team = ({ params, arns }: RuleInput) => [arns.team(params.name)];
 /** A name from the body when it has one; otherwise `*`, which only an unscoped grant allows. */
 const named =
   (key: string, arn: (arns: ResourceArns, name: string) => string) =>
@@ -67,9 +76,9 @@ export const REST_RULES: Record<string, RouteRule> = {
   "GET /v1/executions/{arn}/history": rule("states:GetExecutionHistory", execution),
   "POST /v1/executions/{arn}/stop": rule("states:StopExecution", execution),
   "POST /v1/executions/{arn}/redrive": rule("states:RedriveExecution", execution),
-  "POST /v1/tasks/{token}/success": rule("states:SendTaskSuccess"),
-  "POST /v1/tasks/{token}/failure": rule("states:SendTaskFailure"),
-  "POST /v1/tasks/{token}/heartbeat": rule("states:SendTaskHeartbeat"),
+  "POST /v1/tasks/{token}/success": { ...rule("states:SendTaskSuccess"), taskToken: "token" },
+  "POST /v1/tasks/{token}/failure": { ...rule("states:SendTaskFailure"), taskToken: "token" },
+  "POST /v1/tasks/{token}/heartbeat": { ...rule("states:SendTaskHeartbeat"), taskToken: "token" },
   "GET /v1/functions": rule("lambda:ListFunctions"),
   "POST /v1/functions": rule(
     "lambda:CreateFunction",
@@ -103,6 +112,59 @@ export const REST_RULES: Record<string, RouteRule> = {
   }),
   "DELETE /v1/sources/{kind}/{name}": rule("events:DeleteSource", ({ params, arns }) => [
     arns.source(params.kind, params.name),
+  ]),
+  "GET /v1/archives": rule("events:ListArchives"),
+  "POST /v1/archives": rule(
+    "events:CreateArchive",
+    named("name", (a, n) => a.archive(n)),
+  ),
+  "GET /v1/archives/{name}": rule("events:DescribeArchive", ({ params, arns }) => [
+    arns.archive(params.name),
+  ]),
+  "PUT /v1/archives/{name}": rule("events:UpdateArchive", ({ params, arns }) => [
+    arns.archive(params.name),
+  ]),
+  "DELETE /v1/archives/{name}": rule("events:DeleteArchive", ({ params, arns }) => [
+    arns.archive(params.name),
+  ]),
+  "GET /v1/replays": rule("events:ListReplays"),
+  "POST /v1/replays": rule(
+    "events:StartReplay",
+    named("name", (a, n) => a.replay(n)),
+  ),
+  "GET /v1/replays/{name}": rule("events:DescribeReplay", ({ params, arns }) => [
+    arns.replay(params.name),
+  ]),
+  "POST /v1/replays/{name}/cancel": rule("events:CancelReplay", ({ params, arns }) => [
+    arns.replay(params.name),
+  ]),
+  "GET /v1/connections": rule("events:ListConnections"),
+  "POST /v1/connections": rule(
+    "events:CreateConnection",
+    named("name", (a, n) => a.connection(n)),
+  ),
+  "GET /v1/connections/{name}": rule("events:DescribeConnection", ({ params, arns }) => [
+    arns.connection(params.name),
+  ]),
+  "PUT /v1/connections/{name}": rule("events:UpdateConnection", ({ params, arns }) => [
+    arns.connection(params.name),
+  ]),
+  "DELETE /v1/connections/{name}": rule("events:DeleteConnection", ({ params, arns }) => [
+    arns.connection(params.name),
+  ]),
+  "GET /v1/api-destinations": rule("events:ListApiDestinations"),
+  "POST /v1/api-destinations": rule(
+    "events:CreateApiDestination",
+    named("name", (a, n) => a.apiDestination(n)),
+  ),
+  "GET /v1/api-destinations/{name}": rule("events:DescribeApiDestination", ({ params, arns }) => [
+    arns.apiDestination(params.name),
+  ]),
+  "PUT /v1/api-destinations/{name}": rule("events:UpdateApiDestination", ({ params, arns }) => [
+    arns.apiDestination(params.name),
+  ]),
+  "DELETE /v1/api-destinations/{name}": rule("events:DeleteApiDestination", ({ params, arns }) => [
+    arns.apiDestination(params.name),
   ]),
   // Webhook deliveries authenticate with their source's own token (checked by the route).
   "POST /v1/sources/alertmanager/{name}": { access: "public" },
@@ -157,6 +219,18 @@ export const REST_RULES: Record<string, RouteRule> = {
   "PUT /v1/groups/{name}/policies/{policy}": rule("iam:PutGroupPolicy", group),
   "DELETE /v1/groups/{name}/policies/{policy}": rule("iam:DeleteGroupPolicy", group),
   "GET /v1/audit/events": rule("audit:LookupEvents"),
+  // Teams and quotas (issue 4).
+  "GET /v1/teams": rule("teams:ListTeams"),
+  "POST /v1/teams": rule(
+    "teams:CreateTeam",
+    named("name", (a, n) => a.team(n)),
+  ),
+  "GET /v1/teams/{name}": rule("teams:DescribeTeam", team),
+  "DELETE /v1/teams/{name}": rule("teams:DeleteTeam", team),
+  "PUT /v1/teams/{name}/quotas": rule("teams:SetTeamQuotas", team),
+  "PUT /v1/teams/{name}/members/{user}": rule("teams:AddTeamMember", team),
+  "DELETE /v1/teams/{name}/members/{user}": rule("teams:RemoveTeamMember", team),
+  "GET /v1/teams/{name}/usage": rule("teams:GetTeamUsage", team),
 
   // Notifications and approvals (issue 6).
   "GET /v1/approvals": rule("approvals:ListApprovals"),
@@ -182,6 +256,12 @@ export const REST_RULES: Record<string, RouteRule> = {
   "POST /v1/incidents/{id}/close": rule("incidents:CloseIncident", incident),
   "POST /v1/incidents/{id}/notes": rule("incidents:AddIncidentNote", incident),
   "POST /v1/incidents/{id}/assign": rule("incidents:AssignIncident", incident),
+  // Parameters (issue 6): SSM's actions; withDecryption also needs ssm:DecryptParameter.
+  "GET /v1/parameters": rule("ssm:DescribeParameters"),
+  "GET /v1/parameters/{name}": rule("ssm:GetParameter", parameter),
+  "PUT /v1/parameters/{name}": { ...rule("ssm:PutParameter", parameter), withheld: ["value"] },
+  "DELETE /v1/parameters/{name}": rule("ssm:DeleteParameter", parameter),
+  "GET /v1/parameters/{name}/history": rule("ssm:GetParameterHistory", parameter),
   // Links in notification emails (outside /v1): the link's signed token is the credential.
   "GET /links/approvals/{token}": { access: "public" },
   "POST /links/approvals/{token}": { access: "public" },

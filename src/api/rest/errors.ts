@@ -6,7 +6,12 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AuthError } from "../../auth/errors.js";
 import { OpsError } from "../../ops/errors.js";
-import { ServiceError, type ServiceErrorCode } from "../../runtime/durable/errors.js";
+import { ParameterError } from "../../ops/parameters/errors.js";
+import {
+  QuotaExceededError,
+  ServiceError,
+  type ServiceErrorCode,
+} from "../../runtime/durable/errors.js";
 import { InvalidPageTokenError } from "../../store/paging.js";
 import { FunctionNotFoundError, InvalidFunctionError } from "../../tasks/functions/index.js";
 import { TaskFailure } from "../../tasks/types.js";
@@ -30,6 +35,7 @@ const STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   InvalidOutput: 400,
   InvalidToken: 400,
   ValidationException: 400,
+  ExecutionLimitExceeded: 429,
 };
 
 /** The JSON error body. */
@@ -37,13 +43,25 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/**
+ * 429 with the quota in `details`; a per-day quota says in Retry-After when its UTC day ends.
+ */
+function quotaResponse(c: Context, error: QuotaExceededError) {
+  const headers: Record<string, string> =
+    error.retryAfterSeconds === undefined ? {} : { "Retry-After": String(error.retryAfterSeconds) };
+  return c.json(errorBody(error.code, error.message, error.details), 429, headers);
+}
+
 /** Turns a thrown error into a response; unexpected errors are 500 without internals. */
 export function errorResponse(c: Context, error: unknown) {
   const events = eventErrorResponse(c, error);
   if (events) return events;
+  if (error instanceof QuotaExceededError) return quotaResponse(c, error);
   if (error instanceof ServiceError)
     return c.json(errorBody(error.code, error.message), STATUS[error.code]);
   if (error instanceof OpsError) return c.json(errorBody(error.code, error.message), error.status);
+  if (error instanceof ParameterError)
+    return c.json(errorBody(error.code, error.message), error.status);
   if (error instanceof AuthError) return c.json(errorBody(error.code, error.message), error.status);
   if (error instanceof InvalidPageTokenError)
     return c.json(errorBody("ValidationException", error.message), 400);

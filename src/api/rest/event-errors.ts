@@ -10,6 +10,7 @@ const STATUS: Record<EventBusErrorCode, ContentfulStatusCode> = {
   ResourceNotFoundException: 404,
   ResourceAlreadyExistsException: 409,
   ConcurrentModificationException: 409,
+  IllegalStatusException: 409,
   LimitExceededException: 400,
   ValidationException: 400,
   InvalidEventPatternException: 400,

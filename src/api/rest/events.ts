@@ -56,7 +56,7 @@ const TargetsBody = z
     eventBusName: z.string().optional(),
     targets: z.array(z.record(z.string(), z.unknown())).min(1).max(10).openapi({
       description:
-        "EventBridge Target objects (Id, Arn, Input, InputPath, InputTransformer, RetryPolicy)",
+        "EventBridge Target objects (Id, Arn, Input, InputPath, InputTransformer, RetryPolicy, DeadLetterConfig)",
     }),
   })
   .strict();
@@ -221,15 +221,27 @@ export function eventRoutes(app: App, api: ApiContext): void {
     createRoute({
       method: "put",
       path: "/v1/rules/{name}/targets",
-      summary: "Add or replace targets of a rule",
+      summary:
+        "Add or replace targets of a rule; invalid ones are listed in failedEntries (as EventBridge's FailedEntries) and the others stored",
       request: { params: RuleParam, body: { required: true, ...json(TargetsBody) } },
-      responses: ok("The rule's targets"),
+      responses: ok("The rule's targets, and the refused ones with their reason"),
     }),
     async (c) => {
       const body = c.req.valid("json");
       const { name } = c.req.valid("param");
-      await events.bus.putTargets(name, body.eventBusName, body.targets);
-      return c.json({ items: await events.bus.listTargets(name, body.eventBusName) }, 200);
+      const result = await events.bus.putTargets(name, body.eventBusName, body.targets);
+      return c.json(
+        {
+          items: await events.bus.listTargets(name, body.eventBusName),
+          failedEntryCount: result.FailedEntryCount,
+          failedEntries: result.FailedEntries.map((f) => ({
+            targetId: f.TargetId,
+            errorCode: f.ErrorCode,
+            errorMessage: f.ErrorMessage,
+          })),
+        },
+        200,
+      );
     },
   );
   app.openapi(
@@ -278,6 +290,9 @@ export function eventRoutes(app: App, api: ApiContext): void {
       request: {
         query: BusQuery.extend({
           ruleName: z.string().optional(),
+          deadLetterArn: z.string().max(1600).optional().openapi({
+            description: "Only those of targets whose DeadLetterConfig.Arn is this",
+          }),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
           nextToken: z.string().optional(),
         }),
@@ -290,6 +305,7 @@ export function eventRoutes(app: App, api: ApiContext): void {
         {
           ...(q.eventBusName && { eventBusName: q.eventBusName }),
           ...(q.ruleName && { ruleName: q.ruleName }),
+          ...(q.deadLetterArn && { deadLetterArn: q.deadLetterArn }),
         },
         { limit: q.limit, ...(q.nextToken && { nextToken: q.nextToken }) },
       );
@@ -299,6 +315,9 @@ export function eventRoutes(app: App, api: ApiContext): void {
         ruleName: d.ruleName,
         targetId: d.target.Id,
         targetArn: d.target.Arn,
+        ...(d.target.DeadLetterConfig?.Arn !== undefined && {
+          deadLetterArn: d.target.DeadLetterConfig.Arn,
+        }),
         attempts: d.attempts,
         errorCode: d.errorCode,
         errorMessage: d.errorMessage,

@@ -50,6 +50,7 @@ export function executionRoutes(app: App, api: ApiContext): void {
         stateMachineArn: api.stateMachines.arnOf(c.req.valid("param").name),
         ...(body.name !== undefined && { name: body.name }),
         input: JSON.stringify(body.input ?? {}),
+        caller: c.get("principal").user,
       });
       return c.json(executionView(record), 201);
     },

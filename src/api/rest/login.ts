@@ -25,6 +25,7 @@ const MESSAGES = {
   InvalidCredentials: "The user name or password is not right.",
   TotpRequired: "This user has a second factor: send its current TOTP code as totp.",
   InvalidTotp: "The TOTP code is not right.",
+  TotpReused: "This TOTP code was already used: wait for the next one.",
 } as const;
 
 /** Registers the login routes. */
@@ -40,21 +41,51 @@ export function loginRoutes(app: App, api: ApiContext): void {
       responses: {
         200: { description: "Signed in", ...json(z.unknown()) },
         401: { description: "Refused", content: errors[400].content },
+        429: { description: "Locked out after failed sign-ins", content: errors[400].content },
         ...errors,
       },
     }),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await sessions.login(body.user, body.password, body.totp);
-      await audit.record({
+      const origin = originOf(c);
+      const attempt = {
         user: body.user,
         service: "console",
         action: "auth:ConsoleLogin",
         resources: [api.auth.arns.user(body.user)],
         parameters: body,
-        ...originOf(c),
+        ...origin,
+      };
+      // Locked out: refused before the password is even checked (login-throttle.ts).
+      const verdict = api.auth.loginThrottle.check(body.user, origin.sourceIp);
+      if (!verdict.ok) {
+        const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+        const message = `Too many failed sign-ins for this ${verdict.by}: try again in ${seconds} s.`;
+        // One audit event per lockout: refused attempts during it are cheap, their rows are not.
+        if (verdict.firstRefusal)
+          await audit.record({
+            ...attempt,
+            outcome: "Denied",
+            errorCode: "LoginThrottled",
+            errorMessage: message,
+          });
+        return c.json(errorBody("LoginThrottled", message), 429, {
+          "Retry-After": String(seconds),
+        });
+      }
+      const result = await sessions.login(body.user, body.password, body.totp);
+      const lockMs =
+        !result.ok && result.reason !== "TotpRequired"
+          ? api.auth.loginThrottle.failed(body.user, origin.sourceIp)
+          : 0;
+      if (result.ok) api.auth.loginThrottle.succeeded(body.user);
+      await audit.record({
+        ...attempt,
         outcome: result.ok ? "Success" : "Failure",
-        ...(!result.ok && { errorCode: result.reason, errorMessage: MESSAGES[result.reason] }),
+        ...(!result.ok && {
+          errorCode: result.reason,
+          errorMessage: `${MESSAGES[result.reason]}${lockMs > 0 ? ` Sign-in is locked for ${Math.ceil(lockMs / 1000)} s.` : ""}`,
+        }),
       });
       if (!result.ok) return c.json(errorBody(result.reason, MESSAGES[result.reason]), 401);
       setCookie(c, SESSION_COOKIE, result.sessionId, {

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { parseRateLimit } from "../../auth/rate-limit.js";
 import { startServer } from "../../server/compose.js";
 import { type Command, UsageError } from "../command.js";
 import { oidcSettingsFromEnv } from "../oidc-env.js";
@@ -25,6 +26,7 @@ Options (environment variable in brackets):
   -h, --help            show this help
 
 Console sessions last OPSFLOW_SESSION_TTL_SECONDS (28800, 8 hours).
+Requests per credential: OPSFLOW_RATE_LIMIT as RPS/BURST (1000/2000) or off.
 The master key that encrypts secrets is OPSFLOW_MASTER_KEY (base64, 32 bytes) or
 DIR/master.key, created with mode 0600 at first start.
 
@@ -64,6 +66,10 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
     if (synchronous !== "FULL" && synchronous !== "NORMAL")
       throw new UsageError("--synchronous must be FULL or NORMAL");
     const oidc = oidcSettingsFromEnv(env);
+    const rateLimit =
+      env.OPSFLOW_RATE_LIMIT === undefined ? undefined : parseRateLimit(env.OPSFLOW_RATE_LIMIT);
+    if (rateLimit === undefined && env.OPSFLOW_RATE_LIMIT !== undefined)
+      throw new UsageError("OPSFLOW_RATE_LIMIT must be RPS, RPS/BURST or off");
     const server = await startServer({
       dataDir: resolve(values["data-dir"] ?? ".data"),
       port,
@@ -84,6 +90,7 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
         sessionTtlMs: Number(env.OPSFLOW_SESSION_TTL_SECONDS) * 1000,
       }),
       ...(oidc && { oidc }),
+      ...(rateLimit !== undefined && { rateLimit }),
       print: (line) => io.stdout(`${line}\n`),
       ops: {
         mail: {

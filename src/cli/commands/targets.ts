@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
 import { call, connectionFrom, connectionHelp, connectionOptions, runVerb } from "../api-client.js";
-import { UsageError } from "../command.js";
+import { ExitCode, UsageError } from "../command.js";
 import { busHelp, busOption, busQuery, jsonText, one } from "./event-args.js";
 import { nounCommand } from "./verbs.js";
 
 type Target = { Id: string; Arn: string };
+type Failed = { targetId: string; errorCode: string; errorMessage: string };
 const path = (rule: string) => `/v1/rules/${encodeURIComponent(rule)}/targets`;
 
 /** `opsflow targets ...` */
@@ -12,10 +13,11 @@ export const targetsCommand = nounCommand("targets", "Targets of event rules: pu
   put: {
     summary: "Add or replace a rule's target",
     usage: `Usage: opsflow targets put RULE --id ID --arn ARN [--input JSON | --input-path PATH | --transformer JSON|@FILE]
-       [--max-retries N] [--max-age SECONDS] [--bus NAME]
+       [--max-retries N] [--max-age SECONDS] [--dead-letter-arn ARN] [--bus NAME]
   opsflow targets put RULE --targets JSON|@FILE   (EventBridge Target objects, as an array)
 
 --transformer is an InputTransformer: {"InputPathsMap": {...}, "InputTemplate": "..."}.
+Targets the bus refuses are printed with their reason (exit 1); the others are stored.
 
 ${busHelp}${connectionHelp}`,
     async run(args, io) {
@@ -32,6 +34,7 @@ ${busHelp}${connectionHelp}`,
           transformer: { type: "string" },
           "max-retries": { type: "string" },
           "max-age": { type: "string" },
+          "dead-letter-arn": { type: "string" },
           targets: { type: "string" },
         },
       });
@@ -56,16 +59,27 @@ ${busHelp}${connectionHelp}`,
               InputTransformer: JSON.parse(jsonText("--transformer", values.transformer)),
             }),
             ...(Object.keys(retry).length > 0 && { RetryPolicy: retry }),
+            ...(values["dead-letter-arn"] !== undefined && {
+              DeadLetterConfig: { Arn: values["dead-letter-arn"] },
+            }),
           },
         ];
       }
-      return runVerb(io, values.json ?? false, async () => {
+      let refused = false;
+      const code = await runVerb(io, values.json ?? false, async () => {
         const result = (await call(connectionFrom(values), "PUT", path(rule), {
           ...(values.bus && { eventBusName: values.bus }),
           targets,
-        })) as { items: Target[] };
-        return { result, human: result.items.map((t) => `${t.Id}\t${t.Arn}`).join("\n") };
+        })) as { items: Target[]; failedEntries?: Failed[] };
+        const failed = result.failedEntries ?? [];
+        refused = failed.length > 0;
+        const lines = [
+          ...result.items.map((t) => `${t.Id}\t${t.Arn}`),
+          ...failed.map((f) => `refused ${f.targetId}: ${f.errorCode}: ${f.errorMessage}`),
+        ];
+        return { result, human: lines.join("\n") };
       });
+      return refused && code === ExitCode.Ok ? ExitCode.Failed : code;
     },
   },
   list: {

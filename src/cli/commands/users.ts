@@ -20,7 +20,7 @@ const row = (u: User) => [
 const v = (name: string, spec: Parameters<typeof apiVerb>[2]) => apiVerb("users", name, spec);
 
 /** A policy document from `--document JSON` or `--document @file`. */
-function documentOf(value: string | undefined): unknown {
+export function documentOf(value: string | undefined): unknown {
   if (!value) throw new UsageError("--document JSON|@file is required");
   const text = value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
   try {

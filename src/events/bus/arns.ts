@@ -23,7 +23,33 @@ export const connectionArn = (scope: ArnScope, name: string, id: string) =>
 export const apiDestinationArn = (scope: ArnScope, name: string, id: string) =>
   `${base(scope)}:api-destination/${name}/${id}`;
 
+/** `arn:aws:events:R:A:archive/NAME`. */
+export const archiveArn = (scope: ArnScope, name: string) => `${base(scope)}:archive/${name}`;
+
+/** `arn:aws:events:R:A:replay/NAME`. */
+export const replayArn = (scope: ArnScope, name: string) => `${base(scope)}:replay/${name}`;
+
+const ARCHIVE_ARN = /^arn:aws[\w-]*:events:[^:]*:[^:]*:archive\/(.+)$/;
+
+/** The archive name of an archive ARN; undefined for anything else. */
+export function archiveNameOf(arn: string): string | undefined {
+  return ARCHIVE_ARN.exec(arn)?.[1];
+}
+
+const RULE_ARN = /^arn:aws[\w-]*:events:[^:]*:[^:]*:rule\/(?:(.+)\/)?([^/]+)$/;
+
+/** The bus and rule names of a rule ARN; undefined for anything else. */
+export function ruleOfArn(arn: string): { bus: string; name: string } | undefined {
+  const match = RULE_ARN.exec(arn);
+  return match ? { bus: match[1] ?? "default", name: match[2] } : undefined;
+}
+
 const BUS_ARN = /^arn:aws[\w-]*:events:[^:]*:[^:]*:event-bus\/(.+)$/;
+
+/** The bus name of an event bus ARN; undefined for anything else. */
+export function busOfArn(arn: string): string | undefined {
+  return BUS_ARN.exec(arn)?.[1];
+}
 
 /** The bus name of a name or an event bus ARN. */
 export function busNameOf(nameOrArn: string | undefined): string {

@@ -1,87 +1,173 @@
 /**
- * Connections and API destinations (the HTTP targets): the connection's authorization is
- * sealed with the master key (bound to the connection's ARN) and opened only to make a call.
+ * Connections (CreateConnection, DescribeConnection, ListConnections, UpdateConnection,
+ * DeleteConnection): how API destinations authorize their calls. The AuthParameters are sealed
+ * with the master key (bound to the connection's ARN) and opened only to make a call; the API
+ * shows them without their secrets. API destinations are in `apiDestinations`.
  */
 import { randomUUID } from "node:crypto";
 import { openSecret, sealSecret } from "../../auth/secret-box.js";
-import type { ApiDestinationRecord, ConnectionRecord } from "../../store/events-port.js";
-import { type Store, StoreConflictError } from "../../store/port.js";
+import type { ConnectionAuthorizationType, ConnectionRecord } from "../../store/events-port.js";
+import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
 import type { Connection } from "../../tasks/http/connection.js";
-import { type ArnScope, apiDestinationArn, connectionArn } from "./arns.js";
+import { ApiDestinationService } from "./api-destinations.js";
+import { type ArnScope, connectionArn } from "./arns.js";
+import {
+  type AuthParameters,
+  checkAuthParameters,
+  mergeAuthParameters,
+  readSealedAuth,
+  redactAuthParameters,
+  toConnection,
+} from "./connection-auth.js";
+import { pageInMemory } from "./connections-paging.js";
 import { EventBusError } from "./errors.js";
 
-/** CreateConnection's authorization, minimal: BASIC or API_KEY. */
-export type ConnectionAuth =
-  | { type: "BASIC"; username: string; password: string }
-  | { type: "API_KEY"; apiKeyName: string; apiKeyValue: string };
+/** What CreateConnection takes (EventBridge's members). */
+export interface CreateConnectionInput {
+  Name: string;
+  Description?: string;
+  AuthorizationType: string;
+  AuthParameters: unknown;
+}
+
+/** What UpdateConnection takes; absent members keep their value. */
+export interface UpdateConnectionInput {
+  Name: string;
+  Description?: string;
+  AuthorizationType?: string;
+  AuthParameters?: unknown;
+}
+
+/** A connection as the API shows it: the record and its AuthParameters without secrets. */
+export interface ConnectionView {
+  record: ConnectionRecord;
+  authParameters: Record<string, unknown>;
+}
 
 const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
-const METHODS = new Set(["POST", "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"]);
 const invalid = (message: string) => new EventBusError("ValidationException", message);
+const notFound = (name: string) =>
+  new EventBusError("ResourceNotFoundException", `Connection '${name}' does not exist.`);
 
 /** Connections and API destinations over the store. */
 export class ConnectionService {
+  /** API destinations (they name a connection of this service). */
+  readonly apiDestinations: ApiDestinationService;
+
   constructor(
     private readonly store: Store,
     private readonly masterKey: Buffer,
     private readonly scope: ArnScope,
     private readonly now: () => number,
-  ) {}
-
-  async createConnection(name: string, auth: ConnectionAuth, description?: string) {
-    if (!NAME.test(name)) throw invalid(`Connection name '${name}' is not valid.`);
-    const secret =
-      auth.type === "BASIC"
-        ? { username: auth.username, password: auth.password }
-        : { apiKeyName: auth.apiKeyName, apiKeyValue: auth.apiKeyValue };
-    if (Object.values(secret).some((v) => typeof v !== "string" || v === ""))
-      throw invalid(`Connection ${name}: the ${auth.type} authorization parameters are required.`);
-    const arn = connectionArn(this.scope, name, randomUUID());
-    const record: ConnectionRecord = {
-      name,
-      arn,
-      authorizationType: auth.type,
-      sealedAuth: sealSecret(this.masterKey, JSON.stringify(secret), arn),
-      createdAt: this.now(),
-    };
-    if (description !== undefined) record.description = description;
-    await this.create(() => this.store.createConnection(record), `Connection ${name}`);
-    return record;
+  ) {
+    this.apiDestinations = new ApiDestinationService(store, scope, now);
   }
 
-  async createApiDestination(
-    name: string,
-    connection: string,
-    endpoint: string,
-    httpMethod: string,
-    description?: string,
-  ): Promise<ApiDestinationRecord> {
-    if (!NAME.test(name)) throw invalid(`API destination name '${name}' is not valid.`);
-    const found = await this.store.getConnection(connection);
-    if (!found)
-      throw new EventBusError(
-        "ResourceNotFoundException",
-        `Connection '${connection}' does not exist.`,
-      );
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      throw invalid(`InvocationEndpoint '${endpoint}' is not a URL.`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:")
-      throw invalid("InvocationEndpoint must be an http or https URL.");
-    if (!METHODS.has(httpMethod)) throw invalid(`HttpMethod '${httpMethod}' is not valid.`);
-    const record: ApiDestinationRecord = {
-      name,
-      arn: apiDestinationArn(this.scope, name, randomUUID()),
-      connectionArn: found.arn,
-      endpoint,
-      httpMethod,
-      createdAt: this.now(),
+  private seal(auth: AuthParameters, arn: string): string {
+    return sealSecret(this.masterKey, JSON.stringify(auth), arn);
+  }
+
+  private open(record: ConnectionRecord): AuthParameters {
+    return readSealedAuth(openSecret(this.masterKey, record.sealedAuth, record.arn));
+  }
+
+  private view(record: ConnectionRecord): ConnectionView {
+    const details = record.authDetails
+      ? (JSON.parse(record.authDetails) as Record<string, unknown>)
+      : redactAuthParameters(this.open(record));
+    return { record, authParameters: details };
+  }
+
+  async createConnection(input: CreateConnectionInput): Promise<ConnectionView> {
+    if (typeof input.Name !== "string" || !NAME.test(input.Name))
+      throw invalid(`Connection name '${input.Name}' is not valid.`);
+    if (input.Description !== undefined && input.Description.length > 512)
+      throw invalid("Description must be at most 512 characters.");
+    const auth = checkAuthParameters(input.AuthorizationType, input.AuthParameters);
+    const arn = connectionArn(this.scope, input.Name, randomUUID());
+    const now = this.now();
+    const record: ConnectionRecord = {
+      name: input.Name,
+      arn,
+      authorizationType: input.AuthorizationType as ConnectionAuthorizationType,
+      sealedAuth: this.seal(auth, arn),
+      authDetails: JSON.stringify(redactAuthParameters(auth)),
+      state: "AUTHORIZED",
+      createdAt: now,
+      updatedAt: now,
     };
-    if (description !== undefined) record.description = description;
-    await this.create(() => this.store.createApiDestination(record), `API destination ${name}`);
+    if (input.Description !== undefined) record.description = input.Description;
+    try {
+      await this.store.createConnection(record);
+    } catch (error) {
+      if (error instanceof StoreConflictError)
+        throw new EventBusError(
+          "ResourceAlreadyExistsException",
+          `Connection ${input.Name} already exists.`,
+        );
+      throw error;
+    }
+    return this.view(record);
+  }
+
+  async describeConnection(name: string): Promise<ConnectionView> {
+    const record = await this.store.getConnection(name);
+    if (!record) throw notFound(name);
+    return this.view(record);
+  }
+
+  async listConnections(
+    filter: { namePrefix?: string; state?: string },
+    page: PageRequest,
+  ): Promise<Page<ConnectionView>> {
+    const all = (await this.store.listConnections()).filter(
+      (c) =>
+        (filter.namePrefix === undefined || c.name.startsWith(filter.namePrefix)) &&
+        (filter.state === undefined || (c.state ?? "AUTHORIZED") === filter.state),
+    );
+    const result = pageInMemory(all, page);
+    return { ...result, items: result.items.map((c) => this.view(c)) };
+  }
+
+  async updateConnection(input: UpdateConnectionInput): Promise<ConnectionView> {
+    const current = await this.store.getConnection(input.Name);
+    if (!current) throw notFound(input.Name);
+    if (input.Description !== undefined && input.Description.length > 512)
+      throw invalid("Description must be at most 512 characters.");
+    const type = input.AuthorizationType ?? current.authorizationType;
+    const sameType = type === current.authorizationType;
+    if (!sameType && input.AuthParameters === undefined)
+      throw invalid(`AuthParameters are required to change AuthorizationType to ${type}.`);
+    const auth = checkAuthParameters(
+      type,
+      mergeAuthParameters(this.open(current), sameType, input.AuthParameters),
+    );
+    const updated: ConnectionRecord = {
+      ...current,
+      authorizationType: type as ConnectionAuthorizationType,
+      sealedAuth: this.seal(auth, current.arn),
+      authDetails: JSON.stringify(redactAuthParameters(auth)),
+      updatedAt: this.now(),
+    };
+    if (input.Description !== undefined) updated.description = input.Description;
+    await this.store.updateConnection(updated);
+    return this.view(updated);
+  }
+
+  /**
+   * Deletes a connection. One an API destination still uses is refused with
+   * ConcurrentModificationException (DeleteConnection's conflict error), naming them.
+   */
+  async deleteConnection(name: string): Promise<ConnectionRecord> {
+    const record = await this.store.getConnection(name);
+    if (!record) throw notFound(name);
+    const outcome = await this.store.deleteUnusedConnection(record.name);
+    if (outcome === "missing") throw notFound(name);
+    if (outcome !== "deleted")
+      throw new EventBusError(
+        "ConcurrentModificationException",
+        `Connection ${record.name} is used by API destination(s) ${outcome.inUse.join(", ")}; delete them or point them at another connection first.`,
+      );
     return record;
   }
 
@@ -89,26 +175,6 @@ export class ConnectionService {
   async resolve(arn: string): Promise<Connection | undefined> {
     const record = await this.store.getConnection(arn);
     if (!record) return undefined;
-    const secret = JSON.parse(openSecret(this.masterKey, record.sealedAuth, record.arn)) as Record<
-      string,
-      string
-    >;
-    return record.authorizationType === "BASIC"
-      ? { authorizationType: "BASIC", username: secret.username, password: secret.password }
-      : {
-          authorizationType: "API_KEY",
-          apiKeyName: secret.apiKeyName,
-          apiKeyValue: secret.apiKeyValue,
-        };
-  }
-
-  private async create(write: () => Promise<void>, what: string): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new EventBusError("ResourceAlreadyExistsException", `${what} already exists.`);
-      throw error;
-    }
+    return toConnection(record.authorizationType, this.open(record));
   }
 }

@@ -10,7 +10,8 @@ export type EventBusErrorCode =
   | "ValidationException"
   | "InvalidEventPatternException"
   | "LimitExceededException"
-  | "ConcurrentModificationException";
+  | "ConcurrentModificationException"
+  | "IllegalStatusException";
 
 /** A request the bus refuses; nothing was changed. */
 export class EventBusError extends Error {

@@ -4,7 +4,7 @@
  * the deliveries they owe in one transaction before answering.
  */
 
-import type { NewDelivery, StoredEvent } from "../../store/events-port.js";
+import type { ArchivedEvent, NewDelivery, StoredEvent } from "../../store/events-port.js";
 import type { EventEnvelope } from "../envelope.js";
 import {
   buildEventEnvelope,
@@ -13,6 +13,7 @@ import {
   type PutEventsRequestEntry,
   validatePutEventsRequest,
 } from "../envelope.js";
+import type { ArchiveRegistry } from "./archive-registry.js";
 import { busNameOf } from "./arns.js";
 import type { RuleEntry, RuleRegistry } from "./registry.js";
 
@@ -31,6 +32,8 @@ export interface PutEventsResult {
 export interface IngestPlan {
   events: StoredEvent[];
   deliveries: NewDelivery[];
+  /** Copies for the archives whose pattern the events match (stored in the same commit). */
+  archived: ArchivedEvent[];
   result: PutEventsResult;
 }
 
@@ -65,11 +68,13 @@ export function planIngestion(
   registry: RuleRegistry,
   context: EnvelopeContext,
   options: IngestOptions = {},
+  archives?: ArchiveRegistry,
 ): IngestPlan {
   validatePutEventsRequest(entries);
   const plan: IngestPlan = {
     events: [],
     deliveries: [],
+    archived: [],
     result: { FailedEntryCount: 0, Entries: [] },
   };
   for (const entry of entries) {
@@ -91,13 +96,21 @@ export function planIngestion(
     const envelope: EventEnvelope = built.ingested.event;
     const matched = registry.match(busName, envelope);
     plan.result.Entries.push({ EventId: envelope.id });
-    if (options.matchedOnly && matched.length === 0) continue;
+    const inArchives = archives?.match(busName, envelope) ?? [];
+    if (options.matchedOnly && matched.length === 0 && inArchives.length === 0) continue;
     const stored: StoredEvent = {
       id: envelope.id,
       eventBusName: busName,
       envelope: JSON.stringify(envelope),
       ingestedAt: built.ingested.ingestionTime.getTime(),
     };
+    for (const archive of inArchives)
+      plan.archived.push({
+        archive,
+        eventId: stored.id,
+        ingestedAt: stored.ingestedAt,
+        envelope: stored.envelope,
+      });
     plan.events.push(stored);
     plan.deliveries.push(...deliveriesFor(stored, matched, stored.ingestedAt));
   }

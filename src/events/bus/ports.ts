@@ -1,6 +1,7 @@
 /**
  * The delivery ports of the running server: executions through ExecutionService, functions
- * through the function dispatcher, API destinations over fetch, other buses through the bus.
+ * through the function dispatcher, API destinations through ApiDestinationCaller, other
+ * buses through the bus.
  * Each maps the callee's failures to DeliveryErrors: missing resources and bad input are not
  * retried; transient failures are.
  */
@@ -8,8 +9,8 @@ import type { Json } from "../../asl/json.js";
 import { ServiceError } from "../../runtime/durable/errors.js";
 import type { ExecutionService } from "../../runtime/durable/service/executions.js";
 import type { Store } from "../../store/port.js";
-import { staticAuthHeader } from "../../tasks/http/connection.js";
 import { TaskFailure } from "../../tasks/types.js";
+import { ApiDestinationCaller } from "./api-destinations-call.js";
 import type { ConnectionService } from "./connections.js";
 import type { DeliveryPorts, NotificationPublisher } from "./deliver.js";
 import { DeliveryError } from "./errors.js";
@@ -24,13 +25,18 @@ export interface PortDependencies {
   topics?: NotificationPublisher;
   /** API destinations time out after 5 seconds in EventBridge. */
   httpTimeoutMs?: number;
+  /** The clock OAuth tokens expire by. */
+  now?: () => number;
 }
-
-/** Statuses EventBridge retries for API destinations; other failures are final. */
-const RETRIED_STATUSES = new Set([401, 407, 409, 429]);
 
 /** Builds the delivery ports. */
 export function deliveryPorts(deps: PortDependencies): DeliveryPorts {
+  const api = new ApiDestinationCaller({
+    store: deps.store,
+    connections: deps.connections,
+    now: deps.now ?? Date.now,
+    ...(deps.httpTimeoutMs !== undefined && { timeoutMs: deps.httpTimeoutMs }),
+  });
   return {
     async startExecution(stateMachineArn, name, input) {
       try {
@@ -57,51 +63,7 @@ export function deliveryPorts(deps: PortDependencies): DeliveryPorts {
         throw new DeliveryError("FUNCTION_ERROR", (error as Error).message, true);
       }
     },
-    async callApiDestination(arn, body) {
-      const destination = await deps.store.getApiDestination(arn);
-      if (!destination)
-        throw new DeliveryError(
-          "RESOURCE_NOT_FOUND",
-          `API destination '${arn}' does not exist.`,
-          false,
-        );
-      const connection = await deps.connections.resolve(destination.connectionArn);
-      if (!connection)
-        throw new DeliveryError(
-          "RESOURCE_NOT_FOUND",
-          `Connection '${destination.connectionArn}' does not exist.`,
-          false,
-        );
-      const headers = new Headers({ "content-type": "application/json; charset=utf-8" });
-      const auth = staticAuthHeader(connection);
-      if (auth) headers.set(auth[0], auth[1]);
-      const hasBody = destination.httpMethod !== "GET" && destination.httpMethod !== "HEAD";
-      let response: Response;
-      try {
-        response = await fetch(destination.endpoint, {
-          method: destination.httpMethod,
-          headers,
-          ...(hasBody && { body }),
-          redirect: "manual",
-          signal: AbortSignal.timeout(deps.httpTimeoutMs ?? 5000),
-        });
-      } catch (error) {
-        const reason = (error as Error).cause ?? (error as Error).message;
-        throw new DeliveryError(
-          "HTTP_INVOCATION_FAILURE",
-          `${destination.endpoint}: ${reason}`,
-          true,
-        );
-      }
-      await response.body?.cancel();
-      if (response.ok) return;
-      const retryable = response.status >= 500 || RETRIED_STATUSES.has(response.status);
-      throw new DeliveryError(
-        "HTTP_INVOCATION_FAILURE",
-        `${destination.httpMethod} ${destination.endpoint} answered ${response.status}`,
-        retryable,
-      );
-    },
+    callApiDestination: (arn, body) => api.call(arn, body),
     async forwardToBus(busName, envelope) {
       try {
         await deps.forward(busName, envelope);

@@ -44,6 +44,7 @@ export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: 
     invokeFunction: deps.invokeFunction,
     store: deps.store,
     connections,
+    now,
     forward: (name, envelope) => (bus as EventBusService).forward(name, envelope),
     ...(deps.topics && { topics: deps.topics }),
   });

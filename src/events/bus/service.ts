@@ -14,12 +14,17 @@ import type {
 } from "../../store/events-port.js";
 import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
 import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
+import { ArchiveRegistry } from "./archive-registry.js";
+import { ArchiveRetentionLoop } from "./archive-retention.js";
+import { ArchiveService } from "./archives.js";
 import { type ArnScope, busArn, busNameOf, ruleArn } from "./arns.js";
 import type { DeliveryPorts } from "./deliver.js";
 import { DeliveryLoop } from "./delivery-loop.js";
 import { DeliveryError, EventBusError } from "./errors.js";
 import { type IngestOptions, type PutEventsResult, planIngestion } from "./ingest.js";
 import { RuleRegistry } from "./registry.js";
+import { ReplayLoop } from "./replay-loop.js";
+import { ReplayService } from "./replays.js";
 import type { BackoffOptions } from "./retry.js";
 import { buildRule, checkRuleName, type PutRuleInput } from "./rules.js";
 import { nextFireOf, ScheduleLoop } from "./schedule-loop.js";
@@ -32,6 +37,14 @@ export interface EventBusOptions extends ArnScope {
   ports: DeliveryPorts;
   backoff?: BackoffOptions;
   log?: (message: string) => void;
+  /** Archived events a replay reads per transaction. */
+  replayBatchSize?: number;
+}
+
+/** PutTargets' answer: the targets refused, each with its reason. */
+export interface PutTargetsResult {
+  FailedEntryCount: number;
+  FailedEntries: { TargetId: string; ErrorCode: string; ErrorMessage: string }[];
 }
 
 const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
@@ -39,8 +52,15 @@ const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
 /** The event bus. */
 export class EventBusService {
   readonly registry = new RuleRegistry();
+  private readonly archiveRegistry = new ArchiveRegistry();
+  /** Archives of the buses' events. */
+  readonly archives: ArchiveService;
+  /** Replays of archived events. */
+  readonly replays: ReplayService;
   private readonly deliveries: DeliveryLoop;
   private readonly schedules: ScheduleLoop;
+  private readonly replayLoop: ReplayLoop;
+  private readonly retention: ArchiveRetentionLoop;
   private readonly context: EnvelopeContext;
 
   constructor(private readonly options: EventBusOptions) {
@@ -67,6 +87,31 @@ export class EventBusService {
       onFired: () => this.deliveries.wake(),
       log,
     });
+    const now = () => options.clock.now();
+    const busExists = (name: string) => this.registry.hasBus(name);
+    this.archives = new ArchiveService(
+      options.store,
+      this.archiveRegistry,
+      options,
+      now,
+      busExists,
+    );
+    this.replayLoop = new ReplayLoop({
+      store: options.store,
+      clock: options.clock,
+      registry: this.registry,
+      onDeliveries: () => this.deliveries.wake(),
+      log,
+      ...(options.replayBatchSize !== undefined && { batchSize: options.replayBatchSize }),
+    });
+    this.replays = new ReplayService(
+      options.store,
+      options,
+      now,
+      { busExists, ruleExists: (bus, name) => this.registry.get(bus, name) !== undefined },
+      () => this.replayLoop.wake(),
+    );
+    this.retention = new ArchiveRetentionLoop({ store: options.store, clock: options.clock, log });
   }
 
   private get store(): Store {
@@ -89,16 +134,31 @@ export class EventBusService {
     for (const bus of page.items) this.registry.addBus(bus.name);
     for (const { rule, targets } of await this.store.loadRules())
       this.registry.setRule(rule, targets);
+    await this.archives.load();
     await this.store.recoverDeliveryLeases();
     if (options.loops !== false) {
       this.deliveries.start();
       this.schedules.start();
+      this.replayLoop.start();
+      this.retention.start();
     }
   }
 
   async stop(): Promise<void> {
+    await this.retention.stop();
+    await this.replayLoop.stop();
     await this.schedules.stop();
     await this.deliveries.stop();
+  }
+
+  /** Runs one batch of every active replay (tests with loops off); true while more remain. */
+  runReplays(): Promise<boolean> {
+    return this.replayLoop.runOnce();
+  }
+
+  /** Purges expired archived events now; returns how many. */
+  purgeArchives(): Promise<number> {
+    return this.retention.purge();
   }
 
   /** Fires the scheduled rules due now (the loop does this; tests with a manual clock call it). */
@@ -225,8 +285,16 @@ export class EventBusService {
 
   // Targets
 
-  /** Adds or replaces targets; every target is validated first, and none is stored if one is bad. */
-  async putTargets(rule: string, busNameOrArn: string | undefined, raw: unknown[]): Promise<void> {
+  /**
+   * Adds or replaces targets. As in EventBridge, an invalid target is reported in
+   * FailedEntries (with its error) while the valid ones are stored; an unknown rule, a bad
+   * Targets list or too many targets refuse the whole call.
+   */
+  async putTargets(
+    rule: string,
+    busNameOrArn: string | undefined,
+    raw: unknown[],
+  ): Promise<PutTargetsResult> {
     const current = await this.describeRule(rule, busNameOrArn);
     if (!Array.isArray(raw) || raw.length === 0 || raw.length > 10)
       throw new EventBusError("ValidationException", "Targets must have 1-10 members.");
@@ -238,7 +306,20 @@ export class EventBusService {
       busExists: (name: string) => this.registry.hasBus(name),
     };
     const targets: EventTarget[] = [];
-    for (const target of raw) targets.push(await checkTarget(target, lookups));
+    const failed: PutTargetsResult["FailedEntries"] = [];
+    for (const target of raw) {
+      try {
+        targets.push(await checkTarget(target, lookups));
+      } catch (error) {
+        if (!(error instanceof EventBusError)) throw error;
+        const id = (target as { Id?: unknown } | null)?.Id;
+        failed.push({
+          TargetId: typeof id === "string" ? id : "",
+          ErrorCode: error.code,
+          ErrorMessage: error.message,
+        });
+      }
+    }
     const existing = await this.store.listTargets(current.eventBusName, current.name);
     const ids = new Set([...existing.map((t) => t.Id), ...targets.map((t) => t.Id)]);
     if (ids.size > MAX_TARGETS_PER_RULE)
@@ -246,12 +327,15 @@ export class EventBusService {
         "LimitExceededException",
         `The requested resource exceeds the maximum number allowed: a rule has at most ${MAX_TARGETS_PER_RULE} targets.`,
       );
-    await this.store.putTargets(current.eventBusName, current.name, targets);
-    this.registry.setTargets(
-      current.eventBusName,
-      current.name,
-      await this.store.listTargets(current.eventBusName, current.name),
-    );
+    if (targets.length > 0) {
+      await this.store.putTargets(current.eventBusName, current.name, targets);
+      this.registry.setTargets(
+        current.eventBusName,
+        current.name,
+        await this.store.listTargets(current.eventBusName, current.name),
+      );
+    }
+    return { FailedEntryCount: failed.length, FailedEntries: failed };
   }
 
   /** Removes targets; returns the Ids that were not there. */
@@ -285,9 +369,9 @@ export class EventBusService {
     entries: PutEventsRequestEntry[],
     options: IngestOptions = {},
   ): Promise<PutEventsResult> {
-    const plan = planIngestion(entries, this.registry, this.context, options);
+    const plan = planIngestion(entries, this.registry, this.context, options, this.archiveRegistry);
     if (plan.events.length > 0) {
-      await this.store.acceptEvents(plan.events, plan.deliveries);
+      await this.store.acceptEvents(plan.events, plan.deliveries, plan.archived);
       if (plan.deliveries.length > 0) this.deliveries.wake();
     }
     return plan.result;
@@ -315,7 +399,7 @@ export class EventBusService {
   }
 
   listDeadLetters(
-    filter: { eventBusName?: string; ruleName?: string },
+    filter: { eventBusName?: string; ruleName?: string; deadLetterArn?: string },
     page: PageRequest,
   ): Promise<Page<DeadLetterRecord>> {
     return this.store.listDeadLetters(filter, page);

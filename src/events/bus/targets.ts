@@ -56,8 +56,25 @@ export async function checkTarget(raw: unknown, lookups: TargetLookups): Promise
   if (target.InputTransformer) checked.InputTransformer = target.InputTransformer as never;
   if (target.RetryPolicy !== undefined && target.RetryPolicy !== null)
     checked.RetryPolicy = retryPolicy(id, target.RetryPolicy);
-  if (target.DeadLetterConfig) checked.DeadLetterConfig = target.DeadLetterConfig as never;
+  if (target.DeadLetterConfig !== undefined && target.DeadLetterConfig !== null)
+    checked.DeadLetterConfig = deadLetterConfig(id, target.DeadLetterConfig);
   return checked;
+}
+
+const ARN = /^arn:aws[\w-]*:[a-z0-9-]+:[^:]*:[^:]*:.+$/;
+
+/**
+ * DeadLetterConfig: the ARN (an SQS queue's in EventBridge) is recorded with the target and
+ * on each of its dead letters; opsflow keeps them all in its own dead-letter store.
+ */
+function deadLetterConfig(id: string, raw: unknown): { Arn?: string } {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw invalid(`Target ${id}: DeadLetterConfig must be a structure with Arn.`);
+  const arn = (raw as Record<string, unknown>).Arn;
+  if (arn === undefined) return {};
+  if (typeof arn !== "string" || arn.length > 1600 || !ARN.test(arn))
+    throw invalid(`Target ${id}: DeadLetterConfig.Arn '${String(arn)}' is not an ARN.`);
+  return { Arn: arn };
 }
 
 function retryPolicy(id: string, raw: unknown): NonNullable<EventTarget["RetryPolicy"]> {

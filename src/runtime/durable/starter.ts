@@ -20,6 +20,8 @@ export interface ResolvedMachine {
   roleArn: string;
   /** The version or alias ARN, when the caller named one. */
   qualifiedArn?: string;
+  /** The machine's tags (team and unit tags decide what a start is charged). */
+  tags?: Record<string, string>;
 }
 
 interface StarterConfig {
@@ -55,6 +57,7 @@ export class ExecutionStarter {
       type: machine.type,
       definition: machine.definition,
       roleArn: machine.roleArn,
+      ...(machine.tags && { tags: machine.tags }),
     };
     if (parts.length === 7) return resolved;
     const qualifier = parts[7];

@@ -11,6 +11,7 @@ import {
   StoreConflictError,
 } from "../port.js";
 import { executionFromRow, historyFromRow } from "./rows.js";
+import { teamAdmission } from "./teams.js";
 
 type Row = Record<string, unknown>;
 
@@ -28,6 +29,7 @@ export function executionQueries(db: Database.Database) {
   );
   const get = db.prepare("SELECT * FROM executions WHERE arn = ?");
   const byName = db.prepare("SELECT * FROM executions WHERE state_machine_arn = ? AND name = ?");
+  const admitToTeam = teamAdmission(db);
   const stop = db.prepare(
     `UPDATE executions SET stop_requested = 1, stop_error = ?, stop_cause = ?, wake_at = ?
      WHERE arn = ? AND status = 'RUNNING'`,
@@ -59,6 +61,8 @@ export function executionQueries(db: Database.Database) {
       });
       insertState.run(record.arn, execution.state);
       appendEvents(record.arn, execution.events);
+      // Throws when over the team's quota: this transaction then leaves nothing behind.
+      if (execution.team) admitToTeam(execution.team, record.arn, record.startedAt);
       return { record, created: true };
     },
   );

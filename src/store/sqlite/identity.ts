@@ -89,6 +89,10 @@ export function identityQueries(db: Database.Database) {
       "INSERT INTO sessions (id_hash, user_name, csrf_hash, created_at, expires_at) VALUES (@idHash, @user, @csrfHash, @createdAt, @expiresAt)",
     ),
     getSession: db.prepare("SELECT * FROM sessions WHERE id_hash = ?"),
+    // Column from migration 011: one step is accepted once, and never an older one.
+    useTotpStep: db.prepare(
+      "UPDATE users SET totp_last_step = ? WHERE name = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+    ),
     deleteSession: db.prepare("DELETE FROM sessions WHERE id_hash = ?"),
   };
 
@@ -220,6 +224,7 @@ export function identityQueries(db: Database.Database) {
     touchApiToken: (id: string, at: number, service: string, region: string) => {
       q.touchToken.run(at, service, region, id);
     },
+    useTotpStep: (user: string, step: number) => q.useTotpStep.run(step, user, step).changes > 0,
     createSession: (record: SessionRecord) => {
       q.insertSession.run(record);
     },

@@ -12,8 +12,10 @@ import { eventQueries, groupCommitted } from "./events/index.js";
 import { executionQueries } from "./executions.js";
 import { identityQueries } from "./identity.js";
 import { groupCommittedOps, opsQueries } from "./ops/index.js";
+import { parameterQueries } from "./parameters.js";
 import { stateMachineQueries } from "./state-machines.js";
 import { taskQueries } from "./tasks.js";
+import { teamQueries } from "./teams.js";
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions {
@@ -48,6 +50,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...credentialQueries(db),
     ...identityQueries(db),
     ...audit,
+    ...parameterQueries(db),
+    ...teamQueries(db),
   };
   const events = eventQueries(db);
   const store = {} as Record<string, unknown>;

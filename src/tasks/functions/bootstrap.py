@@ -38,10 +38,18 @@ def limit_memory(memory_mb):
         pass
 
 
+class ParameterError(Exception):
+    """Base of the errors get_parameter raises; the subclass is named as SSM names the error."""
+
+
+def parameter_error(error_type, message):
+    return type(error_type, (ParameterError,), {})(message)
+
+
 class Context:
     """The Lambda context object, as the Python runtime names its fields."""
 
-    def __init__(self, config, fields):
+    def __init__(self, config, fields, ask=None):
         self.function_name = config["function_name"]
         self.function_version = config["function_version"]
         self.invoked_function_arn = config["function_arn"]
@@ -49,9 +57,17 @@ class Context:
         self.aws_request_id = fields["awsRequestId"]
         self.idempotency_key = fields["idempotencyKey"]
         self._deadline_ms = fields["deadlineMs"]
+        self._ask = ask
 
     def get_remaining_time_in_millis(self):
         return max(0, int(self._deadline_ms - time.time() * 1000))
+
+    def get_parameter(self, name, with_decryption=False):
+        """SSM's Parameter dict for `name` (or `name:VERSION`), read through the server."""
+        answer = self._ask(name, bool(with_decryption))
+        if "parameter" in answer:
+            return answer["parameter"]
+        raise parameter_error(answer["error"]["errorType"], answer["error"]["errorMessage"])
 
 
 def describe(error):
@@ -81,10 +97,11 @@ def load_handler(code_dir, spec):
     return handler, None
 
 
-def answer(handler, config, request):
+def answer(handler, config, request, ask):
     request_id = request["id"]
     try:
-        result = handler(request["event"], Context(config, request["context"]))
+        context = Context(config, request["context"], lambda name, dec: ask(request_id, name, dec))
+        result = handler(request["event"], context)
     except MemoryError:
         # The heap may be in no state to go on: report, then let the server replace us.
         return {"type": "error", "id": request_id, "fatal": True,
@@ -125,9 +142,19 @@ def main():
     if failure:
         send({"type": "init-error", **failure})
         return
+    asked = [0]
+
+    def ask(call_id, name, with_decryption):
+        # One call runs at a time and the server answers before anything else: the next
+        # line on the request channel is the answer.
+        asked[0] += 1
+        send({"type": "get-parameter", "id": call_id, "request": asked[0], "name": name,
+              "withDecryption": with_decryption})
+        return json.loads(requests.readline())
+
     send({"type": "ready"})
     for line in requests:
-        message, fatal = answer(handler, config, json.loads(line))
+        message, fatal = answer(handler, config, json.loads(line), ask)
         sys.stdout.flush()
         sys.stderr.flush()
         send(message)

@@ -65,6 +65,38 @@ function describe(error) {
   return { errorType: "Error", errorMessage: String(error), stackTrace: [] };
 }
 
+/** Questions for parameters waiting for the server's answer, by number. */
+const questions = new Map();
+let asked = 0;
+
+/**
+ * `context.getParameter(name, { withDecryption })`: asks the server over the IPC channel and
+ * resolves with SSM's Parameter shape; rejects with an error named as SSM names it
+ * (`ParameterNotFound`...).
+ */
+function parameterReader(callId) {
+  return (name, options = {}) =>
+    new Promise((resolve, reject) => {
+      const request = ++asked;
+      questions.set(request, { resolve, reject });
+      process.send({
+        type: "get-parameter",
+        id: callId,
+        request,
+        name,
+        withDecryption: options.withDecryption === true,
+      });
+    });
+}
+
+function settleQuestion(answer) {
+  const question = questions.get(answer.request);
+  if (!question) return;
+  questions.delete(answer.request);
+  if (answer.parameter) question.resolve(answer.parameter);
+  else question.reject(new RuntimeError(answer.error.errorType, answer.error.errorMessage));
+}
+
 /** Calls async handlers and callback-style ones (three parameters) the same way. */
 function call(handler, event, context) {
   if (handler.length < 3) return Promise.resolve().then(() => handler(event, context));
@@ -87,6 +119,7 @@ async function answer(handler, request) {
     idempotencyKey: fields.idempotencyKey,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, fields.deadlineMs - Date.now()),
+    getParameter: parameterReader(id),
   };
   let result;
   try {
@@ -113,7 +146,9 @@ async function answer(handler, request) {
 
 try {
   const handler = await loadHandler();
-  process.on("message", (request) => void answer(handler, request));
+  process.on("message", (message) =>
+    message?.type === "parameter" ? settleQuestion(message) : void answer(handler, message),
+  );
   process.send({ type: "ready" });
 } catch (error) {
   process.send({ type: "init-error", ...describe(error) });

@@ -8,7 +8,7 @@ import { type ChildProcess, fork, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Json } from "../../asl/json.js";
-import type { WorkerMessage, WorkerRequest } from "./protocol.js";
+import type { ServerMessage, WorkerMessage } from "./protocol.js";
 import type { FunctionVersion } from "./registry.js";
 
 /** How children are started. */
@@ -25,7 +25,7 @@ export interface RuntimeOptions {
 /** A started child and its message channel. */
 export interface ChildChannel {
   readonly child: ChildProcess;
-  send(request: WorkerRequest): void;
+  send(message: ServerMessage): void;
   /** Called for every message the child sends. */
   onMessage(listener: (message: WorkerMessage) => void): void;
 }

@@ -7,7 +7,7 @@
 import type { Json } from "../../asl/json.js";
 import { handlerError } from "../lambda.js";
 import type { TaskFailure } from "../types.js";
-import type { WorkerError, WorkerMessage } from "./protocol.js";
+import type { ParameterReader, WorkerError, WorkerMessage } from "./protocol.js";
 import type { FunctionVersion } from "./registry.js";
 import { type ChildChannel, type RuntimeOptions, splitLines, startChild } from "./runtimes.js";
 
@@ -26,6 +26,8 @@ export interface WorkerOptions extends RuntimeOptions {
   readonly onLog?: (line: LogLine) => void;
   /** How long loading the handler may take; default 10 s (Lambda's init limit). */
   readonly initTimeoutMs?: number;
+  /** Answers `context.getParameter`; without it, reads fail with `ParameterReadUnavailable`. */
+  readonly parameters?: ParameterReader;
 }
 
 /** A successful call. */
@@ -196,11 +198,42 @@ export class Worker {
   private answer(message: WorkerMessage): void {
     const pending = this.current;
     if (!pending || !("id" in message) || message.id !== pending.id) return;
-    if (message.type === "result") pending.resolve({ result: message.result, log: pending.log });
+    if (message.type === "get-parameter") void this.readParameter(message);
+    else if (message.type === "result")
+      pending.resolve({ result: message.result, log: pending.log });
     else if (message.type === "error") {
       pending.reject(failure(message, pending.requestId));
       if (message.fatal) void this.kill();
     }
+  }
+
+  /** Answers the running call's question for a parameter (on the same channel as calls). */
+  private async readParameter(
+    message: Extract<WorkerMessage, { type: "get-parameter" }>,
+  ): Promise<void> {
+    const unavailable = {
+      error: {
+        errorType: "ParameterReadUnavailable",
+        errorMessage: "This server gives functions no access to parameters.",
+      },
+    };
+    const invalid =
+      typeof message.name !== "string" || typeof message.request !== "number"
+        ? { error: { errorType: "ValidationException", errorMessage: "name must be a string." } }
+        : undefined;
+    let reading: Awaited<ReturnType<ParameterReader>>;
+    try {
+      reading =
+        invalid ??
+        (this.options.parameters
+          ? await this.options.parameters(message.name, message.withDecryption === true)
+          : unavailable);
+    } catch (error) {
+      reading = { error: { errorType: "InternalServerError", errorMessage: `${error}` } };
+    }
+    // The call may have ended (timeout, abort) while the server looked: nobody is listening.
+    if (this.current?.id !== message.id || !this.isAlive) return;
+    this.channel.send({ type: "parameter", request: message.request, ...reading });
   }
 
   /** The process is gone: fail whatever was waiting on it. */

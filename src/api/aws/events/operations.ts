@@ -1,36 +1,18 @@
 /**
  * The EventBridge operations of the AWS endpoint (`X-Amz-Target: AWSEvents.*`), in one table:
  * each reads its request members, calls the event bus services and returns the wire shape.
+ * Archives and replays, connections and API destinations have their own tables.
  */
-import { EventBusError } from "../../../events/bus/errors.js";
 import type { PutEventsRequestEntry } from "../../../events/envelope.js";
 import { testEventPattern } from "../../../events/pattern/index.js";
 import type { RuleState } from "../../../store/events-port.js";
-import type { EventsApi } from "../../context.js";
-import {
-  arrayOf,
-  bool,
-  int,
-  type Members,
-  optional,
-  record,
-  required,
-  str,
-} from "../sfn/members.js";
-import { toAwsTimestamp } from "../timestamp.js";
+import { arrayOf, bool, type Members, optional, required, str } from "../sfn/members.js";
+import { archiveOperations } from "./archive-operations.js";
+import { connectionOperations } from "./connection-operations.js";
+import { next, type Operation, page } from "./request.js";
 import { busShape, ruleShape } from "./shapes.js";
 
-type Operation = (request: Members, events: EventsApi, account: string) => Promise<unknown>;
-
-const page = (request: Members) => ({
-  limit: int(request, "Limit", { min: 0, max: 100 }) || 100,
-  ...(optional(request, "NextToken", str) !== undefined && {
-    nextToken: str(request, "NextToken"),
-  }),
-});
-const next = (token: string | undefined) => (token ? { NextToken: token } : {});
 const busOf = (request: Members) => optional(request, "EventBusName", str);
-const ts = (ms: number) => toAwsTimestamp(new Date(ms));
 
 /** Operation name → implementation. */
 export const eventBridgeOperations: Record<string, Operation> = {
@@ -84,12 +66,11 @@ export const eventBridgeOperations: Record<string, Operation> = {
     return {};
   },
   async PutTargets(request, events) {
-    await events.bus.putTargets(
+    return events.bus.putTargets(
       required(request, "Rule", str),
       busOf(request),
       required(request, "Targets", arrayOf),
     );
-    return { FailedEntryCount: 0, FailedEntries: [] };
   },
   async RemoveTargets(request, events) {
     const ids = required(request, "Ids", arrayOf).map((id) => String(id));
@@ -127,52 +108,6 @@ export const eventBridgeOperations: Record<string, Operation> = {
     await events.bus.deleteEventBus(required(request, "Name", str));
     return {};
   },
-  async CreateConnection(request, events) {
-    const type = required(request, "AuthorizationType", str);
-    const params = required(request, "AuthParameters", record);
-    let connection: Awaited<ReturnType<EventsApi["connections"]["createConnection"]>>;
-    const name = required(request, "Name", str);
-    const description = optional(request, "Description", str);
-    if (type === "BASIC") {
-      const basic = required(params, "BasicAuthParameters", record);
-      connection = await events.connections.createConnection(
-        name,
-        { type, username: str(basic, "Username"), password: str(basic, "Password") },
-        description,
-      );
-    } else if (type === "API_KEY") {
-      const key = required(params, "ApiKeyAuthParameters", record);
-      connection = await events.connections.createConnection(
-        name,
-        { type, apiKeyName: str(key, "ApiKeyName"), apiKeyValue: str(key, "ApiKeyValue") },
-        description,
-      );
-    } else {
-      throw new EventBusError(
-        "ValidationException",
-        `AuthorizationType ${type} is not supported by opsflow yet (BASIC and API_KEY are).`,
-      );
-    }
-    return {
-      ConnectionArn: connection.arn,
-      ConnectionState: "AUTHORIZED",
-      CreationTime: ts(connection.createdAt),
-      LastModifiedTime: ts(connection.createdAt),
-    };
-  },
-  async CreateApiDestination(request, events) {
-    const destination = await events.connections.createApiDestination(
-      required(request, "Name", str),
-      required(request, "ConnectionArn", str),
-      required(request, "InvocationEndpoint", str),
-      required(request, "HttpMethod", str),
-      optional(request, "Description", str),
-    );
-    return {
-      ApiDestinationArn: destination.arn,
-      ApiDestinationState: "ACTIVE",
-      CreationTime: ts(destination.createdAt),
-      LastModifiedTime: ts(destination.createdAt),
-    };
-  },
+  ...archiveOperations,
+  ...connectionOperations,
 };

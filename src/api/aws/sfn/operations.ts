@@ -7,7 +7,7 @@ import { ServiceError } from "../../../runtime/durable/errors.js";
 import { checkDefinition } from "../../../runtime/durable/service/state-machines.js";
 import type { StateMachineType } from "../../../store/port.js";
 import { executionArn, stateMachineArn } from "../../arns.js";
-import type { ApiContext } from "../../context.js";
+import type { ApiContext, Principal } from "../../context.js";
 import { sfnError } from "../sfn-errors.js";
 import { toAwsTimestamp } from "../timestamp.js";
 import { wireEvent } from "./history.js";
@@ -20,7 +20,8 @@ import {
   versionSummary,
 } from "./shapes.js";
 
-type Operation = (request: Members, api: ApiContext) => Promise<unknown>;
+/** The caller is passed too: a start is charged to the caller's team. */
+type Operation = (request: Members, api: ApiContext, principal: Principal) => Promise<unknown>;
 
 const ts = (ms: number) => toAwsTimestamp(new Date(ms));
 const page = (request: Members) => ({
@@ -176,9 +177,10 @@ export const sfnOperations: Record<string, Operation> = {
     await api.engine.store.deleteAlias(required(request, "stateMachineAliasArn", str));
     return {};
   },
-  async StartExecution(request, api) {
+  async StartExecution(request, api, principal) {
     const execution = await api.executions.start({
       stateMachineArn: required(request, "stateMachineArn", str),
+      caller: principal.user,
       ...(optional(request, "name", str) !== undefined && { name: str(request, "name") }),
       ...(optional(request, "input", str) !== undefined && {
         input: str(request, "input", { max: 262_144 * 4 }),

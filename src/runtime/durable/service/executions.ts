@@ -13,11 +13,12 @@ import type {
   PageRequest,
   Store,
 } from "../../../store/port.js";
+import { type TeamCharge, TeamQuotaExceededError } from "../../../store/teams-port.js";
 import type { TaskDispatcher } from "../../../tasks/types.js";
 import type { Clock } from "../../clock.js";
 import { type ExecutionResult, runInMemory } from "../../in-memory.js";
 import type { DurableEngine } from "../engine.js";
-import { ServiceError } from "../errors.js";
+import { QuotaExceededError, ServiceError } from "../errors.js";
 import { type ExecutionSnapshot, readSnapshot } from "../snapshot.js";
 
 /** What StartExecution takes. */
@@ -26,6 +27,16 @@ export interface StartExecutionInput {
   name?: string;
   /** JSON text (default `{}`). */
   input?: string;
+  /** The user starting it (none for event rules and schedules): decides the team charged. */
+  caller?: string;
+}
+
+/** Decides which team a start is charged to, if any (auth/quotas.ts's TeamService). */
+export interface StartCharger {
+  chargeFor(
+    caller: string | undefined,
+    tags: Record<string, string> | undefined,
+  ): Promise<TeamCharge | undefined>;
 }
 
 /** The execution service. */
@@ -36,6 +47,8 @@ export class ExecutionService {
     private readonly clock: Clock,
     private readonly dispatcher: TaskDispatcher,
     private readonly entropy: Entropy,
+    /** Team quotas; without it nothing is charged. */
+    private readonly teams?: StartCharger,
   ) {}
 
   /**
@@ -53,7 +66,11 @@ export class ExecutionService {
       return execution.record;
     }
     const execution = this.engine.starter.build(machine, request.name, input, now);
-    const { record, created } = await this.store.startExecution(execution);
+    const team = await this.teams?.chargeFor(request.caller, machine.tags);
+    if (team) execution.team = team;
+    const { record, created } = await this.store
+      .startExecution(execution)
+      .catch((error) => this.quotaError(error));
     if (created) {
       this.engine.publishStarted(record);
       return record;
@@ -83,6 +100,11 @@ export class ExecutionService {
     const execution = this.engine.starter.build(machine, request.name, input, this.clock.now());
     const result = await this.runExpress(execution.record, input);
     return { record: { ...execution.record, stoppedAt: this.clock.now() }, result };
+  }
+
+  private quotaError(error: unknown): never {
+    if (error instanceof TeamQuotaExceededError) throw quotaErrorOf(error, this.clock.now());
+    throw error;
   }
 
   private runExpress(record: ExecutionRecord, input: Json): Promise<ExecutionResult> {
@@ -149,6 +171,8 @@ export class ExecutionService {
         `Execution is ${record.status}: only FAILED, TIMED_OUT and ABORTED executions can be redriven.`,
       );
     }
+    // A redriven execution runs again, so it takes a concurrency slot of its team again.
+    await store.checkRedriveRoom(arn).catch((error) => this.quotaError(error));
     const claim = await store.claimExecution(arn, "redrive", clock.now(), 30_000);
     if (!claim) throw new ServiceError("ConflictException", "The execution is busy; try again.");
     const snapshot = readSnapshot(claim.state);
@@ -201,6 +225,17 @@ export class ExecutionService {
     this.engine.wake();
     return this.describe(arn);
   }
+}
+
+/** The service's error for a store refusal over a team quota. */
+function quotaErrorOf(error: TeamQuotaExceededError, now: number): QuotaExceededError {
+  const { team, quota, limit, used, requested, day } = error;
+  const dayEnd = day === undefined ? undefined : Date.parse(`${day}T00:00:00Z`) + 86_400_000;
+  return new QuotaExceededError(
+    error.message,
+    { team, quota, limit, used, requested, ...(day !== undefined && { day }) },
+    dayEnd === undefined ? undefined : Math.max(1, Math.ceil((dayEnd - now) / 1000)),
+  );
 }
 
 function parseInput(text: string | undefined): Json {

@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import type { EventBusRecord, EventRuleRecord, EventTarget } from "../../events-port.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
 import { type Page, type PageRequest, StoreConflictError } from "../../port.js";
+import { likePrefix } from "./like-prefix.js";
 
 type Row = Record<string, unknown>;
 
@@ -36,10 +37,6 @@ export function ruleFromRow(row: Row): EventRuleRecord {
 function namePage<T extends { name: string }>(rows: T[], limit: number): Page<T> {
   return pageOf(rows, limit, (last) => last.name);
 }
-
-/** `LIKE` prefix with the wildcards escaped. */
-const likePrefix = (prefix: string | undefined) =>
-  `${(prefix ?? "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The bus, rule and target operations of the SQLite store. */
 export function eventRuleQueries(db: Database.Database) {

@@ -1,0 +1,200 @@
+/**
+ * The Systems Manager parameter operations of the AWS endpoint (`X-Amz-Target: AmazonSSM.*`),
+ * in one table: each reads its request members, calls the parameter service and returns the
+ * wire shape. Decrypting a SecureString (WithDecryption) is a second permission,
+ * `ssm:DecryptParameter` on the parameter's ARN, checked for the caller here.
+ */
+import { ParameterError } from "../../../ops/parameters/errors.js";
+import type { Decryption, ParameterService } from "../../../ops/parameters/service.js";
+import type { ParameterFilter, ParameterType } from "../../../store/parameters-port.js";
+import type { ApiContext, Principal } from "../../context.js";
+import { arrayOf, bool, int, type Members, optional, required, str } from "../sfn/members.js";
+import { historyShape, metadataShape, parameterShape } from "./shapes.js";
+
+type Operation = (
+  request: Members,
+  parameters: ParameterService,
+  context: { api: ApiContext; principal: Principal; account: string },
+) => Promise<unknown>;
+
+/** The action that lets a caller read a SecureString in clear. */
+export const DECRYPT_ACTION = "ssm:DecryptParameter";
+
+const next = (token: string | undefined) => (token ? { NextToken: token } : {});
+const page = (request: Members, max: number) => ({
+  limit: int(request, "MaxResults", { min: 0, max }) || max,
+  ...(optional(request, "NextToken", str) !== undefined && {
+    nextToken: str(request, "NextToken"),
+  }),
+});
+const names = (request: Members) => {
+  const list = required(request, "Names", arrayOf);
+  if (list.length < 1 || list.length > 10 || list.some((n) => typeof n !== "string"))
+    throw new ParameterError(
+      "ValidationException",
+      "1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10, of strings",
+    );
+  return list as string[];
+};
+
+/** WithDecryption of a request, checked against the caller's permission per parameter. */
+function decryption(request: Members, context: Parameters<Operation>[2]): Decryption {
+  if (!(optional(request, "WithDecryption", bool) ?? false)) return false;
+  return async (arn) =>
+    (await context.api.auth.authorizer.decide(context.principal.user, DECRYPT_ACTION, [arn]))
+      .effect === "allow";
+}
+
+const TYPES: readonly string[] = ["String", "StringList", "SecureString"];
+
+/** ParameterFilters (`Name`, `Path`, `Type`; Label, KeyId, Tier and tags are not supported). */
+function filters(
+  request: Members,
+  allowed: string[],
+): { filter: ParameterFilter; exactName?: string } {
+  const filter: ParameterFilter = {};
+  let exactName: string | undefined;
+  for (const raw of optional(request, "ParameterFilters", arrayOf) ?? []) {
+    const f = raw as Members;
+    const key = str(f, "Key");
+    const option = optional(f, "Option", str);
+    const values = (optional(f, "Values", arrayOf) ?? []) as unknown[];
+    if (!allowed.includes(key))
+      throw new ParameterError(
+        "InvalidFilterKey",
+        `Filter key ${key} is not supported here; use one of ${allowed.join(", ")}.`,
+      );
+    if (values.length === 0 || values.some((v) => typeof v !== "string" || v === ""))
+      throw new ParameterError(
+        "InvalidFilterValue",
+        `Filter ${key} needs non-empty string Values.`,
+      );
+    const single = () => {
+      if (values.length > 1)
+        throw new ParameterError("InvalidFilterValue", `Filter ${key} takes one value.`);
+      return values[0] as string;
+    };
+    if (key === "Type") {
+      if (option !== undefined && option !== "Equals")
+        throw new ParameterError("InvalidFilterOption", "Filter Type takes the option Equals.");
+      const bad = values.find((v) => !TYPES.includes(v as string));
+      if (bad !== undefined)
+        throw new ParameterError(
+          "InvalidFilterValue",
+          `Type ${String(bad)} is not a parameter type.`,
+        );
+      filter.types = values as ParameterType[];
+    } else if (key === "Name") {
+      if (option !== undefined && option !== "BeginsWith" && option !== "Equals")
+        throw new ParameterError("InvalidFilterOption", "Filter Name takes BeginsWith or Equals.");
+      filter.namePrefix = single();
+      if (option !== "BeginsWith") exactName = filter.namePrefix;
+    } else if (key === "Path") {
+      if (option !== undefined && option !== "OneLevel" && option !== "Recursive")
+        throw new ParameterError("InvalidFilterOption", "Filter Path takes OneLevel or Recursive.");
+      filter.path = single();
+      filter.recursive = option === "Recursive";
+    }
+  }
+  return exactName === undefined ? { filter } : { filter, exactName };
+}
+
+/** Operation name → implementation. */
+export const ssmOperations: Record<string, Operation> = {
+  async GetParameter(request, parameters, context) {
+    const view = await parameters.get(
+      required(request, "Name", (m, n) => str(m, n, { max: 2048 })),
+      decryption(request, context),
+    );
+    return { Parameter: parameterShape(view) };
+  },
+  async GetParameters(request, parameters, context) {
+    const { parameters: found, invalid } = await parameters.getMany(
+      names(request),
+      decryption(request, context),
+    );
+    return { Parameters: found.map(parameterShape), InvalidParameters: invalid };
+  },
+  async GetParametersByPath(request, parameters, context) {
+    const { filter } = filters(request, ["Type"]);
+    const result = await parameters.byPath(
+      required(request, "Path", (m, n) => str(m, n, { max: 2048 })),
+      {
+        recursive: optional(request, "Recursive", bool) ?? false,
+        ...(filter.types && { types: filter.types }),
+      },
+      decryption(request, context),
+      page(request, 10),
+    );
+    return { Parameters: result.items.map(parameterShape), ...next(result.nextToken) };
+  },
+  async PutParameter(request, parameters, context) {
+    if (request.Tags !== undefined && request.Overwrite === true)
+      throw new ParameterError(
+        "ValidationException",
+        "Tags can't be used with the Overwrite option. To add tags to an existing parameter, use AddTagsToResource.",
+      );
+    if (request.Policies !== undefined && request.Policies !== null)
+      throw new ParameterError("ValidationException", "Parameter policies are not supported.");
+    const record = await parameters.put(
+      {
+        name: required(request, "Name", (m, n) => str(m, n, { max: 2048 })),
+        value: required(request, "Value", str),
+        ...optionalMembers(request),
+      },
+      context.principal.user,
+    );
+    return { Version: record.version, Tier: record.tier };
+  },
+  async DeleteParameter(request, parameters) {
+    await parameters.delete(required(request, "Name", (m, n) => str(m, n, { max: 2048 })));
+    return {};
+  },
+  async DeleteParameters(request, parameters) {
+    const { deleted, invalid } = await parameters.deleteMany(names(request));
+    return { DeletedParameters: deleted, InvalidParameters: invalid };
+  },
+  async DescribeParameters(request, parameters, context) {
+    if (request.Filters !== undefined && request.Filters !== null)
+      throw new ParameterError(
+        "ValidationException",
+        "Filters is deprecated and not supported: use ParameterFilters.",
+      );
+    const { filter, exactName } = filters(request, ["Name", "Path", "Type"]);
+    const result = await parameters.describe(filter, page(request, 50));
+    const items =
+      exactName === undefined ? result.items : result.items.filter((p) => p.name === exactName);
+    return {
+      Parameters: items.map((p) => metadataShape(p, context.account)),
+      ...next(result.nextToken),
+    };
+  },
+  async GetParameterHistory(request, parameters, context) {
+    const result = await parameters.history(
+      required(request, "Name", (m, n) => str(m, n, { max: 2048 })),
+      decryption(request, context),
+      page(request, 50),
+    );
+    return {
+      Parameters: result.items.map((p) => historyShape(p, context.account)),
+      ...next(result.nextToken),
+    };
+  },
+};
+
+function optionalMembers(request: Members) {
+  const pick = (key: string, field: string) => {
+    const value = optional(request, key, str);
+    return value === undefined ? {} : { [field]: value };
+  };
+  const overwrite = optional(request, "Overwrite", bool);
+  return {
+    ...pick("Type", "type"),
+    ...pick("Description", "description"),
+    ...pick("AllowedPattern", "allowedPattern"),
+    ...pick("KeyId", "keyId"),
+    ...pick("Tier", "tier"),
+    ...pick("DataType", "dataType"),
+    ...(overwrite !== undefined && { overwrite }),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The replay loop: durable background work. Each step reads the next batch of a replay's
+ * window from the archive, matches the events (with `replay-name` set) against the
+ * destination bus's rules, and commits the deliveries they owe together with the replay's new
+ * cursor (store.recordReplayBatch). A restart resumes every unfinished replay at its cursor;
+ * replayed copies have ids derived from (replay, event), so no batch is delivered twice.
+ * Replayed events go straight to rules, never through ingestion: they are not archived again.
+ */
+import { createHash } from "node:crypto";
+import type { Clock } from "../../runtime/clock.js";
+import { Wakeup } from "../../runtime/durable/wakeup.js";
+import type {
+  NewDelivery,
+  ReplayBatch,
+  ReplayRecord,
+  StoredEvent,
+} from "../../store/events-port.js";
+import type { Store } from "../../store/port.js";
+import { deliveriesFor } from "./ingest.js";
+import type { RuleRegistry } from "./registry.js";
+
+/** Options of the replay loop. */
+export interface ReplayLoopOptions {
+  store: Store;
+  clock: Clock;
+  registry: RuleRegistry;
+  /** Deliveries were stored. */
+  onDeliveries: () => void;
+  log: (message: string) => void;
+  /** Archived events read per transaction. */
+  batchSize?: number;
+}
+
+/** The id of the copy of `eventId` a replay sends (stable across restarts). */
+export function replayedEventId(replayArn: string, eventId: string): string {
+  const hex = createHash("sha256").update(`${replayArn}\u0000${eventId}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Runs replays to their end. */
+export class ReplayLoop {
+  private readonly due = new Wakeup();
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: ReplayLoopOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.due.ring();
+    await this.running;
+  }
+
+  /** A replay was started or cancelled. */
+  wake(): void {
+    this.due.ring();
+  }
+
+  /**
+   * Runs one batch of every active replay; true while some replay has more to do. (The loop
+   * calls it; tests with loops off call it to move replays step by step.)
+   */
+  async runOnce(): Promise<boolean> {
+    let more = false;
+    for (const replay of await this.options.store.activeReplays()) {
+      if (this.stopped && this.running) break;
+      if (await this.step(replay)) more = true;
+    }
+    return more;
+  }
+
+  /** One batch of one replay; true when it has more to do. */
+  private async step(replay: ReplayRecord): Promise<boolean> {
+    const { store, clock, registry } = this.options;
+    const now = clock.now();
+    const keep = { cursor: replay.cursor, lastReplayedAt: replay.lastReplayedAt };
+    const end = (state: "COMPLETED" | "CANCELLED" | "FAILED", reason?: string) =>
+      store.recordReplayBatch(replay.name, replay.state, {
+        events: [],
+        deliveries: [],
+        ...keep,
+        end: { state, at: now, ...(reason !== undefined && { reason }) },
+      });
+    if (replay.state === "CANCELLING") {
+      await end("CANCELLED", "Cancelled by CancelReplay.");
+      return false;
+    }
+    if (!(await store.getArchive(replay.archiveName))) {
+      await end("FAILED", `Archive ${replay.archiveName} was deleted.`);
+      return false;
+    }
+    if (!registry.hasBus(replay.destinationBus)) {
+      await end("FAILED", `Event bus ${replay.destinationBus} was deleted.`);
+      return false;
+    }
+    const size = this.options.batchSize ?? 100;
+    // Only what was archived before the replay started: the window is closed from then on.
+    const window = { from: replay.eventStart, to: Math.min(replay.eventEnd, replay.replayStart) };
+    const archived = await store.readArchive(replay.archiveName, window, replay.cursor, size);
+    const filter = replay.filterArns ? new Set(replay.filterArns) : undefined;
+    const events: StoredEvent[] = [];
+    const deliveries: NewDelivery[] = [];
+    for (const item of archived) {
+      const envelope = JSON.parse(item.envelope) as Record<string, unknown>;
+      envelope["replay-name"] = replay.name;
+      const matched = registry
+        .match(replay.destinationBus, envelope)
+        .filter((entry) => !filter || filter.has(entry.rule.arn));
+      if (matched.length === 0) continue;
+      const stored: StoredEvent = {
+        id: replayedEventId(replay.arn, item.eventId),
+        eventBusName: replay.destinationBus,
+        envelope: JSON.stringify(envelope),
+        ingestedAt: now,
+      };
+      events.push(stored);
+      deliveries.push(...deliveriesFor(stored, matched, now));
+    }
+    const last = archived.at(-1);
+    const done = archived.length < size;
+    const batch: ReplayBatch = {
+      events,
+      deliveries,
+      cursor: last ? { ingestedAt: last.ingestedAt, eventId: last.eventId } : keep.cursor,
+      lastReplayedAt: last?.ingestedAt ?? keep.lastReplayedAt,
+      ...(done && { end: { state: "COMPLETED" as const, at: now } }),
+    };
+    const recorded = await store.recordReplayBatch(replay.name, replay.state, batch);
+    if (recorded && deliveries.length > 0) this.options.onDeliveries();
+    // Not recorded: the replay changed state meanwhile (cancelled); the next round sees it.
+    return !done || !recorded;
+  }
+
+  private async loop(): Promise<void> {
+    const { clock } = this.options;
+    while (!this.stopped) {
+      let more = false;
+      try {
+        more = await this.runOnce();
+      } catch (error) {
+        this.options.log(`replay loop: ${(error as Error).stack ?? error}`);
+      }
+      if (more) {
+        // Let requests and deliveries in between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const until = clock.now() + 1000;
+      await this.due.sleep((signal) => clock.sleepUntil(until, signal));
+    }
+  }
+}
