@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { eventBridgeOperations } from "../../src/api/aws/events/operations.js";
+import { eventBridgeHandler } from "../../src/api/aws/events/handler.js";
 import { sfnOperations } from "../../src/api/aws/sfn/operations.js";
 import { ssmOperations } from "../../src/api/aws/ssm/operations.js";
 import { awsAs, type KeyPair, makeUser, restAs } from "./auth-helpers.js";
@@ -258,7 +258,9 @@ describe("roles × endpoints", () => {
   test("AWS: every Step Functions, EventBridge and SSM operation, each role", async () => {
     const operations = [
       ...Object.keys(sfnOperations).map((op) => ["states", op] as const),
-      ...Object.keys(eventBridgeOperations).map((op) => ["events", op] as const),
+      ...Object.keys(eventBridgeHandler("123456789012").operations).map(
+        (op) => ["events", op] as const,
+      ),
       ...Object.keys(ssmOperations).map((op) => ["ssm", op] as const),
     ];
     assert.ok(operations.length > 40, `${operations.length} operations`);

@@ -48,9 +48,9 @@ async function userWithKey(name: string) {
 
 /**
  * What AWS Health would send about `key`: the seed's example with the key id replaced, put on
- * the default bus. `aws.` sources are reserved (a client's PutEvents gets
- * NotAuthorizedForSourceException, as on AWS), so it enters the way opsflow's own services put
- * events: the bus's PutEvents with reserved sources allowed, standing in for AWS Health.
+ * the default bus through the EventBridge API by the admin. `aws.` sources are reserved: only
+ * callers allowed events:PutReservedSourceEvents (a relay of AWS Health, here the admin) may
+ * put them.
  */
 async function reportExposed(
   key: string,
@@ -67,7 +67,7 @@ async function reportExposed(
     Detail: JSON.stringify(example.detail),
     Resources: example.resources,
   };
-  const put = await server.events.putEvents([entry], { allowReservedSources: true });
+  const put = await admin.events.send(new eb.PutEventsCommand({ Entries: [entry] }));
   assert.equal(put.FailedEntryCount, 0, JSON.stringify(put.Entries));
 }
 
@@ -158,13 +158,24 @@ after(async () => {
 });
 
 describe("seed 001 end to end: an exposed opsflow access key", () => {
-  test("a client cannot forge an aws.health event: the source is reserved, as on AWS", async () => {
-    const put = await admin.events.send(
-      new eb.PutEventsCommand({
-        Entries: [{ Source: "aws.health", DetailType: "AWS Health Event", Detail: "{}" }],
-      }),
-    );
+  test("only callers allowed events:PutReservedSourceEvents may put aws.health events", async () => {
+    const operator = new eb.EventBridgeClient({
+      ...sdkConfig(server.url),
+      credentials: await userWithKey("forger"),
+    });
+    const forged = { Source: "aws.health", DetailType: "AWS Health Event", Detail: "{}" };
+    const put = await operator.send(new eb.PutEventsCommand({ Entries: [forged] }));
     assert.equal(put.Entries?.[0]?.ErrorCode, "NotAuthorizedForSourceException");
+    const policy = {
+      Statement: { Effect: "Allow", Action: "events:PutReservedSourceEvents", Resource: "*" },
+    };
+    const granted = await call(server.url, "PUT", "/v1/users/forger/policies/relay", {
+      document: policy,
+    });
+    assert.equal(granted.status, 200, JSON.stringify(granted.body));
+    const relayed = await operator.send(new eb.PutEventsCommand({ Entries: [forged] }));
+    assert.equal(relayed.FailedEntryCount, 0, JSON.stringify(relayed.Entries));
+    operator.destroy();
   });
 
   test("listing functions names their environment variables but never shows the token", async () => {

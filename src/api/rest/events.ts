@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { testEventPattern } from "../../events/pattern/index.js";
 import type { EventRuleRecord } from "../../store/events-port.js";
+import { reservedSourceOptions } from "../authz/reserved-sources.js";
 import type { ApiContext, App, EventsApi } from "../context.js";
 import { ErrorSchema } from "./schemas.js";
 
@@ -105,7 +106,10 @@ export function eventRoutes(app: App, api: ApiContext): void {
         ...(e.time && { Time: e.time }),
         ...(e.eventBusName && { EventBusName: e.eventBusName }),
       }));
-      const result = await events.bus.putEvents(entries);
+      const result = await events.bus.putEvents(
+        entries,
+        await reservedSourceOptions(api, c.get("principal"), entries),
+      );
       return c.json(
         {
           failedEntryCount: result.FailedEntryCount,

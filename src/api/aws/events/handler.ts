@@ -3,13 +3,15 @@
  * as bare `__type` codes (EventBridge sends no namespace).
  */
 import { EventBusError } from "../../../events/bus/errors.js";
-import { PutEventsRequestError } from "../../../events/envelope.js";
+import { type PutEventsRequestEntry, PutEventsRequestError } from "../../../events/envelope.js";
 import { InvalidEventError, InvalidEventPatternError } from "../../../events/pattern/index.js";
 import { ServiceError } from "../../../runtime/durable/errors.js";
 import { InvalidPageTokenError } from "../../../store/paging.js";
+import { reservedSourceOptions } from "../../authz/reserved-sources.js";
 import type { AwsServiceHandler } from "../../aws-endpoint.js";
 import { AwsError, commonError } from "../errors.js";
 import { EVENTBRIDGE } from "../services.js";
+import { arrayOf, required } from "../sfn/members.js";
 import { eventBridgeOperations } from "./operations.js";
 
 /** Maps the bus's errors to EventBridge's. */
@@ -36,5 +38,11 @@ export function eventBridgeHandler(account: string): AwsServiceHandler {
       return operation(request, api.events, account);
     };
   }
+  operations.PutEvents = async (request, api, principal) => {
+    if (!api.events)
+      throw commonError("UnknownOperationException", "The event bus is not running.");
+    const entries = required(request, "Entries", arrayOf) as PutEventsRequestEntry[];
+    return api.events.bus.putEvents(entries, await reservedSourceOptions(api, principal, entries));
+  };
   return { service: EVENTBRIDGE, operations, toAwsError: toEventBridgeError };
 }

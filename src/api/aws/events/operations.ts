@@ -3,7 +3,6 @@
  * each reads its request members, calls the event bus services and returns the wire shape.
  * Archives and replays, connections and API destinations have their own tables.
  */
-import type { PutEventsRequestEntry } from "../../../events/envelope.js";
 import { testEventPattern } from "../../../events/pattern/index.js";
 import type { RuleState } from "../../../store/events-port.js";
 import { arrayOf, bool, type Members, optional, required, str } from "../sfn/members.js";
@@ -16,10 +15,6 @@ const busOf = (request: Members) => optional(request, "EventBusName", str);
 
 /** Operation name → implementation. */
 export const eventBridgeOperations: Record<string, Operation> = {
-  async PutEvents(request, events) {
-    const entries = required(request, "Entries", arrayOf) as PutEventsRequestEntry[];
-    return events.bus.putEvents(entries);
-  },
   async PutRule(request, events) {
     const RuleArn = await events.bus.putRule({
       Name: required(request, "Name", str),
