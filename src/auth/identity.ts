@@ -61,6 +61,8 @@ export class IdentityService {
     private readonly authorizer: Authorizer,
     private readonly masterKey: Buffer,
     private readonly now: () => number,
+    /** Told when a user is deleted (team memberships are cached elsewhere). */
+    private readonly userDeleted: (name: string) => void = () => {},
   ) {}
 
   private async callerGrants(caller: Principal): Promise<Grants> {
@@ -133,6 +135,7 @@ export class IdentityService {
     if (name === caller.user)
       throw new AuthError("ValidationException", "You cannot delete your own user.");
     if (!(await this.store.deleteUser(name))) throw notFound(`User ${name}`);
+    this.userDeleted(name);
   }
 
   /** Sets (or, with null, clears) the address a user's approval requests are mailed to. */

@@ -98,7 +98,8 @@ export class TeamService {
     return { team, units: unitsOf(tags) };
   }
 
-  private changed() {
+  /** Drops the cached memberships (after a change made outside this service). */
+  changed() {
     this.members = undefined;
   }
 

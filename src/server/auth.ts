@@ -37,7 +37,10 @@ export function buildAuth(settings: AuthSettings): AuthApi {
   const authorizer = new Authorizer(store);
   return {
     authorizer,
-    identity: new IdentityService(store, authorizer, masterKey, now),
+    // A deleted user's team membership goes with it: the cached memberships must too.
+    identity: new IdentityService(store, authorizer, masterKey, now, () =>
+      settings.teams.changed(),
+    ),
     audit: new AuditLog(store, now),
     teams: settings.teams,
     sessions: new SessionService(store, masterKey, now, settings.sessionTtlMs),

@@ -207,6 +207,17 @@ describe("team quotas", () => {
     assert.equal(next.executionsToday, 1);
   });
 
+  test("a deleted user's membership goes with it: a new user of the same name is not charged", async () => {
+    await machine("quick-lime", QUICK);
+    const { user } = await team("lime", { executionsPerDay: 0 });
+    const start = (token: string) =>
+      call(server.url, "POST", "/v1/state-machines/quick-lime/executions", {}, token);
+    assert.equal((await start(user.token)).status, 429);
+    assert.equal((await call(server.url, "DELETE", `/v1/users/${user.name}`)).status, 204);
+    const again = await makeUser(server.url, user.name, ["operator"]);
+    assert.equal((await start(again.token)).status, 201);
+  });
+
   test("units come from the machine's tags; the machine's team tag charges starts of callers without a team", async () => {
     await machine("provision", QUICK, {
       "opsflow:units:provisioning-cost": "5",
