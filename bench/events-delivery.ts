@@ -93,16 +93,23 @@ export async function main(): Promise<void> {
       ],
     ];
     for (const [name, put] of runs) {
-      const { total, answered, started } = await measure(server, put);
-      rows.push([
-        name,
-        total,
-        started.length,
-        percentile(answered, 99),
-        percentile(started, 50),
-        percentile(started, 99),
-        10,
-      ]);
+      try {
+        const { total, answered, started } = await measure(server, put);
+        rows.push([
+          name,
+          total,
+          started.length,
+          percentile(answered, 99),
+          percentile(started, 50),
+          percentile(started, 99),
+          10,
+        ]);
+      } catch (error) {
+        // One failing path (e.g. the HTTP client refused) must not hide the other's figures.
+        const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
+        const reason = `${(error as Error).message}${cause ? ` (${cause})` : ""}`;
+        rows.push([name, RATE * SECONDS, `failed: ${reason}`, "", "", "", 10]);
+      }
     }
     printTable(
       `PutEvents → execution started (${RATE} events/s for ${SECONDS} s each, SQLite synchronous=FULL)`,

@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
   InvalidEventPatternError,
+  PatternMatcher,
   testEventPattern,
   validatePattern,
 } from "../../src/events/pattern/index.js";
@@ -58,6 +59,25 @@ test("every match case agrees with event-ruler / AWS", () => {
     }
   }
   console.log(`match cases: ${passed}/${passed + failures.length} pass`);
+  assert.deepEqual(failures, []);
+});
+
+test("every match case agrees with the event given as JSON text (the scanner's path)", () => {
+  const failures: string[] = [];
+  for (const c of cases) {
+    if (c.invalid) continue;
+    const eventText = c.eventText ?? JSON.stringify(c.event);
+    try {
+      const matcher = new PatternMatcher();
+      matcher.addRule("r", c.patternText ?? c.pattern);
+      const scanned = matcher.matchesForJson(eventText).length > 0;
+      const parsed = matcher.matchesForParsedJson(eventText).length > 0;
+      if (scanned !== c.matches || parsed !== c.matches)
+        failures.push(`${c.name}: expected ${c.matches}, scanned ${scanned}, parsed ${parsed}`);
+    } catch (error) {
+      failures.push(`${c.name}: threw ${(error as Error).message}`);
+    }
+  }
   assert.deepEqual(failures, []);
 });
 

@@ -24,7 +24,7 @@ export interface Step {
   readonly absent: boolean;
 }
 
-/** An AND of steps: value steps sorted by path, then absence steps sorted by path. */
+/** An AND of steps: value steps, then absence steps, each in `byPath` order. */
 export interface SubRule {
   readonly steps: readonly Step[];
 }
@@ -108,7 +108,24 @@ function walkObject(
   return alts;
 }
 
-const byPath = (a: Step, b: Step): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+/** Dots in a path: its depth below the event's top level. */
+function depthOf(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf("."); i >= 0; i = path.indexOf(".", i + 1)) n++;
+  return n;
+}
+
+/**
+ * Step order: shallow paths first, then by name. Any fixed order gives the same answers;
+ * this one puts the envelope fields (`source`, `detail-type`, `account`), which many rules
+ * share, ahead of the `detail` fields that tell rules apart, so rules share their first
+ * states and a match walks through few, cache-warm ones.
+ */
+const byPath = (a: Step, b: Step): number => {
+  const d = depthOf(a.path) - depthOf(b.path);
+  if (d !== 0) return d;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+};
 
 function toSubRules(alt: Alternative): SubRule[] {
   // A clause mixing exists:false with value tests is an OR of two different kinds of

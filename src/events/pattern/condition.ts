@@ -124,6 +124,8 @@ export interface OperatorIndex<C extends Condition, T> {
   /** Appends the target of every stored condition that `value` satisfies. */
   collect(value: LeafValue, out: T[]): void;
   readonly size: number;
+  /** The one target every value reaches, when that is all the index holds (`exists`). */
+  readonly always?: T | undefined;
 }
 
 /** What an operator file exports; see `operators/index.ts` for the table. */

@@ -10,6 +10,7 @@
 
 import type { LeafValue } from "./condition.js";
 import { InvalidEventError } from "./errors.js";
+import type { TestSite } from "./path-tree.js";
 
 /** One array element a leaf sits in; `up` is the enclosing array's step, if any. */
 export interface ArrayStep {
@@ -31,6 +32,9 @@ export interface Leaf {
 export class LeafGroup {
   readonly leaves: Leaf[] = [];
   private byElement: Map<number, Map<number, Leaf[]>> | undefined;
+
+  /** @param test the machine's only test of this path, when the scanner knows there is one. */
+  constructor(readonly test?: TestSite) {}
 
   /**
    * The leaves that can be consistent with the pinned array elements `pinned`; callers

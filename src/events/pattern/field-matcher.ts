@@ -26,6 +26,29 @@ export class FieldMatcher<T> {
   readonly transitions = new Map<string, Transition<T>>();
   private readonly indexes = new Map<ConditionKind, OperatorIndex<Condition, T>>();
   private active: OperatorIndex<Condition, T>[] = [];
+  /** The one index when only one operator kind is in use (the usual case): one read less. */
+  private only: OperatorIndex<Condition, T> | null = null;
+  /** The target every value reaches, when `only` says so: no index is read per match. */
+  private always: T | undefined;
+
+  /** The one operator index, when a single operator kind is in use. */
+  get onlyIndex(): OperatorIndex<Condition, T> | null {
+    return this.only;
+  }
+
+  /** The target every value reaches (an `exists` test), if that is all this field tests. */
+  get alwaysTarget(): T | undefined {
+    return this.always;
+  }
+
+  /**
+   * @param path the field these tests look at.
+   * @param owner the machine state making these tests.
+   */
+  constructor(
+    readonly path: string,
+    readonly owner: unknown,
+  ) {}
 
   /** Adds a transition for an OR-list of conditions (caller ensures `key` is new). */
   add(key: string, conditions: readonly Condition[], target: T): void {
@@ -42,8 +65,10 @@ export class FieldMatcher<T> {
         index = def.createIndex<T>();
         this.indexes.set(condition.kind, index);
         this.active = [...this.indexes.values()];
+        this.only = this.active.length === 1 ? this.active[0]! : null;
       }
       index.add(condition, target);
+      this.always = this.only?.always;
     }
   }
 
@@ -63,12 +88,23 @@ export class FieldMatcher<T> {
       if (index.size === 0) {
         this.indexes.delete(condition.kind);
         this.active = [...this.indexes.values()];
+        this.only = this.active.length === 1 ? this.active[0]! : null;
       }
+      this.always = this.only?.always;
     }
   }
 
   /** Appends every target reached by `value`. */
   collect(value: LeafValue, out: T[]): void {
+    if (this.always !== undefined) {
+      out.push(this.always);
+      return;
+    }
+    const only = this.only;
+    if (only !== null) {
+      only.collect(value, out);
+      return;
+    }
     const active = this.active;
     for (let i = 0; i < active.length; i++) active[i]!.collect(value, out);
   }

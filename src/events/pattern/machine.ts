@@ -1,16 +1,14 @@
 /**
  * The combined matcher: every rule of a bus in one state machine.
  *
- * As in aws/event-ruler, a rule's steps (field tests, sorted by path) form a path through
+ * As in aws/event-ruler, a rule's steps (field tests, in one fixed order) form a path through
  * shared states; rules with the same leading steps share states, and the tests one state
  * makes on one field are merged into a {@link FieldMatcher} whose per-operator indexes
  * (hash maps, tries, interval trees) find the next states for a value without looking at
  * rules that cannot match. Matching an event walks only the states its values reach.
  *
- * Array consistency: while walking, the array elements that matched leaves came from are
- * "pinned"; a later leaf must come from the same element of any array already pinned. Pins
- * on arrays no later step can see are dropped, and (state, pins) pairs are visited once,
- * so arrays of any size cannot make the walk explode.
+ * Events reach the machine flattened (leaves by field path): from JSON text by the scanner
+ * in `scan.ts`, from a parsed value by `flattenEvent`; the walk itself is in `walk.ts`.
  */
 
 import {
@@ -21,24 +19,12 @@ import {
   type SubRule,
 } from "./compile.js";
 import { InvalidEventError } from "./errors.js";
-import { type ArrayStep, type FlatEvent, flattenEvent, type Leaf, RelevantPaths } from "./event.js";
+import { type FlatEvent, flattenEvent, RelevantPaths } from "./event.js";
 import { FieldMatcher, stepKey } from "./field-matcher.js";
-
-let nextStateId = 0;
-
-class State {
-  readonly id = nextStateId++;
-  /** Sub-rules passing through (or ending at) this state. */
-  refs = 0;
-  readonly fields = new Map<string, FieldMatcher<State>>();
-  readonly absent = new Map<string, State>();
-  /** Rules with a sub-rule ending here, with how many sub-rules end here. */
-  readonly rules = new Map<string, number>();
-  /** Dot-prefixes of the paths of all steps after this state (reference-counted). */
-  readonly future = new Map<string, number>();
-}
-
-const NO_PINS: readonly ArrayStep[] = [];
+import { PathTree } from "./path-tree.js";
+import { scanEvent } from "./scan.js";
+import { PathSlot, State } from "./state.js";
+import { Walk } from "./walk.js";
 
 function prefixesOf(path: string): string[] {
   const out: string[] = [];
@@ -56,37 +42,14 @@ function countFuture(
 ): void {
   for (let i = from; i < steps.length; i++) {
     for (const p of prefixesOf(steps[i]!.path)) {
-      const n = (state.future.get(p) ?? 0) + delta;
-      if (n === 0) state.future.delete(p);
-      else state.future.set(p, n);
+      state.future ??= new Map();
+      const future = state.future;
+      const n = (future.get(p) ?? 0) + delta;
+      if (n === 0) future.delete(p);
+      else future.set(p, n);
       paths?.update(p, delta);
     }
   }
-}
-
-function consistent(chain: ArrayStep | null, pins: readonly ArrayStep[]): boolean {
-  for (let s = chain; s; s = s.up) {
-    for (const p of pins) if (p.arr === s.arr && p.idx !== s.idx) return false;
-  }
-  return true;
-}
-
-/** Pins kept when entering `target`: old ones plus the leaf's, if a later step can see them. */
-function pinsFor(
-  pins: readonly ArrayStep[],
-  chain: ArrayStep | null,
-  target: State,
-): readonly ArrayStep[] {
-  if (target.future.size === 0) return NO_PINS;
-  const out: ArrayStep[] = [];
-  for (const p of pins) if (target.future.has(p.path)) out.push(p);
-  for (let s = chain; s; s = s.up) {
-    if (!target.future.has(s.path)) continue;
-    if (pins.some((p) => p.arr === s.arr)) continue;
-    out.push(s);
-  }
-  if (out.length === 0) return NO_PINS;
-  return out.length > 1 ? out.sort((a, b) => a.arr - b.arr) : out;
 }
 
 /** Matches events against many rules at once; see the module comment. */
@@ -95,6 +58,11 @@ export class PatternMatcher {
   private readonly rules = new Map<string, CompiledPattern>();
   /** Every field path (and prefix) any rule uses: all the event flattening visits. */
   private readonly paths = new RelevantPaths();
+  /** The same paths as object levels for the JSON scanner; rebuilt after rule changes. */
+  private tree: PathTree | undefined;
+  private readonly walk = new Walk();
+  /** Where each field path is tested, for paths some state tests. */
+  private readonly slots = new Map<string, PathSlot>();
 
   /** Number of rules. */
   get size(): number {
@@ -115,6 +83,7 @@ export class PatternMatcher {
     const compiled = isCompiledPattern(pattern) ? pattern : compilePattern(pattern);
     this.removeRule(ruleId);
     this.rules.set(ruleId, compiled);
+    this.tree = undefined;
     for (const sub of compiled.subRules) this.addSubRule(ruleId, sub);
   }
 
@@ -123,6 +92,7 @@ export class PatternMatcher {
     const compiled = this.rules.get(ruleId);
     if (!compiled) return;
     this.rules.delete(ruleId);
+    this.tree = undefined;
     for (const sub of compiled.subRules) this.removeSubRule(ruleId, sub);
   }
 
@@ -132,8 +102,21 @@ export class PatternMatcher {
     return this.run(flattenEvent(event, this.paths));
   }
 
-  /** Ids of the rules matching an event given as JSON text (parsing included). */
+  /**
+   * Ids of the rules matching an event given as JSON text. The text is scanned for the
+   * fields rules use without being parsed (see `scan.ts`); anything the scanner leaves
+   * undecided goes through `JSON.parse`, so both ways give the same answer and the same
+   * errors. Throws `InvalidEventError` for text that is not JSON.
+   */
   matchesForJson(text: string): string[] {
+    this.tree ??= new PathTree(this.paths, (path) => this.slots.get(path));
+    const flat = scanEvent(text, this.tree.level(""));
+    if (flat !== undefined) return this.rules.size === 0 ? [] : this.run(flat);
+    return this.matchesForParsedJson(text);
+  }
+
+  /** {@link matchesForJson} by `JSON.parse` and value flattening (the reference path). */
+  matchesForParsedJson(text: string): string[] {
     let event: unknown;
     try {
       event = JSON.parse(text);
@@ -151,16 +134,24 @@ export class PatternMatcher {
       const step = steps[i]!;
       let next: State | undefined;
       if (step.absent) {
+        state.absent ??= new Map();
         next = state.absent.get(step.path);
         if (!next) {
           next = new State();
           state.absent.set(step.path, next);
         }
       } else {
+        state.fields ??= new Map();
         let fm = state.fields.get(step.path);
         if (!fm) {
-          fm = new FieldMatcher<State>();
+          fm = new FieldMatcher<State>(step.path, state);
           state.fields.set(step.path, fm);
+          let slot = this.slots.get(step.path);
+          if (!slot) {
+            slot = new PathSlot();
+            this.slots.set(step.path, slot);
+          }
+          slot.add(fm);
         }
         const key = stepKey(step.conditions);
         next = fm.transitions.get(key)?.target;
@@ -169,11 +160,14 @@ export class PatternMatcher {
           fm.add(key, step.conditions, next);
         }
       }
+      state.stale = true;
       next.refs++;
       countFuture(next, steps, i + 1, 1);
       state = next;
     }
+    state.rules ??= new Map();
     state.rules.set(ruleId, (state.rules.get(ruleId) ?? 0) + 1);
+    state.stale = true;
   }
 
   private removeSubRule(ruleId: string, sub: SubRule): void {
@@ -182,88 +176,36 @@ export class PatternMatcher {
     countFuture(state, steps, 0, -1, this.paths);
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
-      const fm = step.absent ? undefined : state.fields.get(step.path);
+      const fm = step.absent ? undefined : state.fields?.get(step.path);
       const key = step.absent ? "" : stepKey(step.conditions);
-      const next = step.absent ? state.absent.get(step.path) : fm?.transitions.get(key)?.target;
+      const next = step.absent ? state.absent?.get(step.path) : fm?.transitions.get(key)?.target;
       if (!next) return;
+      state.stale = true;
       next.refs--;
       countFuture(next, steps, i + 1, -1);
       if (next.refs === 0) {
         // Nothing else passes through: unhook the whole branch at once.
-        if (step.absent) state.absent.delete(step.path);
+        if (step.absent) state.absent?.delete(step.path);
         else {
           fm!.remove(key);
-          if (fm!.transitions.size === 0) state.fields.delete(step.path);
+          if (fm!.transitions.size === 0) {
+            state.fields?.delete(step.path);
+            const slot = this.slots.get(step.path);
+            slot?.remove(fm!);
+            if (slot?.size === 0) this.slots.delete(step.path);
+          }
         }
         return;
       }
       state = next;
     }
-    const n = (state.rules.get(ruleId) ?? 0) - 1;
-    if (n <= 0) state.rules.delete(ruleId);
-    else state.rules.set(ruleId, n);
+    const n = (state.rules?.get(ruleId) ?? 0) - 1;
+    if (n <= 0) state.rules?.delete(ruleId);
+    else state.rules?.set(ruleId, n);
+    state.stale = true;
   }
 
   private run(event: FlatEvent): string[] {
-    const matched = new Set<string>();
-    const seenPlain = new Set<State>();
-    let seenPinned: Set<string> | undefined;
-    const reached: State[] = [];
-
-    const visit = (state: State, pins: readonly ArrayStep[]): void => {
-      if (pins.length === 0) {
-        if (seenPlain.has(state)) return;
-        seenPlain.add(state);
-      } else {
-        let key = `${state.id}`;
-        for (const p of pins) key += `,${p.arr}:${p.idx}`;
-        seenPinned ??= new Set();
-        if (seenPinned.has(key)) return;
-        seenPinned.add(key);
-      }
-      for (const ruleId of state.rules.keys()) matched.add(ruleId);
-
-      if (state.fields.size > 0) {
-        if (state.fields.size <= event.size) {
-          for (const [path, fm] of state.fields) {
-            const group = event.get(path);
-            if (group) this.step(fm, group.candidates(pins), pins, reached, visit);
-          }
-        } else {
-          for (const [path, group] of event) {
-            const fm = state.fields.get(path);
-            if (fm) this.step(fm, group.candidates(pins), pins, reached, visit);
-          }
-        }
-      }
-      for (const [path, next] of state.absent) {
-        const group = event.get(path);
-        const present = group?.candidates(pins).some((leaf) => consistent(leaf.chain, pins));
-        if (!present) visit(next, pinsFor(pins, null, next));
-      }
-    };
-
-    visit(this.root, NO_PINS);
-    return [...matched];
-  }
-
-  private step(
-    fm: FieldMatcher<State>,
-    leaves: readonly Leaf[],
-    pins: readonly ArrayStep[],
-    reached: State[],
-    visit: (state: State, pins: readonly ArrayStep[]) => void,
-  ): void {
-    for (const leaf of leaves) {
-      if (leaf.chain && pins.length > 0 && !consistent(leaf.chain, pins)) continue;
-      const start = reached.length;
-      fm.collect(leaf.value, reached);
-      const end = reached.length;
-      for (let i = start; i < end; i++) {
-        const next = reached[i]!;
-        visit(next, leaf.chain || pins.length > 0 ? pinsFor(pins, leaf.chain, next) : NO_PINS);
-      }
-      reached.length = start;
-    }
+    return this.walk.run(this.root, event);
   }
 }

@@ -128,26 +128,79 @@ function excludes(c: AnythingButCondition, value: LeafValue): boolean {
 interface Entry<T> {
   readonly condition: AnythingButCondition;
   readonly target: T;
+  /**
+   * For a plain string or number list of at most two values, the values themselves, so the
+   * usual `{"anything-but": ["a", "b"]}` is tested without reading the condition: with
+   * thousands of rules every object read is a likely cache miss.
+   */
+  readonly first: string | number | undefined;
+  readonly second: string | number | undefined;
+}
+
+function entryOf<T>(condition: AnythingButCondition, target: T): Entry<T> {
+  const small =
+    (condition.form === "strings" || condition.form === "numbers") && condition.values.length <= 2;
+  return {
+    condition,
+    target,
+    first: small ? condition.values[0] : undefined,
+    second: small ? condition.values[1] : undefined,
+  };
+}
+
+function entryExcludes<T>(e: Entry<T>, value: LeafValue): boolean {
+  if (e.first === undefined) return excludes(e.condition, value);
+  // Strings never equal numbers, so one comparison serves both forms.
+  return value === e.first || (e.second !== undefined && value === e.second);
 }
 
 class AnythingButIndex<T> implements OperatorIndex<AnythingButCondition, T> {
   private readonly entries: Entry<T>[] = [];
+  // The entry when there is exactly one (one rule per field is the usual case), copied into
+  // this object so a match reads one object, not three.
+  private onlyTarget: T | undefined;
+  private onlyEntry: Entry<T> | undefined;
+  private onlyFirst: string | number | undefined;
+  private onlySecond: string | number | undefined;
 
   get size(): number {
     return this.entries.length;
   }
 
   add(condition: AnythingButCondition, target: T): void {
-    this.entries.push({ condition, target });
+    this.entries.push(entryOf(condition, target));
+    this.single();
   }
 
   remove(condition: AnythingButCondition, target: T): void {
     const found = this.entries.find((e) => e.condition === condition && e.target === target);
     if (found) listRemove(this.entries, found);
+    this.single();
+  }
+
+  private single(): void {
+    const only = this.entries.length === 1 ? this.entries[0] : undefined;
+    this.onlyEntry = only;
+    this.onlyTarget = only?.target;
+    this.onlyFirst = only?.first;
+    this.onlySecond = only?.second;
   }
 
   collect(value: LeafValue, out: T[]): void {
-    for (const e of this.entries) if (!excludes(e.condition, value)) out.push(e.target);
+    if (this.onlyEntry !== undefined) {
+      const first = this.onlyFirst;
+      const excluded =
+        first === undefined
+          ? excludes(this.onlyEntry.condition, value)
+          : value === first || (this.onlySecond !== undefined && value === this.onlySecond);
+      if (!excluded) out.push(this.onlyTarget!);
+      return;
+    }
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (!entryExcludes(e, value)) out.push(e.target);
+    }
   }
 }
 

@@ -23,21 +23,30 @@ export function parseExists(node: PatternNode, ctx: ParseContext): ExistsConditi
 
 class ExistsIndex<T> implements OperatorIndex<ExistsCondition, T> {
   private readonly targets: T[] = [];
+  /** The target when there is exactly one (the usual case): one memory read less per match. */
+  private only: T | undefined;
 
   get size(): number {
     return this.targets.length;
   }
 
+  get always(): T | undefined {
+    return this.only;
+  }
+
   add(_condition: ExistsCondition, target: T): void {
     this.targets.push(target);
+    this.only = this.targets.length === 1 ? target : undefined;
   }
 
   remove(_condition: ExistsCondition, target: T): void {
     listRemove(this.targets, target);
+    this.only = this.targets.length === 1 ? this.targets[0] : undefined;
   }
 
   collect(_value: LeafValue, out: T[]): void {
-    for (const t of this.targets) out.push(t);
+    if (this.only !== undefined) out.push(this.only);
+    else for (const t of this.targets) out.push(t);
   }
 }
 
