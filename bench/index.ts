@@ -6,6 +6,8 @@ const suites = [
   ["ASL interpreter", () => import("./asl-interpreter.js")],
   ["event matching", () => import("./events-match.js")],
   ["event delivery", () => import("./events-delivery.js")],
+  ["durable server", () => import("./durable.js")],
+  ["function dispatch", () => import("./function-dispatch.js")],
 ] as const;
 
 for (const [name, load] of suites) {

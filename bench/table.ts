@@ -66,8 +66,14 @@ export async function bestOf(
 /** The bench token, and a server on a temporary data directory for in-process benchmarks. */
 export const BENCH_TOKEN = "opsf_benchbenchbenchbenchbenchbenchbenchbenchbe";
 
-/** Starts opsflow in this process on `dataDir`, durable as by default (synchronous=FULL). */
-export async function startBenchServer(dataDir: string) {
+/**
+ * Starts opsflow in this process on `dataDir`, durable as by default (synchronous=FULL);
+ * `overrides` change other settings (a benchmark of capacity lifts the per-credential limit).
+ */
+export async function startBenchServer(
+  dataDir: string,
+  overrides: Partial<import("../src/server/compose.js").ServerConfig> = {},
+) {
   const { startServer } = await import("../src/server/compose.js");
   return startServer({
     dataDir,
@@ -83,5 +89,6 @@ export async function startBenchServer(dataDir: string) {
       secretAccessKey: "benchsecretbenchsecretbenchsecretbenchsec",
     },
     print: () => undefined,
+    ...overrides,
   });
 }

@@ -1,9 +1,12 @@
 /**
  * Leases and group commits: the runtime leases due executions, steps them in memory and
- * commits many of them in one transaction, each fenced by the lease it took.
+ * commits many of them in one transaction, each fenced by the lease it took. Leases are held
+ * in memory (leases.ts explains why): a claim reads, only a commit writes.
  */
 import type Database from "better-sqlite3";
 import type { ClaimedExecution, ExecutionCommit, TaskRecord } from "../port.js";
+import { historyInserter } from "./history-insert.js";
+import { leasesOf } from "./leases.js";
 import { executionFromRow, taskFromRow } from "./rows.js";
 
 type Row = Record<string, unknown>;
@@ -11,7 +14,6 @@ type Row = Record<string, unknown>;
 /** The claim and commit operations of the SQLite store. */
 export function claimQueries(
   db: Database.Database,
-  appendEvents: (arn: string, events: ExecutionCommit["events"]) => void,
   startExecution: (execution: ExecutionCommit["childExecutions"][number]) => unknown,
   settleTask: (
     token: string,
@@ -19,40 +21,37 @@ export function claimQueries(
     now: number,
   ) => unknown,
 ) {
+  const leases = leasesOf(db);
+  // Leased executions are skipped in JavaScript: the query asks for that many more rows.
   const due = db.prepare(
     `SELECT arn FROM executions INDEXED BY executions_running_wake
-     WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ?
-       AND (lease_until IS NULL OR lease_until < ?) ORDER BY wake_at LIMIT ?`,
+     WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?`,
   );
-  const lease = db.prepare(
-    `UPDATE executions SET lease_owner = ?, lease_until = ?, fence = fence + 1
-     WHERE arn = ? AND (lease_until IS NULL OR lease_until < ?) RETURNING *`,
-  );
+  const byArn = db.prepare("SELECT * FROM executions WHERE arn = ?");
   const stateOf = db.prepare("SELECT state FROM execution_state WHERE arn = ?");
   const settled = db.prepare("SELECT * FROM tasks WHERE execution_arn = ? AND settled = 1");
   const beats = db.prepare(
     `SELECT token, last_heartbeat_at FROM tasks WHERE execution_arn = ? AND status IN ('scheduled', 'started')
        AND heartbeat_seconds IS NOT NULL AND last_heartbeat_at IS NOT NULL`,
   );
+  // One write of the execution row per commit, after its tasks are written. A result or stop
+  // request that arrived while the execution was leased was not in the claim, and its wake-up
+  // (settleTask/requestStop lower wake_at) must survive the commit: writing the commit's wakeAt
+  // blindly left such an execution waiting forever. So when unconsumed results or an unapplied
+  // stop remain, the earlier of the current wake time and the commit's is kept.
   const update = db.prepare(
     `UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stopped_at = @stoppedAt,
-       next_event_id = @nextEventId, lease_owner = NULL, lease_until = NULL,
+       next_event_id = @nextEventId,
        redrive_count = COALESCE(@redriveCount, redrive_count), redriven_at = COALESCE(@redrivenAt, redriven_at),
-       stop_requested = CASE WHEN @stopApplied THEN 0 ELSE stop_requested END
-     WHERE arn = @arn AND fence = @fence`,
-  );
-  // A result or stop request that arrived while the execution was leased was not in the claim,
-  // and its wake-up (settleTask/requestStop lower wake_at) must survive the commit: writing the
-  // commit's wakeAt blindly left such an execution waiting forever. So when unconsumed results
-  // or an unapplied stop remain, the earlier of the current wake time and the commit's is kept.
-  const setWake = db.prepare(
-    `UPDATE executions SET wake_at = CASE
-       WHEN status = 'RUNNING' AND (stop_requested = 1
-         OR EXISTS (SELECT 1 FROM tasks WHERE tasks.execution_arn = executions.arn AND settled = 1))
-       THEN COALESCE(MIN(wake_at, @wakeAt), wake_at, @wakeAt)
-       ELSE @wakeAt END
+       stop_requested = CASE WHEN @stopApplied THEN 0 ELSE stop_requested END,
+       wake_at = CASE
+         WHEN @status = 'RUNNING' AND ((stop_requested = 1 AND NOT @stopApplied)
+           OR EXISTS (SELECT 1 FROM tasks WHERE tasks.execution_arn = @arn AND settled = 1))
+         THEN COALESCE(MIN(wake_at, @wakeAt), wake_at, @wakeAt)
+         ELSE @wakeAt END
      WHERE arn = @arn`,
   );
+  const appendHistory = historyInserter(db);
   const saveState = db.prepare("UPDATE execution_state SET state = ? WHERE arn = ?");
   const insertTask = db.prepare(
     `INSERT INTO tasks (token, execution_arn, frame_id, state_name, resource, kind, awaits_token, parameters,
@@ -68,30 +67,38 @@ export function claimQueries(
     `UPDATE executions SET stop_requested = 1, stop_error = ?, stop_cause = ?, wake_at = ?
      WHERE parent_task_token = ? AND status = 'RUNNING'`,
   );
-  const release = db.prepare(
-    "UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE arn = ? AND fence = ?",
-  );
+  // Leases written by versions that kept them in the file.
   const forgetExecutionLeases = db.prepare(
     "UPDATE executions SET lease_owner = NULL, lease_until = NULL WHERE lease_until IS NOT NULL",
   );
   const forgetTaskLeases = db.prepare(
     "UPDATE tasks SET lease_until = 0 WHERE kind = 'dispatch' AND status = 'started'",
   );
-  const nextUnleased = db.prepare(
-    `SELECT MIN(wake_at) AS at FROM executions INDEXED BY executions_running_wake
-     WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND lease_until IS NULL`,
-  );
-  const nextLeased = db.prepare(
-    `SELECT MIN(MAX(wake_at, lease_until)) AS at FROM executions INDEXED BY executions_leased
-     WHERE lease_until IS NOT NULL AND status = 'RUNNING' AND wake_at IS NOT NULL`,
+  const earliest = db.prepare(
+    `SELECT arn, wake_at AS at FROM executions INDEXED BY executions_running_wake
+     WHERE status = 'RUNNING' AND wake_at IS NOT NULL ORDER BY wake_at LIMIT ?`,
   );
 
-  function claimed(row: Row): ClaimedExecution {
+  /** Leases the execution of `row` for `owner`, or undefined when someone holds it. */
+  function lease(row: Row | undefined, owner: string, now: number, leaseMs: number) {
+    if (!row) return undefined;
+    const arn = row.arn as string;
+    const taken = leases.executions.take(arn, owner, now, leaseMs);
+    if (!taken) return undefined;
+    try {
+      return claimed(row, taken.fence);
+    } catch (error) {
+      leases.executions.release(arn, taken.fence);
+      throw error;
+    }
+  }
+
+  function claimed(row: Row, fence: number): ClaimedExecution {
     const claim: ClaimedExecution = {
       record: executionFromRow(row),
       state: (stateOf.get(row.arn) as { state: string }).state,
       nextEventId: row.next_event_id as number,
-      fence: row.fence as number,
+      fence,
       settledTasks: (settled.all(row.arn) as Row[]).map(taskFromRow) as TaskRecord[],
       heartbeats: Object.fromEntries(
         (beats.all(row.arn) as { token: string; last_heartbeat_at: number }[]).map((b) => [
@@ -109,43 +116,35 @@ export function claimQueries(
   }
 
   return {
+    // Read-only transactions: one consistent view of each execution's row, state and tasks.
     claimExecutions: db.transaction(
       (owner: string, now: number, leaseMs: number, limit: number) => {
         const claims: ClaimedExecution[] = [];
-        for (const { arn } of due.all(now, now, limit) as { arn: string }[]) {
-          const row = lease.get(owner, now + leaseMs, arn, now) as Row | undefined;
-          if (row) claims.push(claimed(row));
+        const skip = leases.executions.activeCount(now);
+        for (const { arn } of due.all(now, limit + skip) as { arn: string }[]) {
+          if (claims.length === limit) break;
+          if (leases.executions.active(arn, now)) continue;
+          const claim = lease(byArn.get(arn) as Row | undefined, owner, now, leaseMs);
+          if (claim) claims.push(claim);
         }
         return claims;
       },
     ),
-    claimExecution: db.transaction((arn: string, owner: string, now: number, leaseMs: number) => {
-      const row = lease.get(owner, now + leaseMs, arn, now) as Row | undefined;
-      return row ? claimed(row) : undefined;
-    }),
+    claimExecution: db.transaction((arn: string, owner: string, now: number, leaseMs: number) =>
+      lease(byArn.get(arn) as Row | undefined, owner, now, leaseMs),
+    ),
     commit: db.transaction((commits: ExecutionCommit[]) => {
       const lost: string[] = [];
+      // Leases end only once every commit of the batch is written (an error rolls all back).
+      const applied: ExecutionCommit[] = [];
       for (const commit of commits) {
         const { record } = commit;
-        const changed = update.run({
-          arn: commit.arn,
-          fence: commit.fence,
-          status: record.status,
-          output: record.output ?? null,
-          error: record.error ?? null,
-          cause: record.cause ?? null,
-          stoppedAt: record.stoppedAt ?? null,
-          nextEventId: commit.nextEventId,
-          stopApplied: commit.stopApplied ? 1 : 0,
-          redriveCount: record.redriveCount ?? null,
-          redrivenAt: record.redrivenAt ?? null,
-        }).changes;
-        if (changed === 0) {
+        if (!leases.executions.holds(commit.arn, commit.fence)) {
           lost.push(commit.arn);
           continue;
         }
         saveState.run(commit.state, commit.arn);
-        appendEvents(commit.arn, commit.events);
+        appendHistory(commit.arn, commit.events);
         for (const task of commit.newTasks) {
           insertTask.run({
             ...task,
@@ -156,7 +155,20 @@ export function claimQueries(
         }
         for (const token of commit.consumedTasks) consume.run(token);
         for (const { token, status } of commit.cancelledTasks) cancel.run(status, token);
-        setWake.run({ arn: commit.arn, wakeAt: commit.wakeAt ?? null });
+        // Last: its wake time depends on the results still unconsumed after the lines above.
+        update.run({
+          arn: commit.arn,
+          status: record.status,
+          output: record.output ?? null,
+          error: record.error ?? null,
+          cause: record.cause ?? null,
+          stoppedAt: record.stoppedAt ?? null,
+          nextEventId: commit.nextEventId,
+          stopApplied: commit.stopApplied ? 1 : 0,
+          redriveCount: record.redriveCount ?? null,
+          redrivenAt: record.redrivenAt ?? null,
+          wakeAt: commit.wakeAt ?? null,
+        });
         for (const child of commit.childExecutions) startExecution(child);
         for (const token of commit.stopChildrenOf ?? []) {
           stopChild.run(
@@ -173,22 +185,35 @@ export function claimQueries(
             record.stoppedAt ?? Date.now(),
           );
         }
+        applied.push(commit);
+      }
+      for (const commit of applied) {
+        leases.executions.release(commit.arn, commit.fence);
+        for (const { token } of commit.cancelledTasks) leases.tasks.release(token);
       }
       return lost;
     }),
     release: (arn: string, fence: number) => {
-      release.run(arn, fence);
+      leases.executions.release(arn, fence);
     },
     recoverLeases: db.transaction(() => {
-      forgetExecutionLeases.run();
+      leases.executions.clear();
       // A dispatch task that was running when the process died runs again (at least once).
+      leases.tasks.clear();
+      forgetExecutionLeases.run();
       forgetTaskLeases.run();
     }),
+    /** The earliest wake time; a leased execution counts from the end of its lease. */
     nextWakeAt: (): number | undefined => {
-      const unleased = (nextUnleased.get() as { at: number | null }).at;
-      const leased = (nextLeased.get() as { at: number | null }).at;
-      if (unleased === null) return leased ?? undefined;
-      return leased === null ? unleased : Math.min(unleased, leased);
+      let next: number | undefined;
+      // Rows come by wake time: the first unleased one ends the search.
+      for (const row of earliest.all(leases.executions.size + 1) as { arn: string; at: number }[]) {
+        const lease = leases.executions.get(row.arn);
+        const at = lease ? Math.max(row.at, lease.until) : row.at;
+        if (next === undefined || at < next) next = at;
+        if (!lease) break;
+      }
+      return next;
     },
   };
 }

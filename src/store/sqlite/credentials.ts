@@ -1,6 +1,6 @@
 /** Access keys and API tokens. */
 import type Database from "better-sqlite3";
-import type { AccessKeyRecord, ApiTokenRecord } from "../port.js";
+import { type AccessKeyRecord, type ApiTokenRecord, StoreConflictError } from "../port.js";
 
 type Row = Record<string, unknown>;
 
@@ -33,6 +33,18 @@ const tokenFromRow = (row: Row): ApiTokenRecord => {
   return record;
 };
 
+/** Runs an insert; a duplicate key is the port's conflict, not a driver error to parse. */
+function inserting(run: () => void, duplicate: string): void {
+  try {
+    run();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE")
+      throw new StoreConflictError("exists", duplicate);
+    throw error;
+  }
+}
+
 /** The credential operations of the SQLite store. */
 export function credentialQueries(db: Database.Database) {
   const insertKey = db.prepare(
@@ -55,7 +67,7 @@ export function credentialQueries(db: Database.Database) {
   );
   return {
     createAccessKey: (record: AccessKeyRecord) => {
-      insertKey.run(record);
+      inserting(() => insertKey.run(record), `Access key ${record.id} already exists.`);
     },
     getAccessKey: (id: string) => {
       const row = getKey.get(id) as Row | undefined;
@@ -67,7 +79,11 @@ export function credentialQueries(db: Database.Database) {
       touchKey.run(at, service, region, id);
     },
     createApiToken: (record: ApiTokenRecord) => {
-      insertToken.run({ ...record, description: record.description ?? null });
+      // The id and the token's hash are each unique; the message names neither secret.
+      inserting(
+        () => insertToken.run({ ...record, description: record.description ?? null }),
+        `API token ${record.id} already exists, or its token is already in use.`,
+      );
     },
     findApiToken: (hash: string) => {
       const row = findToken.get(hash) as Row | undefined;

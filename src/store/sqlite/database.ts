@@ -25,6 +25,38 @@ export function openDatabase(path: string, synchronous: Synchronous = "FULL"): D
   return db;
 }
 
+/** The database file is open in another store (this process or another one). */
+export class DatabaseInUseError extends Error {
+  override readonly name = "DatabaseInUseError";
+
+  constructor(readonly path: string) {
+    super(
+      `The database ${path} is in use by another opsflow process: one server per data directory.`,
+    );
+  }
+}
+
+/**
+ * Holds `<path>.lock` exclusively while the store is open, so a second server on the same data
+ * directory is refused at start instead of running the same executions twice (leases live in
+ * memory, leases.ts). The operating system drops the lock when the process dies, so a restart
+ * after `kill -9` takes it at once. Returns the release. Another connection can still read or
+ * write the database file itself (an operator's sqlite3 shell).
+ */
+export function lockDatabase(path: string): () => void {
+  mkdirSync(dirname(path), { recursive: true });
+  const lock = new Database(`${path}.lock`);
+  try {
+    lock.pragma("locking_mode = EXCLUSIVE");
+    lock.exec("BEGIN EXCLUSIVE");
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code === "SQLITE_BUSY") throw new DatabaseInUseError(path);
+    throw error;
+  }
+  return () => lock.close();
+}
+
 function migrate(db: Database.Database): void {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",

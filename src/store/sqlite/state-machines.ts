@@ -1,4 +1,7 @@
-/** State machines, versions and aliases. */
+/**
+ * State machines, versions and aliases. Lookups by ARN (one per StartExecution) are cached
+ * until any of the three tables changes (change-watch.ts).
+ */
 import type Database from "better-sqlite3";
 import type { Json } from "../../asl/json.js";
 import { decodePageToken, isStringKey, pageOf } from "../paging.js";
@@ -10,6 +13,7 @@ import {
   type StateMachineVersionRecord,
   StoreConflictError,
 } from "../port.js";
+import { VersionedCache, watchTables } from "./change-watch.js";
 
 type Row = Record<string, unknown>;
 
@@ -106,6 +110,15 @@ export function stateMachineQueries(db: Database.Database) {
   );
   const removeAlias = db.prepare("DELETE FROM state_machine_aliases WHERE arn = ?");
 
+  const changes = watchTables(db, "machines", [
+    "state_machines",
+    "state_machine_versions",
+    "state_machine_aliases",
+  ]);
+  const machines = new VersionedCache<StateMachineRecord>(changes, 1000);
+  const versions = new VersionedCache<StateMachineVersionRecord>(changes, 1000);
+  const aliases = new VersionedCache<StateMachineAliasRecord>(changes, 1000);
+
   const params = (record: StateMachineRecord) => ({
     ...record,
     description: record.description ?? null,
@@ -128,9 +141,13 @@ export function stateMachineQueries(db: Database.Database) {
         throw new StoreConflictError("not-found", `State Machine Does Not Exist: '${record.arn}'`);
       }
     },
+    // Copies: a caller changing its record must not change the next caller's.
     getStateMachine: (arn: string) => {
-      const row = get.get(arn) as Row | undefined;
-      return row && machineFromRow(row);
+      const found = machines.get(arn, () => {
+        const row = get.get(arn) as Row | undefined;
+        return row && machineFromRow(row);
+      });
+      return found && { ...found, ...(found.tags && { tags: structuredClone(found.tags) }) };
     },
     listStateMachines: (page: PageRequest) =>
       pageByArn((list.all(after(page), page.limit + 1) as Row[]).map(machineFromRow), page.limit),
@@ -151,8 +168,11 @@ export function stateMachineQueries(db: Database.Database) {
       }
     },
     getVersion: (arn: string) => {
-      const row = getVersion.get(arn) as Row | undefined;
-      return row && versionFromRow(row);
+      const found = versions.get(arn, () => {
+        const row = getVersion.get(arn) as Row | undefined;
+        return row && versionFromRow(row);
+      });
+      return found && { ...found };
     },
     listVersions(stateMachineArn: string, page: PageRequest): Page<StateMachineVersionRecord> {
       const before =
@@ -173,8 +193,11 @@ export function stateMachineQueries(db: Database.Database) {
       });
     },
     getAlias: (arn: string) => {
-      const row = getAlias.get(arn) as Row | undefined;
-      return row && aliasFromRow(row);
+      const found = aliases.get(arn, () => {
+        const row = getAlias.get(arn) as Row | undefined;
+        return row && aliasFromRow(row);
+      });
+      return found && { ...found, routing: found.routing.map((route) => ({ ...route })) };
     },
     listAliases: (stateMachineArn: string, page: PageRequest) =>
       pageByArn(

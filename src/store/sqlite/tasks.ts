@@ -1,13 +1,20 @@
-/** Tasks: dispatch leases, activity polling, results, heartbeats. */
+/**
+ * Tasks: dispatch leases, activity polling, results, heartbeats. Dispatch leases are held in
+ * memory (leases.ts): a dispatch task stays `scheduled` in the file until it is settled or
+ * waits for its token, so after a crash it runs again (at least once), with the same key.
+ */
 import type Database from "better-sqlite3";
 import type { TaskRecord, TaskSettlement } from "../port.js";
+import { leasesOf } from "./leases.js";
 import { taskFromRow } from "./rows.js";
 
 type Row = Record<string, unknown>;
 
 /** The task operations of the SQLite store. */
 export function taskQueries(db: Database.Database) {
-  // Two queries, each matching one partial index (an OR of both would scan every task).
+  const leases = leasesOf(db).tasks;
+  // Two queries, each matching one partial index (an OR of both would scan every task). The
+  // second finds only rows leased in the file by versions that kept leases there.
   const scheduled = db.prepare(
     `SELECT token FROM tasks WHERE kind = 'dispatch' AND status = 'scheduled' AND lease_until IS NULL
      ORDER BY created_at LIMIT ?`,
@@ -16,10 +23,7 @@ export function taskQueries(db: Database.Database) {
     `SELECT token FROM tasks WHERE kind = 'dispatch' AND status IN ('scheduled', 'started')
        AND lease_until IS NOT NULL AND lease_until < ? ORDER BY lease_until LIMIT ?`,
   );
-  const leaseTask = db.prepare(
-    `UPDATE tasks SET status = 'started', started_at = COALESCE(started_at, ?), lease_owner = ?, lease_until = ?
-     WHERE token = ? RETURNING *`,
-  );
+  const get = db.prepare("SELECT * FROM tasks WHERE token = ?");
   const nextActivity = db.prepare(
     "SELECT token FROM tasks WHERE activity_arn = ? AND status = 'scheduled' ORDER BY created_at LIMIT 1",
   );
@@ -27,7 +31,6 @@ export function taskQueries(db: Database.Database) {
     `UPDATE tasks SET status = 'started', started_at = ?, worker_name = ?, last_heartbeat_at = ?
      WHERE token = ? AND status = 'scheduled' RETURNING *`,
   );
-  const get = db.prepare("SELECT * FROM tasks WHERE token = ?");
   const settle = db.prepare(
     `UPDATE tasks SET status = @status, output = @output, error = @error, cause = @cause, settled = 1, lease_until = NULL
      WHERE token = @token AND status IN ('scheduled', 'started')`,
@@ -36,7 +39,8 @@ export function taskQueries(db: Database.Database) {
     "UPDATE executions SET wake_at = ? WHERE arn = ? AND status = 'RUNNING' AND (wake_at IS NULL OR wake_at > ?)",
   );
   const awaitToken = db.prepare(
-    "UPDATE tasks SET lease_until = NULL, lease_owner = NULL, kind = 'callback', last_heartbeat_at = ? WHERE token = ? AND status = 'started'",
+    `UPDATE tasks SET status = 'started', started_at = COALESCE(started_at, @now), lease_until = NULL, lease_owner = NULL,
+       kind = 'callback', last_heartbeat_at = @now WHERE token = @token AND status IN ('scheduled', 'started')`,
   );
   const heartbeat = db.prepare(
     "UPDATE tasks SET last_heartbeat_at = ? WHERE token = ? AND status IN ('scheduled', 'started')",
@@ -47,15 +51,27 @@ export function taskQueries(db: Database.Database) {
   }
 
   return {
+    // A read-only transaction: the lease is taken in memory.
     claimDispatchTasks: db.transaction(
       (owner: string, now: number, leaseMs: number, limit: number) => {
-        const due = scheduled.all(limit) as { token: string }[];
-        if (due.length < limit)
-          due.push(...(expired.all(now, limit - due.length) as { token: string }[]));
-        return due.map(
-          ({ token }) =>
-            taskFromRow(leaseTask.get(now, owner, now + leaseMs, token) as Row) as TaskRecord,
-        );
+        // Leased tasks are skipped here, so ask for that many more.
+        const extra = leases.activeCount(now);
+        const claimed: TaskRecord[] = [];
+        const take = (rows: { token: string }[]) => {
+          for (const { token } of rows) {
+            if (claimed.length === limit) return;
+            const lease = leases.take(token, owner, now, leaseMs);
+            if (!lease) continue;
+            const task = taskFromRow(get.get(token) as Row) as TaskRecord;
+            task.status = "started";
+            task.startedAt ??= lease.firstTakenAt;
+            claimed.push(task);
+          }
+        };
+        take(scheduled.all(limit + extra) as { token: string }[]);
+        if (claimed.length < limit)
+          take(expired.all(now, limit - claimed.length + extra) as { token: string }[]);
+        return claimed;
       },
     ),
     claimActivityTask: db.transaction((activityArn: string, workerName: string, now: number) => {
@@ -82,12 +98,13 @@ export function taskQueries(db: Database.Database) {
           cause: succeeded ? null : (outcome.cause ?? null),
         }).changes;
         if (changed === 0) return outcomeOf(token);
+        leases.release(token);
         wake.run(now, (get.get(token) as Row).execution_arn, now);
         return "settled";
       },
     ),
     markTaskAwaitingToken: (token: string, now: number) => {
-      awaitToken.run(now, token);
+      if (awaitToken.run({ now, token }).changes > 0) leases.release(token);
     },
     heartbeatTask: (token: string, now: number): TaskSettlement =>
       heartbeat.run(now, token).changes > 0 ? "settled" : outcomeOf(token),
