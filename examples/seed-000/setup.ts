@@ -9,9 +9,15 @@
  *   CLOUD_API_URL=http://127.0.0.1:<port>/ OPS_EMAIL=ops@example.com
  *   node --import tsx examples/seed-000/setup.ts
  */
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { adminClient, functionFiles } from "../seed-001/setup.js";
+import {
+  adminClient,
+  deployFunctions,
+  ensureTopic,
+  functionsUser,
+  putRule,
+  putStateMachine,
+} from "../shared/deploy.js";
 
 const HERE = new URL("./", import.meta.url);
 const FUNCTIONS = {
@@ -51,92 +57,49 @@ export async function deploySeed000(options: Seed000Options): Promise<Seed000Dep
   const call = adminClient(options.endpoint, options.adminToken);
   const prefix = options.prefix ?? "seed-000";
   const remediator = `${prefix}-remediator`;
-  const topicName = `${prefix}-StepFunctionsSNSTopic`;
-
-  const topic = await call("create topic", "POST", "/v1/topics", { name: topicName }, [201, 409]);
-  const topicArn: string =
-    topic.status === 201
-      ? topic.body.arn
-      : (await call("list topics", "GET", "/v1/topics")).body.items.find(
-          (t: { name: string }) => t.name === topicName,
-        ).arn;
-  const [, , , region, account] = topicArn.split(":");
-  if (options.operationsEmail) {
-    const subs = await call("list subscriptions", "GET", `/v1/topics/${topicName}/subscriptions`);
-    if (!subs.body.items.some((s: { endpoint: string }) => s.endpoint === options.operationsEmail))
-      await call("subscribe", "POST", `/v1/topics/${topicName}/subscriptions`, {
-        protocol: "email",
-        endpoint: options.operationsEmail,
-      });
-  }
+  const topic = await ensureTopic(call, `${prefix}-StepFunctionsSNSTopic`, options.operationsEmail);
 
   // The functions open and resolve incidents, and nothing else (the state machine publishes).
-  await call("create remediator", "POST", "/v1/users", { name: remediator }, [201, 409]);
-  await call("remediator policy", "PUT", `/v1/users/${remediator}/policies/remediate`, {
-    document: {
-      Version: "2012-10-17",
-      Statement: [
-        { Effect: "Allow", Action: "incidents:CreateIncident", Resource: "*" },
-        {
-          Effect: "Allow",
-          Action: ["incidents:ResolveIncident", "incidents:AddIncidentNote"],
-          Resource: `arn:aws:opsflow:${region}:${account}:incident/*`,
-        },
-      ],
-    },
-  });
-  const token = await call("remediator token", "POST", `/v1/users/${remediator}/tokens`, {
-    description: `functions of ${prefix}`,
+  const token = await functionsUser(call, {
+    name: remediator,
+    role: "remediator",
+    prefix,
+    policy: "remediate",
+    statements: [
+      { Effect: "Allow", Action: "incidents:CreateIncident", Resource: "*" },
+      {
+        Effect: "Allow",
+        Action: ["incidents:ResolveIncident", "incidents:AddIncidentNote"],
+        Resource: `arn:aws:opsflow:${topic.region}:${topic.account}:incident/*`,
+      },
+    ],
   });
 
-  const substitutions: Record<string, string> = { StepFunctionsSNSTopic: topicArn };
-  for (const [placeholder, name] of Object.entries(FUNCTIONS)) {
-    const functionName = `${prefix}-${name}`;
-    await call("deploy function", "POST", "/v1/functions", {
-      name: functionName,
-      runtime: "nodejs",
-      handler: "index.handler",
-      timeoutSeconds: 30,
-      files: functionFiles(HERE, name),
-      environment: CALLS_OUT.has(name)
+  const functionArns = await deployFunctions(
+    call,
+    { dir: HERE, prefix, topic },
+    FUNCTIONS,
+    (name): Record<string, string> =>
+      CALLS_OUT.has(name)
         ? {
             OPSFLOW_ENDPOINT: options.endpoint,
-            OPSFLOW_TOKEN: token.body.token,
+            OPSFLOW_TOKEN: token,
             CLOUD_API_URL: options.cloudApiUrl,
           }
         : {},
-    });
-    substitutions[placeholder] = `arn:aws:lambda:${region}:${account}:function:${functionName}`;
-  }
-
-  const machineName = `${prefix}-ITAutomationWorkFlow`;
-  const definition = readFileSync(new URL("statemachine.asl.json", HERE), "utf8");
-  const created = await call(
-    "create state machine",
-    "POST",
-    "/v1/state-machines",
-    { name: machineName, definition, definitionSubstitutions: substitutions },
-    [201, 409],
   );
-  const stateMachineArn: string =
-    created.status === 201
-      ? created.body.stateMachineArn
-      : (
-          await call("update state machine", "PUT", `/v1/state-machines/${machineName}`, {
-            definition,
-            definitionSubstitutions: substitutions,
-          })
-        ).body.stateMachineArn;
-
+  const stateMachineArn = await putStateMachine(call, HERE, `${prefix}-ITAutomationWorkFlow`, {
+    StepFunctionsSNSTopic: topic.arn,
+    ...functionArns,
+  });
   const ruleName = `${prefix}-ConfigComplianceChange`;
-  await call("put rule", "PUT", `/v1/rules/${ruleName}`, {
-    eventPattern: readFileSync(new URL("rule-pattern.json", HERE), "utf8"),
+  await putRule(call, HERE, {
+    name: ruleName,
     description: "AWS Config: a resource's compliance changed",
+    targetId: "ITAutomationWorkFlow",
+    stateMachineArn,
   });
-  await call("put target", "PUT", `/v1/rules/${ruleName}/targets`, {
-    targets: [{ Id: "ITAutomationWorkFlow", Arn: stateMachineArn }],
-  });
-  return { stateMachineArn, topicArn, ruleName, remediator };
+  return { stateMachineArn, topicArn: topic.arn, ruleName, remediator };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

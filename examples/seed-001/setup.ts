@@ -8,8 +8,15 @@
  * Run it: OPSFLOW_ENDPOINT=http://127.0.0.1:8080 OPSFLOW_TOKEN=<admin token>
  *   SECURITY_EMAIL=security@example.com node --import tsx examples/seed-001/setup.ts
  */
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import {
+  adminClient,
+  deployFunctions,
+  ensureTopic,
+  functionsUser,
+  putRule,
+  putStateMachine,
+} from "../shared/deploy.js";
 
 const HERE = new URL("./", import.meta.url);
 const FUNCTIONS = {
@@ -39,147 +46,59 @@ export interface Seed001Deployment {
   responder: string;
 }
 
-/** An answer of the API that is not the expected status. */
-export class SetupError extends Error {
-  constructor(
-    readonly step: string,
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`${step}: HTTP ${status} ${JSON.stringify(body)}`);
-    this.name = "SetupError";
-  }
-}
-
-/** A REST client with one token; `ok` lists the statuses that are not errors. */
-export function adminClient(endpoint: string, token: string) {
-  return async function call(
-    step: string,
-    method: string,
-    path: string,
-    body?: unknown,
-    ok: number[] = [200, 201, 204],
-    // biome-ignore lint/suspicious/noExplicitAny: API answers are read field by field.
-  ): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${endpoint}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { "content-type": "application/json" }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!ok.includes(response.status)) throw new SetupError(step, response.status, parsed);
-    return { status: response.status, body: parsed };
-  };
-}
-
-/**
- * A function directory of ./functions with the API client of examples/shared (deployed next
- * to each index.mjs), as deployable files.
- */
-export function functionFiles(dir: URL, name: string): Record<string, string> {
-  const read = (file: URL) => readFileSync(file).toString("base64");
-  return {
-    "index.mjs": read(new URL(`functions/${name}/index.mjs`, dir)),
-    "opsflow-client.mjs": read(new URL("../shared/opsflow-client.mjs", import.meta.url)),
-  };
-}
-
 /** Deploys everything; safe to run again (existing users, topics, rules are reused). */
 export async function deploySeed001(options: Seed001Options): Promise<Seed001Deployment> {
   const call = adminClient(options.endpoint, options.adminToken);
   const prefix = options.prefix ?? "seed-001";
   const responder = `${prefix}-responder`;
-  const topicName = `${prefix}-SecurityNotificationTopic`;
-
-  const topic = await call("create topic", "POST", "/v1/topics", { name: topicName }, [201, 409]);
-  const topicArn: string =
-    topic.status === 201
-      ? topic.body.arn
-      : (await call("list topics", "GET", "/v1/topics")).body.items.find(
-          (t: { name: string }) => t.name === topicName,
-        ).arn;
-  // arn:aws:sns:REGION:ACCOUNT:NAME gives the region and account of the other ARNs.
-  const [, , , region, account] = topicArn.split(":");
-  if (options.securityEmail) {
-    const subs = await call("list subscriptions", "GET", `/v1/topics/${topicName}/subscriptions`);
-    if (!subs.body.items.some((s: { endpoint: string }) => s.endpoint === options.securityEmail))
-      await call("subscribe", "POST", `/v1/topics/${topicName}/subscriptions`, {
-        protocol: "email",
-        endpoint: options.securityEmail,
-      });
-  }
+  const topic = await ensureTopic(
+    call,
+    `${prefix}-SecurityNotificationTopic`,
+    options.securityEmail,
+  );
 
   // The responder may do what the three functions do, and nothing else.
-  await call("create responder", "POST", "/v1/users", { name: responder }, [201, 409]);
-  await call("responder policy", "PUT", `/v1/users/${responder}/policies/respond-to-exposed-keys`, {
-    document: {
-      Version: "2012-10-17",
-      Statement: [
-        { Effect: "Allow", Action: "iam:GetAccessKeyLastUsed", Resource: "*" },
-        {
-          Effect: "Allow",
-          Action: "iam:DeleteAccessKey",
-          Resource: `arn:aws:iam::${account}:user/*`,
-        },
-        { Effect: "Allow", Action: "audit:LookupEvents", Resource: "*" },
-        { Effect: "Allow", Action: "sns:Publish", Resource: topicArn },
-      ],
-    },
-  });
-  const token = await call("responder token", "POST", `/v1/users/${responder}/tokens`, {
-    description: `functions of ${prefix}`,
-  });
-
-  const substitutions: Record<string, string> = {};
-  for (const [placeholder, name] of Object.entries(FUNCTIONS)) {
-    const functionName = `${prefix}-${name}`;
-    await call("deploy function", "POST", "/v1/functions", {
-      name: functionName,
-      runtime: "nodejs",
-      handler: "index.handler",
-      timeoutSeconds: 30,
-      files: functionFiles(HERE, name),
-      environment: {
-        OPSFLOW_ENDPOINT: options.endpoint,
-        OPSFLOW_TOKEN: token.body.token,
-        TOPIC_ARN: topicArn,
+  const token = await functionsUser(call, {
+    name: responder,
+    role: "responder",
+    prefix,
+    policy: "respond-to-exposed-keys",
+    statements: [
+      { Effect: "Allow", Action: "iam:GetAccessKeyLastUsed", Resource: "*" },
+      {
+        Effect: "Allow",
+        Action: "iam:DeleteAccessKey",
+        Resource: `arn:aws:iam::${topic.account}:user/*`,
       },
-    });
-    substitutions[placeholder] = `arn:aws:lambda:${region}:${account}:function:${functionName}`;
-  }
+      { Effect: "Allow", Action: "audit:LookupEvents", Resource: "*" },
+      { Effect: "Allow", Action: "sns:Publish", Resource: topic.arn },
+    ],
+  });
 
-  const machineName = `${prefix}-ExposedKeyStepFunction`;
-  const definition = readFileSync(new URL("statemachine.asl.json", HERE), "utf8");
-  const created = await call(
-    "create state machine",
-    "POST",
-    "/v1/state-machines",
-    { name: machineName, definition, definitionSubstitutions: substitutions },
-    [201, 409],
+  const substitutions = await deployFunctions(
+    call,
+    { dir: HERE, prefix, topic },
+    FUNCTIONS,
+    () => ({
+      OPSFLOW_ENDPOINT: options.endpoint,
+      OPSFLOW_TOKEN: token,
+      TOPIC_ARN: topic.arn,
+    }),
   );
-  const stateMachineArn: string =
-    created.status === 201
-      ? created.body.stateMachineArn
-      : (
-          await call("update state machine", "PUT", `/v1/state-machines/${machineName}`, {
-            definition,
-            definitionSubstitutions: substitutions,
-          })
-        ).body.stateMachineArn;
-
+  const stateMachineArn = await putStateMachine(
+    call,
+    HERE,
+    `${prefix}-ExposedKeyStepFunction`,
+    substitutions,
+  );
   const ruleName = `${prefix}-RiskCredentialsExposedRule`;
-  await call("put rule", "PUT", `/v1/rules/${ruleName}`, {
-    eventPattern: readFileSync(new URL("rule-pattern.json", HERE), "utf8"),
+  await putRule(call, HERE, {
+    name: ruleName,
     description: "AWS Health: an access key was exposed or compromised",
+    targetId: "ExposedKeyStepFunction",
+    stateMachineArn,
   });
-  await call("put target", "PUT", `/v1/rules/${ruleName}/targets`, {
-    targets: [{ Id: "ExposedKeyStepFunction", Arn: stateMachineArn }],
-  });
-  return { stateMachineArn, topicArn, ruleName, responder };
+  return { stateMachineArn, topicArn: topic.arn, ruleName, responder };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

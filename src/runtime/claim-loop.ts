@@ -4,7 +4,7 @@
  * someone rings. Used by task dispatch, event deliveries and notification deliveries.
  */
 import type { Clock } from "./clock.js";
-import { Wakeup } from "./durable/wakeup.js";
+import { PollLoop } from "./poll-loop.js";
 
 /** What a claim loop does with its queue. */
 export interface ClaimLoopOptions<T> {
@@ -28,56 +28,32 @@ export interface ClaimLoopOptions<T> {
 }
 
 /** A queue worker over the store. */
-export class ClaimLoop<T> {
-  private readonly due = new Wakeup();
-  private running: Promise<void> | undefined;
-  private stopped = true;
+export class ClaimLoop<T> extends PollLoop {
   private inFlight = 0;
   private readonly idle: (() => void)[] = [];
 
-  constructor(private readonly options: ClaimLoopOptions<T>) {}
-
-  start(): void {
-    this.stopped = false;
-    this.running = this.loop();
+  constructor(private readonly options: ClaimLoopOptions<T>) {
+    super({ clock: options.clock, name: options.name, log: (message) => options.log(message) });
   }
 
   /** Stops claiming and (unless told not to) waits for the items in flight. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.due.ring();
-    await this.running;
+  override async stop(): Promise<void> {
+    await super.stop();
     if (this.options.drainOnStop === false) return;
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
-  /** New items were stored (or a slot became free). */
-  wake(): void {
-    this.due.ring();
+  /** Claims what the free slots allow and starts on it; true when every slot was filled. */
+  protected async round(): Promise<boolean> {
+    const free = this.options.concurrency - this.inFlight;
+    if (free <= 0) return false;
+    const claimed = await this.options.claim(this.options.clock.now(), free);
+    for (const item of claimed) void this.run(item);
+    return claimed.length > 0 && claimed.length === free;
   }
 
-  private async loop(): Promise<void> {
-    const { clock, concurrency } = this.options;
-    while (!this.stopped) {
-      const free = concurrency - this.inFlight;
-      let claimed: T[] = [];
-      if (free > 0) {
-        try {
-          claimed = await this.options.claim(clock.now(), free);
-        } catch (error) {
-          this.options.log(`${this.options.name}: ${(error as Error).stack ?? error}`);
-        }
-      }
-      for (const item of claimed) void this.run(item);
-      if (claimed.length > 0 && claimed.length === free) {
-        // Let I/O callbacks run before claiming more: the store answers at once.
-        await new Promise((resolve) => setImmediate(resolve));
-        continue;
-      }
-      const next = await this.options.nextDueAt?.().catch(() => undefined);
-      const until = Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + 1000);
-      await this.due.sleep((signal) => clock.sleepUntil(until, signal));
-    }
+  protected override async nextDueAt(): Promise<number | undefined> {
+    return this.options.nextDueAt?.();
   }
 
   private async run(item: T): Promise<void> {
@@ -89,7 +65,7 @@ export class ClaimLoop<T> {
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
-      this.due.ring();
+      this.wake();
     }
   }
 }

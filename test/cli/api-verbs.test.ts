@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ADMIN, eventually, type ServerProcess, startServerProcess } from "../server/harness.js";
+import { eventually, type ServerProcess, startServerProcess } from "../server/harness.js";
+import { runCli, serverEnv } from "./helpers.js";
 
 let server: ServerProcess;
 const dir = mkdtempSync(join(tmpdir(), "opsflow-verbs-"));
@@ -14,14 +15,7 @@ before(async () => {
 });
 after(async () => server?.stop());
 
-function opsflow(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: ADMIN.token },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const opsflow = (...args: string[]) => runCli(args, serverEnv(server.url));
 
 test("the CLI drives the server: functions, state machines, executions, history", async () => {
   const code = join(dir, "fn");
@@ -108,22 +102,15 @@ test("API errors: exit codes and messages that say what to do", () => {
   );
   assert.equal(unknownToken.code, 1);
   assert.match(unknownToken.stderr, /TaskDoesNotExist/);
-  const noServer = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/cli/bin.ts",
-      "state-machines",
-      "list",
-      "--endpoint",
-      "http://127.0.0.1:9",
-      "--token",
-      "x",
-    ],
-    { encoding: "utf8" },
-  );
-  assert.equal(noServer.status, 1);
+  const noServer = runCli([
+    "state-machines",
+    "list",
+    "--endpoint",
+    "http://127.0.0.1:9",
+    "--token",
+    "x",
+  ]);
+  assert.equal(noServer.code, 1);
   assert.match(noServer.stderr, /Is 'opsflow server' running\?/);
   assert.match(opsflow("executions", "start", "--help").stdout, /Usage: opsflow executions start/);
 });

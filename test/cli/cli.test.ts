@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { runCli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "opsflow-cli-"));
 const handlers = new URL("../fixtures/handlers.mjs", import.meta.url).pathname;
@@ -15,13 +15,7 @@ function file(name: string, content: unknown): string {
 }
 
 /** Runs the real CLI entry point in a child process. */
-function opsflow(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
-    encoding: "utf8",
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const opsflow = (...args: string[]) => runCli(args);
 
 const valid = file("valid.json", {
   StartAt: "Double",

@@ -1,14 +1,8 @@
 /** The event bus CLI verbs against a real server: rules, targets, events, pattern tests. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import {
-  ADMIN,
-  eventually,
-  rest,
-  type ServerProcess,
-  startServerProcess,
-} from "../server/harness.js";
+import { eventually, rest, type ServerProcess, startServerProcess } from "../server/harness.js";
+import { runCli, serverEnv } from "./helpers.js";
 
 let server: ServerProcess;
 before(async () => {
@@ -16,14 +10,7 @@ before(async () => {
 });
 after(async () => server?.stop());
 
-function opsflow(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: ADMIN.token },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const opsflow = (...args: string[]) => runCli(args, serverEnv(server.url));
 
 test("rules, targets and events from the command line start a workflow", async () => {
   const machine = await rest(server.url, "POST", "/v1/state-machines", {

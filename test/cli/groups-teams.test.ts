@@ -1,8 +1,8 @@
 /** The groups and teams CLI verbs against a real server. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { ADMIN, rest, type ServerProcess, startServerProcess } from "../server/harness.js";
+import { rest, type ServerProcess, startServerProcess } from "../server/harness.js";
+import { runCli, serverEnv } from "./helpers.js";
 
 let server: ServerProcess;
 before(async () => {
@@ -11,14 +11,7 @@ before(async () => {
 });
 after(async () => server?.stop());
 
-function opsflow(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: ADMIN.token },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const opsflow = (...args: string[]) => runCli(args, serverEnv(server.url));
 
 test("groups: create, add a member, grant a role, attach a policy, describe, remove, delete", async () => {
   assert.equal(opsflow("groups", "create", "oncall").code, 0);

@@ -1,9 +1,9 @@
 /** The identity CLI verbs against a real server: users, access keys, tokens, audit lookup. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { awsAs } from "../server/auth-helpers.js";
-import { ADMIN, type ServerProcess, startServerProcess } from "../server/harness.js";
+import { type ServerProcess, startServerProcess } from "../server/harness.js";
+import { runCli, serverEnv } from "./helpers.js";
 
 let server: ServerProcess;
 before(async () => {
@@ -11,14 +11,7 @@ before(async () => {
 });
 after(async () => server?.stop());
 
-function opsflow(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: ADMIN.token },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const opsflow = (...args: string[]) => runCli(args, serverEnv(server.url));
 
 test("users, access keys, tokens and the audit trail from the command line", async () => {
   const created = opsflow("users", "create", "olga", "--password", "a long enough password");
@@ -65,15 +58,8 @@ test("users, access keys, tokens and the audit trail from the command line", asy
   assert.equal(token.code, 0, token.stderr);
   const value = /token: (opsf_\w+)/.exec(token.stdout)?.[1];
   assert.ok(value, token.stdout);
-  const asOlga = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "src/cli/bin.ts", "users", "list"],
-    {
-      encoding: "utf8",
-      env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: value },
-    },
-  );
-  assert.equal(asOlga.status, 1);
+  const asOlga = runCli(["users", "list"], serverEnv(server.url, value));
+  assert.equal(asOlga.code, 1);
   assert.match(asOlga.stderr, /AccessDeniedException/);
 
   const lookup = opsflow("audit", "lookup", "--user", "olga", "--action", "iam:ListUsers");

@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { DeliveryPorts } from "../../src/events/bus/deliver.js";
-import { EventBusService } from "../../src/events/bus/service.js";
+import type { EventBusService } from "../../src/events/bus/service.js";
 import type { Clock } from "../../src/runtime/clock.js";
 import type { Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { manualClock, startBus } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "opsflow-archive-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -24,36 +24,7 @@ const BUS = "arn:aws:events:us-east-1:123456789012:event-bus/default";
 const ARCHIVE = "arn:aws:events:us-east-1:123456789012:archive/all";
 const TARGET = { Id: "t", Arn: "arn:aws:events:us-east-1:123456789012:event-bus/sink" };
 
-function manualClock(start: number): Clock & { set(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    set: (ms) => {
-      now = ms;
-    },
-    sleepUntil: () => new Promise(() => undefined),
-  };
-}
-
-const ports: DeliveryPorts = {
-  startExecution: async () => undefined,
-  invokeFunction: async () => undefined,
-  callApiDestination: async () => undefined,
-  forwardToBus: async () => undefined,
-};
-
-async function bus(store: Store, clock: Clock, replayBatchSize = 2) {
-  const service = new EventBusService({
-    store,
-    clock,
-    ports,
-    region: "us-east-1",
-    account: "123456789012",
-    replayBatchSize,
-  });
-  await service.start({ loops: false });
-  return service;
-}
+const bus = (store: Store, clock: Clock) => startBus(store, clock, { replayBatchSize: 2 });
 
 /** Takes every due delivery out of the queue; returns their events. */
 async function drain(store: Store, now: number) {

@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { DeliveryPorts } from "../../src/events/bus/deliver.js";
-import { EventBusService } from "../../src/events/bus/service.js";
 import type { Clock } from "../../src/runtime/clock.js";
 import type { Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { manualClock, startBus } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "opsflow-schedule-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -20,36 +19,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const T0 = Date.parse("2030-01-01T00:00:30Z");
 const MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:tick";
 
-/** A clock that moves only when told. */
-function manualClock(start: number): Clock & { set(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    set: (ms) => {
-      now = ms;
-    },
-    sleepUntil: () => new Promise(() => undefined),
-  };
-}
-
-const ports: DeliveryPorts = {
-  startExecution: async () => undefined,
-  invokeFunction: async () => undefined,
-  callApiDestination: async () => undefined,
-  forwardToBus: async () => undefined,
-};
-
-async function bus(store: Store, clock: Clock) {
-  const service = new EventBusService({
-    store,
-    clock,
-    ports,
-    region: "us-east-1",
-    account: "123456789012",
-  });
-  await service.start({ loops: false });
-  return service;
-}
+const bus = (store: Store, clock: Clock) => startBus(store, clock);
 
 async function firedEvents(store: Store, now: number) {
   const claimed = await store.claimDeliveries("test", now, 60_000, 100);

@@ -1,9 +1,8 @@
 /** The topics and approvals CLI verbs against an in-process server. */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
 import type { RunningServer } from "../../src/server/compose.js";
+import { runCliAsync, serverEnv } from "../cli/helpers.js";
 import { ADMIN } from "../server/harness.js";
 import {
   AdjustableClock,
@@ -29,22 +28,8 @@ after(async () => {
 });
 
 /** Runs the CLI asynchronously (the server runs in this process: a sync spawn would block it). */
-async function opsflow(token: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "src/cli/bin.ts", ...args],
-      {
-        env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: token },
-        timeout: 30_000,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const opsflow = (token: string, ...args: string[]) =>
+  runCliAsync(args, serverEnv(server.url, token));
 
 test("topics: create, subscribe a webhook, publish, see the delivery", async () => {
   const created = await opsflow(ADMIN.token, "topics", "create", "cli-topic");

@@ -14,7 +14,7 @@ import { SMTPServer } from "smtp-server";
 import { generateApiToken, hashApiToken } from "../../src/auth/key-hash.js";
 import type { OpsSettings } from "../../src/ops/server.js";
 import type { Clock } from "../../src/runtime/clock.js";
-import { type RunningServer, startServer } from "../../src/server/compose.js";
+import { type RunningServer, type ServerConfig, startServer } from "../../src/server/compose.js";
 import { ADMIN } from "../server/harness.js";
 
 /** Real time plus an offset the test moves forward; sleepers notice within a few ms. */
@@ -117,10 +117,14 @@ export async function startHooks(respond: (path: string, count: number) => numbe
   };
 }
 
-/** Starts opsflow in-process on a fresh data directory. */
-export async function startOpsServer(clock: Clock, ops: OpsSettings): Promise<RunningServer> {
-  return startServer({
-    dataDir: mkdtempSync(join(tmpdir(), "opsflow-ops-")),
+/**
+ * The configuration of an in-process opsflow for tests: a fresh data directory, a free port on
+ * 127.0.0.1, the test admin's credentials (harness.ts's ADMIN), nothing printed. `overrides`
+ * replace or add fields (clock, ops, rate limits, OIDC...).
+ */
+export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    dataDir: mkdtempSync(join(tmpdir(), "opsflow-test-")),
     port: 0,
     host: "127.0.0.1",
     region: "us-east-1",
@@ -132,10 +136,14 @@ export async function startOpsServer(clock: Clock, ops: OpsSettings): Promise<Ru
       secretAccessKey: ADMIN.secretAccessKey,
       apiToken: ADMIN.token,
     },
-    clock,
-    ops,
     print: () => undefined,
-  });
+    ...overrides,
+  };
+}
+
+/** Starts opsflow in-process on a fresh data directory. */
+export async function startOpsServer(clock: Clock, ops: OpsSettings): Promise<RunningServer> {
+  return startServer(serverConfig({ clock, ops }));
 }
 
 /**

@@ -4,11 +4,9 @@
  * resolving an incident, every change on the event bus, and the CLI.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
 import type { RunningServer } from "../../src/server/compose.js";
-import { ADMIN } from "../server/harness.js";
+import { runCliAsync, serverEnv } from "../cli/helpers.js";
 import {
   AdjustableClock,
   call,
@@ -284,22 +282,7 @@ describe("workflows", () => {
 });
 
 /** Runs the CLI asynchronously (the server runs in this process). */
-async function opsflow(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "src/cli/bin.ts", ...args],
-      {
-        env: { ...process.env, OPSFLOW_ENDPOINT: url, OPSFLOW_TOKEN: ADMIN.token },
-        timeout: 30_000,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const opsflow = (...args: string[]) => runCliAsync(args, serverEnv(url));
 
 test("CLI: list, show, ack, note, resolve, close", async () => {
   const incident = await open({ title: "from the CLI", severity: "medium" });

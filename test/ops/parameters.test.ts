@@ -5,15 +5,14 @@
  * never keeps a value.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
 import { generateApiToken, hashApiToken } from "../../src/auth/key-hash.js";
 import type { RunningServer } from "../../src/server/compose.js";
+import { runCliAsync, serverEnv } from "../cli/helpers.js";
 import { ADMIN } from "../server/harness.js";
 import { AdjustableClock, call, startOpsServer } from "./helpers.js";
 
@@ -40,22 +39,8 @@ after(async () => {
   await server?.close();
 });
 
-async function opsflow(token: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "src/cli/bin.ts", ...args],
-      {
-        env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: token },
-        timeout: 30_000,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const opsflow = (token: string, ...args: string[]) =>
+  runCliAsync(args, serverEnv(server.url, token));
 
 describe("parameters on the REST API", () => {
   test("put, versions, get with and without decryption, list by path, history, delete", async () => {

@@ -4,12 +4,11 @@
  * the bus's error code; secrets are never printed.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
 import type { RunningServer } from "../../src/server/compose.js";
+import { runCliAsync, serverEnv } from "../cli/helpers.js";
 import { AdjustableClock, call, startOpsServer } from "../ops/helpers.js";
-import { ADMIN, eventually } from "./harness.js";
+import { eventually } from "./harness.js";
 
 let server: RunningServer;
 
@@ -21,22 +20,7 @@ after(async () => {
 });
 
 /** Runs the CLI asynchronously (the server runs in this process). */
-async function opsflow(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "src/cli/bin.ts", ...args],
-      {
-        env: { ...process.env, OPSFLOW_ENDPOINT: server.url, OPSFLOW_TOKEN: ADMIN.token },
-        timeout: 30_000,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const opsflow = (...args: string[]) => runCliAsync(args, serverEnv(server.url));
 
 test("connections and api-destinations: create, describe without secrets, delete in use refused", async () => {
   const created = await opsflow(

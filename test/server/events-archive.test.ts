@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import * as eb from "@aws-sdk/client-eventbridge";
 import * as sfn from "@aws-sdk/client-sfn";
 import { eventually, rest, type ServerProcess, sdkConfig, startServerProcess } from "./harness.js";
+import { passMachine, rejectsWith } from "./sdk-helpers.js";
 
 let server: ServerProcess;
 let events: eb.EventBridgeClient;
@@ -27,16 +28,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function machine(name: string): Promise<string> {
-  const { stateMachineArn } = await states.send(
-    new sfn.CreateStateMachineCommand({
-      name,
-      roleArn: "arn:aws:iam::123456789012:role/x",
-      definition: JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }),
-    }),
-  );
-  return stateMachineArn as string;
-}
+const machine = (name: string) => passMachine(states, name);
 
 /** The inputs of a state machine's executions, once there are `count` of them. */
 async function inputsOf(stateMachineArn: string, count: number) {
@@ -62,13 +54,6 @@ async function completed(name: string) {
     return replay.State === "COMPLETED" ? replay : undefined;
   });
 }
-
-const rejects = (promise: Promise<unknown>, name: string, message?: RegExp) =>
-  assert.rejects(promise, (error: Error) => {
-    assert.equal(error.name, name, error.message);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
 
 describe("archives and replays through @aws-sdk/client-eventbridge", () => {
   let ruleA: string;
@@ -187,7 +172,7 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
       Replays?.map((r) => r.ReplayName),
       ["all", "empty-window", "only-a"],
     );
-    await rejects(
+    await rejectsWith(
       events.send(new eb.CancelReplayCommand({ ReplayName: "all" })),
       "IllegalStatusException",
     );
@@ -236,7 +221,7 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
     assert.equal(updated.RetentionDays, 7);
     assert.equal(updated.EventPattern, '{"source":["kept"]}');
     await events.send(new eb.DeleteArchiveCommand({ ArchiveName: "x-2" }));
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DescribeArchiveCommand({ ArchiveName: "x-2" })),
       "ResourceNotFoundException",
     );
@@ -244,7 +229,7 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
 
   test("bad input: EventBridge's error types, nothing created", async () => {
     const archiveArn = "arn:aws:events:us-east-1:123456789012:archive/shop";
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.CreateArchiveCommand({
           ArchiveName: "bad",
@@ -254,7 +239,7 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
       ),
       "InvalidEventPatternException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.CreateArchiveCommand({
           ArchiveName: "bad",
@@ -264,17 +249,17 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
       "ResourceNotFoundException",
       /nope/,
     );
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.CreateArchiveCommand({ ArchiveName: "bad", EventSourceArn: "not-an-arn" }),
       ),
       "ValidationException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(new eb.CreateArchiveCommand({ ArchiveName: "shop", EventSourceArn: BUS })),
       "ResourceAlreadyExistsException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.CreateArchiveCommand({ ArchiveName: "bad", EventSourceArn: BUS, RetentionDays: -1 }),
       ),
@@ -291,25 +276,25 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
           ...extra,
         }),
       );
-    await rejects(
+    await rejectsWith(
       replay("bad", { EventSourceArn: "arn:aws:events:us-east-1:123456789012:archive/nope" }),
       "ResourceNotFoundException",
       /nope/,
     );
-    await rejects(
+    await rejectsWith(
       replay("bad", { EventStartTime: new Date(), EventEndTime: new Date(Date.now() - 60_000) }),
       "ValidationException",
       /EventStartTime must be before EventEndTime/,
     );
     await events.send(new eb.CreateEventBusCommand({ Name: "other" }));
-    await rejects(
+    await rejectsWith(
       replay("bad", {
         Destination: { Arn: "arn:aws:events:us-east-1:123456789012:event-bus/other" },
       }),
       "ValidationException",
       /Cross event bus/,
     );
-    await rejects(
+    await rejectsWith(
       replay("bad", {
         Destination: {
           Arn: BUS,
@@ -318,12 +303,12 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
       }),
       "ResourceNotFoundException",
     );
-    await rejects(replay("only-a"), "ResourceAlreadyExistsException");
-    await rejects(
+    await rejectsWith(replay("only-a"), "ResourceAlreadyExistsException");
+    await rejectsWith(
       events.send(new eb.DescribeReplayCommand({ ReplayName: "bad" })),
       "ResourceNotFoundException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DescribeArchiveCommand({ ArchiveName: "bad" })),
       "ResourceNotFoundException",
     );

@@ -14,6 +14,7 @@ import { after, before, describe, test } from "node:test";
 import * as eb from "@aws-sdk/client-eventbridge";
 import * as sfn from "@aws-sdk/client-sfn";
 import { eventually, rest, type ServerProcess, sdkConfig, startServerProcess } from "./harness.js";
+import { rejectsWith } from "./sdk-helpers.js";
 
 interface Call {
   path: string;
@@ -86,13 +87,6 @@ after(async () => {
   await server?.stop();
   api?.close();
 });
-
-const rejects = (promise: Promise<unknown>, name: string, message?: RegExp) =>
-  assert.rejects(promise, (error: Error) => {
-    assert.equal(error.name, name, error.message);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
 
 /** An API destination at `path` through `connection`, fed by a rule on `source`. */
 async function route(name: string, ConnectionArn: string, path: string) {
@@ -335,7 +329,7 @@ describe("connections and API destinations through @aws-sdk/client-eventbridge",
   });
 
   test("deleting a connection an API destination uses is refused; after the destination goes, it works", async () => {
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DeleteConnectionCommand({ Name: "basic" })),
       "ConcurrentModificationException",
       /to-basic/,
@@ -347,7 +341,7 @@ describe("connections and API destinations through @aws-sdk/client-eventbridge",
     await events.send(new eb.DeleteApiDestinationCommand({ Name: "to-basic" }));
     const deleted = await events.send(new eb.DeleteConnectionCommand({ Name: "basic" }));
     assert.equal(deleted.ConnectionArn, basicArn);
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DescribeConnectionCommand({ Name: "basic" })),
       "ResourceNotFoundException",
     );
@@ -363,13 +357,13 @@ describe("connections and API destinations through @aws-sdk/client-eventbridge",
           ...input,
         } as eb.CreateConnectionCommandInput),
       );
-    await rejects(create({ AuthorizationType: "KERBEROS" as never }), "ValidationException");
-    await rejects(
+    await rejectsWith(create({ AuthorizationType: "KERBEROS" as never }), "ValidationException");
+    await rejectsWith(
       create({ AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "a", ApiKeyValue: "b" } } }),
       "ValidationException",
       /ApiKeyAuthParameters does not go with AuthorizationType BASIC/,
     );
-    await rejects(
+    await rejectsWith(
       create({
         AuthorizationType: "OAUTH_CLIENT_CREDENTIALS",
         AuthParameters: {
@@ -383,8 +377,8 @@ describe("connections and API destinations through @aws-sdk/client-eventbridge",
       "ValidationException",
       /AuthorizationEndpoint/,
     );
-    await rejects(create({ Name: "api-key" }), "ResourceAlreadyExistsException");
-    await rejects(
+    await rejectsWith(create({ Name: "api-key" }), "ResourceAlreadyExistsException");
+    await rejectsWith(
       events.send(
         new eb.CreateApiDestinationCommand({
           Name: "bad",
@@ -395,7 +389,7 @@ describe("connections and API destinations through @aws-sdk/client-eventbridge",
       ),
       "ResourceNotFoundException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.CreateApiDestinationCommand({
           Name: "bad",
@@ -406,7 +400,7 @@ describe("connections and API destinations through @aws-sdk/client-eventbridge",
       ),
       "ValidationException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(new eb.UpdateConnectionCommand({ Name: "nope" })),
       "ResourceNotFoundException",
     );

@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import * as eb from "@aws-sdk/client-eventbridge";
 import * as sfn from "@aws-sdk/client-sfn";
 import { eventually, rest, type ServerProcess, sdkConfig, startServerProcess } from "./harness.js";
+import { passMachine, rejectsWith } from "./sdk-helpers.js";
 
 let server: ServerProcess;
 let events: eb.EventBridgeClient;
@@ -25,28 +26,12 @@ after(async () => {
   await server?.stop();
 });
 
-async function machine(name: string): Promise<string> {
-  const { stateMachineArn } = await states.send(
-    new sfn.CreateStateMachineCommand({
-      name,
-      roleArn: "arn:aws:iam::123456789012:role/x",
-      definition: JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }),
-    }),
-  );
-  return stateMachineArn as string;
-}
+const machine = (name: string) => passMachine(states, name);
 
 async function executions(stateMachineArn: string) {
   const { executions } = await states.send(new sfn.ListExecutionsCommand({ stateMachineArn }));
   return executions ?? [];
 }
-
-const rejects = (promise: Promise<unknown>, name: string, message?: RegExp) =>
-  assert.rejects(promise, (error: Error) => {
-    assert.equal(error.name, name, error.message);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
 
 describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
   test("PutRule + PutTargets with an InputTransformer → PutEvents → the execution starts with the transformed input", async () => {
@@ -145,31 +130,31 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
         Targets: [{ Id: "t", Arn: await machine("m-list") }],
       }),
     );
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DeleteRuleCommand({ Name: "r-list-1" })),
       "ValidationException",
       /has targets/,
     );
     await events.send(new eb.DeleteRuleCommand({ Name: "r-list-1", Force: true }));
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DescribeRuleCommand({ Name: "r-list-1" })),
       "ResourceNotFoundException",
     );
   });
 
   test("bad input: invalid pattern, unknown rule, unknown target, bad transformer, never-firing cron, oversized request; nothing stored", async () => {
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.PutRuleCommand({ Name: "bad", EventPattern: '{"source":"not-an-array"}' }),
       ),
       "InvalidEventPatternException",
       /Event pattern is not valid/,
     );
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DescribeRuleCommand({ Name: "bad" })),
       "ResourceNotFoundException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.PutTargetsCommand({
           Rule: "nope",
@@ -210,18 +195,18 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
       (await events.send(new eb.ListTargetsByRuleCommand({ Rule: "ok" }))).Targets,
       [],
     );
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.PutRuleCommand({ Name: "never", ScheduleExpression: "cron(0 0 1 1 ? 2001)" }),
       ),
       "ValidationException",
       /ScheduleExpression is not valid/,
     );
-    await rejects(
+    await rejectsWith(
       events.send(new eb.DescribeRuleCommand({ Name: "never" })),
       "ResourceNotFoundException",
     );
-    await rejects(
+    await rejectsWith(
       events.send(
         new eb.PutEventsCommand({
           Entries: [
@@ -237,7 +222,7 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
       DetailType: "y",
       Detail: "{}",
     }));
-    await rejects(
+    await rejectsWith(
       events.send(new eb.PutEventsCommand({ Entries: tooMany })),
       "ValidationException",
     );
@@ -261,13 +246,13 @@ describe("EventBridge API through @aws-sdk/client-eventbridge", () => {
       }),
     );
     assert.equal(yes.Result, true);
-    await rejects(
+    await rejectsWith(
       events.send(new eb.TestEventPatternCommand({ EventPattern: "{", Event: event })),
       "InvalidEventPatternException",
     );
     const { EventBusArn } = await events.send(new eb.CreateEventBusCommand({ Name: "ops" }));
     assert.equal(EventBusArn, "arn:aws:events:us-east-1:123456789012:event-bus/ops");
-    await rejects(
+    await rejectsWith(
       events.send(new eb.CreateEventBusCommand({ Name: "ops" })),
       "ResourceAlreadyExistsException",
     );

@@ -5,16 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { type RunningServer, type ServerConfig, startServer } from "../../src/server/compose.js";
-import { call } from "../ops/helpers.js";
-import { ADMIN } from "./harness.js";
+import { call, serverConfig } from "../ops/helpers.js";
 
 const CLIENT = { id: "opsflow-console", secret: "s3cret-client" };
 
@@ -107,22 +103,7 @@ async function startProvider() {
 }
 
 function config(oidc?: ServerConfig["oidc"]): ServerConfig {
-  return {
-    dataDir: mkdtempSync(join(tmpdir(), "opsflow-oidc-")),
-    port: 0,
-    host: "127.0.0.1",
-    region: "us-east-1",
-    account: "123456789012",
-    payloadLimitBytes: 262_144,
-    synchronous: "NORMAL",
-    admin: {
-      accessKeyId: ADMIN.accessKeyId,
-      secretAccessKey: ADMIN.secretAccessKey,
-      apiToken: ADMIN.token,
-    },
-    print: () => undefined,
-    ...(oidc && { oidc }),
-  };
+  return serverConfig(oidc && { oidc });
 }
 
 /** The cookies a response sets, by name. */

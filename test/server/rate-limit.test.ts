@@ -5,45 +5,30 @@
  * a per-user limit overrides the default, and a throttling episode is audited once.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { parseRateLimit } from "../../src/auth/rate-limit.js";
 import { type RunningServer, startServer } from "../../src/server/compose.js";
-import { AdjustableClock, call } from "../ops/helpers.js";
+import { AdjustableClock, call, serverConfig } from "../ops/helpers.js";
 import { makeUser } from "./auth-helpers.js";
-import { ADMIN } from "./harness.js";
 
 const clock = new AdjustableClock();
 let server: RunningServer;
 
 before(async () => {
-  server = await startServer({
-    dataDir: mkdtempSync(join(tmpdir(), "opsflow-rate-")),
-    port: 0,
-    host: "127.0.0.1",
-    region: "us-east-1",
-    account: "123456789012",
-    payloadLimitBytes: 262_144,
-    synchronous: "NORMAL",
-    admin: {
-      accessKeyId: ADMIN.accessKeyId,
-      secretAccessKey: ADMIN.secretAccessKey,
-      apiToken: ADMIN.token,
-    },
-    clock,
-    print: () => undefined,
-    rateLimit: {
-      requestsPerSecond: 1,
-      burst: 3,
-      perUser: {
-        admin: { requestsPerSecond: 1000, burst: 1000 },
-        robot: { requestsPerSecond: 1, burst: 10 },
+  server = await startServer(
+    serverConfig({
+      clock,
+      rateLimit: {
+        requestsPerSecond: 1,
+        burst: 3,
+        perUser: {
+          admin: { requestsPerSecond: 1000, burst: 1000 },
+          robot: { requestsPerSecond: 1, burst: 10 },
+        },
       },
-    },
-  });
+    }),
+  );
 });
 after(async () => {
   await server?.close();

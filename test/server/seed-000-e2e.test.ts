@@ -13,8 +13,14 @@ import * as sfn from "@aws-sdk/client-sfn";
 import { EXAMPLE_GROUP, type FakeEc2, startFakeEc2 } from "../../examples/seed-000/fake-ec2.js";
 import { deploySeed000, type Seed000Deployment } from "../../examples/seed-000/setup.js";
 import type { RunningServer } from "../../src/server/compose.js";
-import { AdjustableClock, call, startOpsServer, startSmtp, until } from "../ops/helpers.js";
+import { call, startSmtp, until } from "../ops/helpers.js";
 import { ADMIN, sdkConfig } from "./harness.js";
+import {
+  assertSameFiles,
+  confirmSubscription,
+  endedExecution,
+  startSeedServer,
+} from "./seed-helpers.js";
 
 const SEED = new URL(
   "../../../shared/seed-workflows/000-incident-auto-remediation/",
@@ -55,21 +61,12 @@ async function complianceChange(mutate: (detail: Record<string, unknown>) => voi
 }
 
 /** The ended execution the rule started for the resource `resourceId`. */
-function executionFor(resourceId: string) {
-  return until(async () => {
-    const { executions } = await states.send(
-      new sfn.ListExecutionsCommand({ stateMachineArn: deployed.stateMachineArn }),
-    );
-    for (const e of executions ?? []) {
-      const described = await states.send(
-        new sfn.DescribeExecutionCommand({ executionArn: e.executionArn }),
-      );
-      if (JSON.parse(described.input ?? "{}").detail?.resourceId !== resourceId) continue;
-      return described.status === "RUNNING" ? undefined : described;
-    }
-    return undefined;
-  }, 30_000);
-}
+const executionFor = (resourceId: string) =>
+  endedExecution(
+    states,
+    deployed.stateMachineArn,
+    (input) => input.detail?.resourceId === resourceId,
+  );
 
 const incidentsOf = async (resourceId: string) =>
   (
@@ -83,10 +80,7 @@ const incidentsOf = async (resourceId: string) =>
 before(async () => {
   smtp = await startSmtp();
   cloud = await startFakeEc2([EXAMPLE_GROUP]);
-  server = await startOpsServer(new AdjustableClock(), {
-    mail: { smtpUrl: smtp.url, from: "opsflow <ops@example.com>" },
-    retry: { baseMs: 30, maxMs: 100, maxAttempts: 3 },
-  });
+  server = await startSeedServer(smtp);
   states = new sfn.SFNClient(sdkConfig(server.url));
   deployed = await deploySeed000({
     endpoint: server.url,
@@ -94,14 +88,7 @@ before(async () => {
     cloudApiUrl: cloud.url,
     operationsEmail: OPS,
   });
-  const confirmation = await until(() =>
-    smtp.mails.find((m) => m.to.includes(OPS) && /Confirm your subscription/.test(m.subject)),
-  );
-  const link = /(http:\/\/\S+\/links\/subscriptions\/confirm\?token=\S+)/.exec(
-    confirmation.text,
-  )?.[1];
-  assert.ok(link, confirmation.text);
-  assert.equal((await fetch(link, { method: "POST" })).status, 200);
+  await confirmSubscription(smtp, OPS);
 });
 after(async () => {
   states?.destroy();
@@ -112,14 +99,16 @@ after(async () => {
 
 describe("seed 000 end to end: incident auto-remediation", () => {
   test("the example deploys the fork's definition and the README's rule pattern, unchanged", () => {
-    assert.equal(
-      readFileSync(new URL("statemachine.asl.json", EXAMPLE), "utf8"),
-      readFileSync(new URL("statemachine.forks-only-variant.extracted.asl.json", SEED), "utf8"),
-    );
-    assert.equal(
-      readFileSync(new URL("rule-pattern.json", EXAMPLE), "utf8"),
-      readFileSync(new URL("eventbridge-rule-pattern.forks-only-readme.json", SEED), "utf8"),
-    );
+    assertSameFiles([
+      [
+        new URL("statemachine.asl.json", EXAMPLE),
+        new URL("statemachine.forks-only-variant.extracted.asl.json", SEED),
+      ],
+      [
+        new URL("rule-pattern.json", EXAMPLE),
+        new URL("eventbridge-rule-pattern.forks-only-readme.json", SEED),
+      ],
+    ]);
   });
 
   test("NON_COMPLIANT: incident opened, SSH revoked, incident resolved, operations mailed", async () => {

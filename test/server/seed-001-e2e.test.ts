@@ -12,15 +12,14 @@ import * as eb from "@aws-sdk/client-eventbridge";
 import * as sfn from "@aws-sdk/client-sfn";
 import { deploySeed001, type Seed001Deployment } from "../../examples/seed-001/setup.js";
 import type { RunningServer } from "../../src/server/compose.js";
-import {
-  AdjustableClock,
-  call,
-  type Mail,
-  startOpsServer,
-  startSmtp,
-  until,
-} from "../ops/helpers.js";
+import { call, type Mail, startSmtp, until } from "../ops/helpers.js";
 import { ADMIN, sdkConfig } from "./harness.js";
+import {
+  assertSameFiles,
+  confirmSubscription,
+  endedExecution,
+  startSeedServer,
+} from "./seed-helpers.js";
 
 const SEED = new URL(
   "../../../shared/seed-workflows/001-health-exposed-access-key/",
@@ -72,22 +71,12 @@ async function reportExposed(
 }
 
 /** The execution the rule started for `key`, once it has ended. */
-async function executionFor(key: string) {
-  return until(async () => {
-    const { executions } = await admin.states.send(
-      new sfn.ListExecutionsCommand({ stateMachineArn: deployed.stateMachineArn }),
-    );
-    for (const e of executions ?? []) {
-      const described = await admin.states.send(
-        new sfn.DescribeExecutionCommand({ executionArn: e.executionArn }),
-      );
-      const input = JSON.parse(described.input ?? "{}");
-      if (input.detail?.affectedEntities?.[0]?.entityValue !== key) continue;
-      return described.status === "RUNNING" ? undefined : described;
-    }
-    return undefined;
-  }, 30_000);
-}
+const executionFor = (key: string) =>
+  endedExecution(
+    admin.states,
+    deployed.stateMachineArn,
+    (input) => input.detail?.affectedEntities?.[0]?.entityValue === key,
+  );
 
 /** The data a state was entered with, from the execution's history. */
 async function enteredWith(executionArn: string, state: string) {
@@ -130,10 +119,7 @@ function listIn(mail: Mail, heading: string): [string, number][] {
 
 before(async () => {
   smtp = await startSmtp();
-  server = await startOpsServer(new AdjustableClock(), {
-    mail: { smtpUrl: smtp.url, from: "opsflow <ops@example.com>" },
-    retry: { baseMs: 30, maxMs: 100, maxAttempts: 3 },
-  });
+  server = await startSeedServer(smtp);
   admin = {
     events: new eb.EventBridgeClient(sdkConfig(server.url)),
     states: new sfn.SFNClient(sdkConfig(server.url)),
@@ -143,12 +129,7 @@ before(async () => {
     adminToken: ADMIN.token,
     securityEmail: SECURITY,
   });
-  const confirmation = await mailTo(/Confirm your subscription/);
-  const link = /(http:\/\/\S+\/links\/subscriptions\/confirm\?token=\S+)/.exec(
-    confirmation.text,
-  )?.[1];
-  assert.ok(link, confirmation.text);
-  assert.equal((await fetch(link, { method: "POST" })).status, 200);
+  await confirmSubscription(smtp, SECURITY);
 });
 after(async () => {
   admin?.events.destroy();
@@ -189,14 +170,13 @@ describe("seed 001 end to end: an exposed opsflow access key", () => {
   });
 
   test("the example deploys the original definition and rule pattern, unchanged", () => {
-    assert.equal(
-      readFileSync(new URL("statemachine.asl.json", EXAMPLE), "utf8"),
-      readFileSync(new URL("statemachine.extracted.asl.json", SEED), "utf8"),
-    );
-    assert.equal(
-      readFileSync(new URL("rule-pattern.json", EXAMPLE), "utf8"),
-      readFileSync(new URL("eventbridge-rule-pattern.extracted.json", SEED), "utf8"),
-    );
+    assertSameFiles([
+      [new URL("statemachine.asl.json", EXAMPLE), new URL("statemachine.extracted.asl.json", SEED)],
+      [
+        new URL("rule-pattern.json", EXAMPLE),
+        new URL("eventbridge-rule-pattern.extracted.json", SEED),
+      ],
+    ]);
   });
 
   test("the key is deleted, its audit events summarised and the security team mailed", async () => {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import * as ssm from "@aws-sdk/client-ssm";
 import { makeUser } from "./auth-helpers.js";
 import { rest, type ServerProcess, sdkConfig, startServerProcess } from "./harness.js";
+import { rejectsWith } from "./sdk-helpers.js";
 
 let server: ServerProcess;
 let client: ssm.SSMClient;
@@ -23,13 +24,6 @@ after(async () => {
 });
 
 const SECRET = "hunter2-Zq9!clear-secret-value";
-
-const rejects = (promise: Promise<unknown>, name: string, message?: RegExp) =>
-  assert.rejects(promise, (error: Error) => {
-    assert.equal(error.name, name, error.message);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
 
 const put = (input: ssm.PutParameterCommandInput) =>
   client.send(new ssm.PutParameterCommand(input));
@@ -65,7 +59,7 @@ describe("SSM parameters through @aws-sdk/client-ssm", () => {
     const first = (await get("/app/url:1")).Parameter;
     assert.equal(first?.Value, "https://v1");
     assert.equal(first?.Selector, ":1");
-    await rejects(get("/app/url:9"), "ParameterVersionNotFound");
+    await rejectsWith(get("/app/url:9"), "ParameterVersionNotFound");
 
     const history = await client.send(new ssm.GetParameterHistoryCommand({ Name: "/app/url" }));
     assert.deepEqual(
@@ -150,8 +144,8 @@ describe("SSM parameters through @aws-sdk/client-ssm", () => {
     await put({ Name: "/gone/one", Value: "2", Type: "String", Overwrite: true });
     await put({ Name: "/gone/two", Value: "2", Type: "String" });
     await client.send(new ssm.DeleteParameterCommand({ Name: "/gone/one" }));
-    await rejects(get("/gone/one"), "ParameterNotFound");
-    await rejects(
+    await rejectsWith(get("/gone/one"), "ParameterNotFound");
+    await rejectsWith(
       client.send(new ssm.DeleteParameterCommand({ Name: "/gone/one" })),
       "ParameterNotFound",
     );
@@ -165,58 +159,61 @@ describe("SSM parameters through @aws-sdk/client-ssm", () => {
 
   test("bad input: SSM's error types, and nothing is changed", async () => {
     await put({ Name: "/bad/keep", Value: "original", Type: "String" });
-    await rejects(put({ Name: "/bad/keep", Value: "x", Type: "String" }), "ParameterAlreadyExists");
-    await rejects(
+    await rejectsWith(
+      put({ Name: "/bad/keep", Value: "x", Type: "String" }),
+      "ParameterAlreadyExists",
+    );
+    await rejectsWith(
       put({ Name: "a/b", Value: "x", Type: "String" }),
       "ValidationException",
       /fully qualified/,
     );
-    await rejects(put({ Name: "/bad//x", Value: "x", Type: "String" }), "ValidationException");
-    await rejects(put({ Name: "/bad/x!", Value: "x", Type: "String" }), "ValidationException");
-    await rejects(
+    await rejectsWith(put({ Name: "/bad//x", Value: "x", Type: "String" }), "ValidationException");
+    await rejectsWith(put({ Name: "/bad/x!", Value: "x", Type: "String" }), "ValidationException");
+    await rejectsWith(
       put({ Name: "/aws/x", Value: "x", Type: "String" }),
       "ValidationException",
       /aws/,
     );
-    await rejects(put({ Name: "ssmthing", Value: "x", Type: "String" }), "ValidationException");
+    await rejectsWith(put({ Name: "ssmthing", Value: "x", Type: "String" }), "ValidationException");
     const deep = `/${Array.from({ length: 16 }, (_, i) => `l${i}`).join("/")}`;
-    await rejects(
+    await rejectsWith(
       put({ Name: deep, Value: "x", Type: "String" }),
       "HierarchyLevelLimitExceededException",
     );
-    await rejects(
+    await rejectsWith(
       put({ Name: "/bad/t", Value: "x", Type: "Binary" as ssm.ParameterType }),
       "UnsupportedParameterType",
     );
-    await rejects(
+    await rejectsWith(
       put({ Name: "/bad/notype", Value: "x" }),
       "ValidationException",
       /type is required/,
     );
-    await rejects(
+    await rejectsWith(
       put({ Name: "/bad/k", Value: "x", Type: "SecureString", KeyId: "not a key" }),
       "InvalidKeyId",
     );
-    await rejects(
+    await rejectsWith(
       put({ Name: "/bad/k", Value: "x", Type: "String", KeyId: "alias/mine" }),
       "ValidationException",
     );
-    await rejects(
+    await rejectsWith(
       put({ Name: "/bad/keep", Value: "x".repeat(4097), Overwrite: true }),
       "ValidationException",
       /4096/,
     );
-    await rejects(
+    await rejectsWith(
       put({ Name: "/bad/p", Value: "abc", Type: "String", AllowedPattern: "^\\d+$" }),
       "ParameterPatternMismatchException",
     );
-    await rejects(get("/bad/missing"), "ParameterNotFound");
-    await rejects(get("/bad/keep:label"), "ValidationException", /labels/);
-    await rejects(
+    await rejectsWith(get("/bad/missing"), "ParameterNotFound");
+    await rejectsWith(get("/bad/keep:label"), "ValidationException", /labels/);
+    await rejectsWith(
       client.send(new ssm.GetParametersByPathCommand({ Path: "relative" })),
       "ValidationException",
     );
-    await rejects(
+    await rejectsWith(
       client.send(
         new ssm.GetParametersByPathCommand({
           Path: "/bad",
@@ -229,7 +226,10 @@ describe("SSM parameters through @aws-sdk/client-ssm", () => {
     const kept = (await get("/bad/keep")).Parameter;
     assert.deepEqual([kept?.Value, kept?.Version], ["original", 1]);
     for (const name of ["/bad/t", "/bad/notype", "/bad/k", "/bad/p", "/bad/x!"])
-      await rejects(get(name), name === "/bad/x!" ? "ValidationException" : "ParameterNotFound");
+      await rejectsWith(
+        get(name),
+        name === "/bad/x!" ? "ValidationException" : "ParameterNotFound",
+      );
     // Advanced tier takes up to 8 KB.
     const big = await put({
       Name: "/bad/big",
@@ -253,12 +253,12 @@ describe("SSM parameters through @aws-sdk/client-ssm", () => {
       );
       const sealed = await as.send(new ssm.GetParameterCommand({ Name: "/perm/secret" }));
       assert.notEqual(sealed.Parameter?.Value, SECRET);
-      await rejects(
+      await rejectsWith(
         as.send(new ssm.GetParameterCommand({ Name: "/perm/secret", WithDecryption: true })),
         "AccessDeniedException",
         /ssm:DecryptParameter/,
       );
-      await rejects(
+      await rejectsWith(
         as.send(new ssm.PutParameterCommand({ Name: "/perm/new", Value: "x", Type: "String" })),
         "AccessDeniedException",
       );

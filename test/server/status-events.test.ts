@@ -1,32 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as sfn from "@aws-sdk/client-sfn";
 import type { ExecutionStatusChange } from "../../src/runtime/durable/engine.js";
 import { type RunningServer, startServer } from "../../src/server/compose.js";
-import { ADMIN, eventually, sdkConfig } from "./harness.js";
+import { serverConfig } from "../ops/helpers.js";
+import { eventually, sdkConfig } from "./harness.js";
 
 let server: RunningServer;
 let client: sfn.SFNClient;
 
 before(async () => {
-  server = await startServer({
-    dataDir: mkdtempSync(join(tmpdir(), "opsflow-events-")),
-    port: 0,
-    host: "127.0.0.1",
-    region: "us-east-1",
-    account: "123456789012",
-    payloadLimitBytes: 262_144,
-    synchronous: "FULL",
-    admin: {
-      accessKeyId: ADMIN.accessKeyId,
-      secretAccessKey: ADMIN.secretAccessKey,
-      apiToken: ADMIN.token,
-    },
-    print: () => undefined,
-  });
+  server = await startServer(serverConfig({ synchronous: "FULL" }));
   client = new sfn.SFNClient(sdkConfig(server.url));
 });
 after(async () => {

@@ -6,20 +6,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { EventBusError } from "../../events/bus/errors.js";
 import type { ArchiveRecord, ReplayRecord } from "../../store/events-port.js";
 import type { ApiContext, App } from "../context.js";
-import { ErrorSchema } from "./schemas.js";
+import {
+  created,
+  deleteRoute,
+  describeRoute,
+  iso,
+  json,
+  NameParam,
+  ok,
+  page,
+} from "./route-parts.js";
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
-const errors = {
-  400: { description: "Invalid request", ...json(ErrorSchema) },
-  404: { description: "Not found", ...json(ErrorSchema) },
-  409: { description: "Conflict", ...json(ErrorSchema) },
-};
-const ok = (description: string) => ({ 200: { description, ...json(z.unknown()) }, ...errors });
-const created = (description: string) => ({
-  201: { description, ...json(z.unknown()) },
-  ...errors,
-});
-const NameParam = z.object({ name: z.string().min(1).max(64) });
 const Pattern = z.union([z.string(), z.record(z.string(), z.unknown())]).openapi({
   description: "An event pattern (JSON object or its text)",
 });
@@ -72,7 +69,6 @@ function timeOf(value: string, member: string): Date {
 
 const text = (value: string | Record<string, unknown>) =>
   typeof value === "string" ? value : JSON.stringify(value);
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** An archive as the REST API shows it. */
 function archiveBody(archive: ArchiveRecord) {
@@ -109,11 +105,6 @@ function replayBody(replay: ReplayRecord) {
     ...(replay.replayEnd !== undefined && { replayEndTime: iso(replay.replayEnd) }),
   };
 }
-
-const page = <T>(items: T[], nextToken: string | undefined) => ({
-  items,
-  ...(nextToken && { nextToken }),
-});
 
 /** Registers the archive and replay routes. */
 export function archiveRoutes(app: App, api: ApiContext): void {
@@ -168,15 +159,15 @@ export function archiveRoutes(app: App, api: ApiContext): void {
       return c.json(page(result.items.map(archiveBody), result.nextToken), 200);
     },
   );
-  app.openapi(
-    createRoute({
-      method: "get",
+  describeRoute(
+    app,
+    {
       path: "/v1/archives/{name}",
       summary: "Describe an archive (event count and size included)",
-      request: { params: NameParam },
-      responses: ok("The archive"),
-    }),
-    async (c) => c.json(archiveBody(await bus.archives.describe(c.req.valid("param").name)), 200),
+      answer: "The archive",
+    },
+    (name) => bus.archives.describe(name),
+    archiveBody,
   );
   app.openapi(
     createRoute({
@@ -197,18 +188,10 @@ export function archiveRoutes(app: App, api: ApiContext): void {
       return c.json(archiveBody(archive), 200);
     },
   );
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/v1/archives/{name}",
-      summary: "Delete an archive and its events",
-      request: { params: NameParam },
-      responses: { 204: { description: "Deleted" }, ...errors },
-    }),
-    async (c) => {
-      await bus.archives.delete(c.req.valid("param").name);
-      return c.body(null, 204);
-    },
+  deleteRoute(
+    app,
+    { path: "/v1/archives/{name}", summary: "Delete an archive and its events" },
+    (name) => bus.archives.delete(name),
   );
   app.openapi(
     createRoute({
@@ -269,15 +252,15 @@ export function archiveRoutes(app: App, api: ApiContext): void {
       return c.json(page(result.items.map(replayBody), result.nextToken), 200);
     },
   );
-  app.openapi(
-    createRoute({
-      method: "get",
+  describeRoute(
+    app,
+    {
       path: "/v1/replays/{name}",
       summary: "Describe a replay: state and progress (last replayed event time)",
-      request: { params: NameParam },
-      responses: ok("The replay"),
-    }),
-    async (c) => c.json(replayBody(await bus.replays.describe(c.req.valid("param").name)), 200),
+      answer: "The replay",
+    },
+    (name) => bus.replays.describe(name),
+    replayBody,
   );
   app.openapi(
     createRoute({

@@ -7,20 +7,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { ConnectionView } from "../../events/bus/connections.js";
 import type { ApiDestinationRecord } from "../../store/events-port.js";
 import type { ApiContext, App } from "../context.js";
-import { ErrorSchema } from "./schemas.js";
+import {
+  created,
+  deleteRoute,
+  describeRoute,
+  iso,
+  json,
+  NameParam,
+  ok,
+  page,
+} from "./route-parts.js";
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
-const errors = {
-  400: { description: "Invalid request", ...json(ErrorSchema) },
-  404: { description: "Not found", ...json(ErrorSchema) },
-  409: { description: "Conflict", ...json(ErrorSchema) },
-};
-const ok = (description: string) => ({ 200: { description, ...json(z.unknown()) }, ...errors });
-const created = (description: string) => ({
-  201: { description, ...json(z.unknown()) },
-  ...errors,
-});
-const NameParam = z.object({ name: z.string().min(1).max(64) });
 const ListQuery = z.object({
   prefix: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(100),
@@ -65,8 +62,6 @@ const UpdateDestinationBody = CreateDestinationBody.omit({ name: true })
   .strict()
   .openapi("UpdateApiDestination");
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /** A connection as the REST API shows it (no secrets). */
 function connectionBody({ record, authParameters }: ConnectionView) {
   return {
@@ -97,11 +92,6 @@ function destinationBody(record: ApiDestinationRecord) {
     updatedAt: iso(record.updatedAt ?? record.createdAt),
   };
 }
-
-const page = <T>(items: T[], nextToken: string | undefined) => ({
-  items,
-  ...(nextToken && { nextToken }),
-});
 
 /** Registers the connection and API destination routes. */
 export function connectionRoutes(app: App, api: ApiContext): void {
@@ -145,16 +135,15 @@ export function connectionRoutes(app: App, api: ApiContext): void {
       return c.json(page(result.items.map(connectionBody), result.nextToken), 200);
     },
   );
-  app.openapi(
-    createRoute({
-      method: "get",
+  describeRoute(
+    app,
+    {
       path: "/v1/connections/{name}",
       summary: "Describe a connection (without its secrets)",
-      request: { params: NameParam },
-      responses: ok("The connection"),
-    }),
-    async (c) =>
-      c.json(connectionBody(await connections.describeConnection(c.req.valid("param").name)), 200),
+      answer: "The connection",
+    },
+    (name) => connections.describeConnection(name),
+    connectionBody,
   );
   app.openapi(
     createRoute({
@@ -175,18 +164,10 @@ export function connectionRoutes(app: App, api: ApiContext): void {
       return c.json(connectionBody(view), 200);
     },
   );
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/v1/connections/{name}",
-      summary: "Delete a connection no API destination uses",
-      request: { params: NameParam },
-      responses: { 204: { description: "Deleted" }, ...errors },
-    }),
-    async (c) => {
-      await connections.deleteConnection(c.req.valid("param").name);
-      return c.body(null, 204);
-    },
+  deleteRoute(
+    app,
+    { path: "/v1/connections/{name}", summary: "Delete a connection no API destination uses" },
+    (name) => connections.deleteConnection(name),
   );
   app.openapi(
     createRoute({
@@ -228,16 +209,15 @@ export function connectionRoutes(app: App, api: ApiContext): void {
       return c.json(page(result.items.map(destinationBody), result.nextToken), 200);
     },
   );
-  app.openapi(
-    createRoute({
-      method: "get",
+  describeRoute(
+    app,
+    {
       path: "/v1/api-destinations/{name}",
       summary: "Describe an API destination",
-      request: { params: NameParam },
-      responses: ok("The API destination"),
-    }),
-    async (c) =>
-      c.json(destinationBody(await destinations.describe(c.req.valid("param").name)), 200),
+      answer: "The API destination",
+    },
+    (name) => destinations.describe(name),
+    destinationBody,
   );
   app.openapi(
     createRoute({
@@ -262,17 +242,9 @@ export function connectionRoutes(app: App, api: ApiContext): void {
       return c.json(destinationBody(record), 200);
     },
   );
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/v1/api-destinations/{name}",
-      summary: "Delete an API destination",
-      request: { params: NameParam },
-      responses: { 204: { description: "Deleted" }, ...errors },
-    }),
-    async (c) => {
-      await destinations.delete(c.req.valid("param").name);
-      return c.body(null, 204);
-    },
+  deleteRoute(
+    app,
+    { path: "/v1/api-destinations/{name}", summary: "Delete an API destination" },
+    (name) => destinations.delete(name),
   );
 }

@@ -1,12 +1,10 @@
 /** Schemas and helpers shared by the identity routes. */
 import { z } from "@hono/zod-openapi";
 import { ROLE_NAMES } from "../../auth/roles.js";
+import { answers, json } from "./route-parts.js";
 import { ErrorSchema } from "./schemas.js";
 
-/** A JSON body or response of `schema`. */
-export const json = <T extends z.ZodType>(schema: T) => ({
-  content: { "application/json": { schema } },
-});
+export { json };
 
 /** The error responses of the identity routes. */
 export const errors = {
@@ -23,17 +21,8 @@ export const Role = z.enum(ROLE_NAMES);
 /** An access key id or token id. */
 export const CredentialId = z.string().regex(/^[A-Za-z0-9-]{1,128}$/);
 
-/** A 200 response with any JSON, and the error responses. */
-export const ok = (description: string) => ({
-  200: { description, ...json(z.unknown()) },
-  ...errors,
-});
-
-/** A 201 response with any JSON, and the error responses. */
-export const created = (description: string) => ({
-  201: { description, ...json(z.unknown()) },
-  ...errors,
-});
+/** A 200 or 201 response with any JSON, and the error responses. */
+export const { ok, created } = answers(errors);
 
 /** Milliseconds as ISO 8601, or undefined. */
 export const iso = (ms: number | undefined) =>

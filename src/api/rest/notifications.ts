@@ -9,19 +9,8 @@ import { subscriptionView } from "../../ops/notifications/service.js";
 import type { NotificationDeliveryRecord, TopicRecord } from "../../store/ops-port.js";
 import type { RouteSet } from "../app.js";
 import type { App } from "../context.js";
-import { ErrorSchema } from "./schemas.js";
+import { created, deleted, iso, json, ok } from "./route-parts.js";
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
-const errors = {
-  400: { description: "Invalid request", ...json(ErrorSchema) },
-  404: { description: "Not found", ...json(ErrorSchema) },
-  409: { description: "Conflict", ...json(ErrorSchema) },
-};
-const ok = (description: string) => ({ 200: { description, ...json(z.unknown()) }, ...errors });
-const created = (description: string) => ({
-  201: { description, ...json(z.unknown()) },
-  ...errors,
-});
 const TopicName = z.object({ name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/) });
 
 const CreateTopicBody = z
@@ -62,7 +51,6 @@ const DeliveryQuery = z.object({
   nextToken: z.string().max(1024).optional(),
 });
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const topicBody = (t: TopicRecord) => ({
   name: t.name,
   arn: t.arn,
@@ -115,7 +103,7 @@ export function notificationRoutes(notifications: NotificationService): RouteSet
         path: "/v1/topics/{name}",
         summary: "Delete a topic and its subscriptions",
         request: { params: TopicName },
-        responses: { 204: { description: "Deleted" }, ...errors },
+        responses: deleted,
       }),
       async (c) => {
         await notifications.deleteTopic(c.req.valid("param").name);
@@ -160,7 +148,7 @@ export function notificationRoutes(notifications: NotificationService): RouteSet
         path: "/v1/subscriptions/{id}",
         summary: "Unsubscribe",
         request: { params: z.object({ id: z.string().min(1).max(64) }) },
-        responses: { 204: { description: "Deleted" }, ...errors },
+        responses: deleted,
       }),
       async (c) => {
         await notifications.unsubscribe(c.req.valid("param").id);

@@ -3,7 +3,7 @@
  * start and then every `intervalMs` of the injected clock (tests fast-forward it).
  */
 import type { Clock } from "../../runtime/clock.js";
-import { Wakeup } from "../../runtime/durable/wakeup.js";
+import { PollLoop } from "../../runtime/poll-loop.js";
 import type { Store } from "../../store/port.js";
 
 /** Options of the retention loop. */
@@ -16,40 +16,22 @@ export interface RetentionLoopOptions {
 }
 
 /** Purges expired archived events. */
-export class ArchiveRetentionLoop {
-  private readonly stopping = new Wakeup();
-  private running: Promise<void> | undefined;
-  private stopped = true;
-
-  constructor(private readonly options: RetentionLoopOptions) {}
-
-  start(): void {
-    this.stopped = false;
-    this.running = this.loop();
+export class ArchiveRetentionLoop extends PollLoop {
+  constructor(private readonly options: RetentionLoopOptions) {
+    super({
+      clock: options.clock,
+      name: "archive retention",
+      log: options.log,
+      maxSleepMs: options.intervalMs ?? 60_000,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.stopping.ring();
-    await this.running;
+  protected round(): Promise<number> {
+    return this.purge();
   }
 
   /** Purges now; returns how many archived events went. */
   purge(): Promise<number> {
     return this.options.store.purgeExpiredArchiveEvents(this.options.clock.now());
-  }
-
-  private async loop(): Promise<void> {
-    const { clock } = this.options;
-    const interval = this.options.intervalMs ?? 60_000;
-    while (!this.stopped) {
-      try {
-        await this.purge();
-      } catch (error) {
-        this.options.log(`archive retention: ${(error as Error).stack ?? error}`);
-      }
-      const until = clock.now() + interval;
-      await this.stopping.sleep((signal) => clock.sleepUntil(until, signal));
-    }
   }
 }

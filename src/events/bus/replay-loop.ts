@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Clock } from "../../runtime/clock.js";
-import { Wakeup } from "../../runtime/durable/wakeup.js";
+import { PollLoop } from "../../runtime/poll-loop.js";
 import type {
   NewDelivery,
   ReplayBatch,
@@ -38,27 +38,13 @@ export function replayedEventId(replayArn: string, eventId: string): string {
 }
 
 /** Runs replays to their end. */
-export class ReplayLoop {
-  private readonly due = new Wakeup();
-  private running: Promise<void> | undefined;
-  private stopped = true;
-
-  constructor(private readonly options: ReplayLoopOptions) {}
-
-  start(): void {
-    this.stopped = false;
-    this.running = this.loop();
+export class ReplayLoop extends PollLoop {
+  constructor(private readonly options: ReplayLoopOptions) {
+    super({ clock: options.clock, name: "replay loop", log: options.log });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.due.ring();
-    await this.running;
-  }
-
-  /** A replay was started or cancelled. */
-  wake(): void {
-    this.due.ring();
+  protected round(): Promise<boolean> {
+    return this.runOnce();
   }
 
   /**
@@ -68,7 +54,7 @@ export class ReplayLoop {
   async runOnce(): Promise<boolean> {
     let more = false;
     for (const replay of await this.options.store.activeReplays()) {
-      if (this.stopped && this.running) break;
+      if (this.stopping) break;
       if (await this.step(replay)) more = true;
     }
     return more;
@@ -134,24 +120,5 @@ export class ReplayLoop {
     if (recorded && deliveries.length > 0) this.options.onDeliveries();
     // Not recorded: the replay changed state meanwhile (cancelled); the next round sees it.
     return !done || !recorded;
-  }
-
-  private async loop(): Promise<void> {
-    const { clock } = this.options;
-    while (!this.stopped) {
-      let more = false;
-      try {
-        more = await this.runOnce();
-      } catch (error) {
-        this.options.log(`replay loop: ${(error as Error).stack ?? error}`);
-      }
-      if (more) {
-        // Let requests and deliveries in between batches.
-        await new Promise((resolve) => setImmediate(resolve));
-        continue;
-      }
-      const until = clock.now() + 1000;
-      await this.due.sleep((signal) => clock.sleepUntil(until, signal));
-    }
   }
 }

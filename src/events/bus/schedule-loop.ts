@@ -5,7 +5,7 @@
  * server was down are coalesced into one, then the schedule continues from now.
  */
 import type { Clock } from "../../runtime/clock.js";
-import { Wakeup } from "../../runtime/durable/wakeup.js";
+import { PollLoop } from "../../runtime/poll-loop.js";
 import type { EventRuleRecord } from "../../store/events-port.js";
 import type { Store } from "../../store/port.js";
 import { type EnvelopeContext, formatEventTime } from "../envelope.js";
@@ -32,27 +32,17 @@ export function nextFireOf(rule: EventRuleRecord, after: number): number | undef
 }
 
 /** Fires scheduled rules on time. */
-export class ScheduleLoop {
-  private readonly due = new Wakeup();
-  private running: Promise<void> | undefined;
-  private stopped = true;
-
-  constructor(private readonly options: ScheduleLoopOptions) {}
-
-  start(): void {
-    this.stopped = false;
-    this.running = this.loop();
+export class ScheduleLoop extends PollLoop {
+  constructor(private readonly options: ScheduleLoopOptions) {
+    super({ clock: options.clock, name: "schedule loop", log: options.log });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.due.ring();
-    await this.running;
+  protected round(): Promise<number> {
+    return this.fireDue();
   }
 
-  /** A scheduled rule changed. */
-  wake(): void {
-    this.due.ring();
+  protected override nextDueAt(): Promise<number | undefined> {
+    return this.options.store.nextScheduledFireAt();
   }
 
   /** Fires every rule due now; returns how many fired. */
@@ -98,19 +88,5 @@ export class ScheduleLoop {
       event,
       deliveriesFor(event, targets, now),
     );
-  }
-
-  private async loop(): Promise<void> {
-    const { store, clock } = this.options;
-    while (!this.stopped) {
-      try {
-        await this.fireDue();
-      } catch (error) {
-        this.options.log(`schedule loop: ${(error as Error).stack ?? error}`);
-      }
-      const next = await store.nextScheduledFireAt().catch(() => undefined);
-      const until = Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + 1000);
-      await this.due.sleep((signal) => clock.sleepUntil(until, signal));
-    }
   }
 }

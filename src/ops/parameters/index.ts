@@ -3,27 +3,19 @@
  * dispatcher wrapper that resolves `{{resolve:ssm...}}` references at dispatch, and what
  * functions read through their context. Called by the composition root.
  */
-import type { ParameterStore } from "../../store/parameters-port.js";
 import type { ResourceRunner } from "../../tasks/chain.js";
 import type { ParameterReader } from "../../tasks/functions/protocol.js";
 import type { TaskDispatcher } from "../../tasks/types.js";
 import { ParameterError } from "./errors.js";
 import { type DefinitionLookup, resolvingDispatcher } from "./references.js";
-import { ParameterService } from "./service.js";
+import { type ParameterDependencies, ParameterService } from "./service.js";
 import { ssmGetParameterRunner } from "./ssm-task.js";
 
 export { ParameterError, type ParameterErrorCode } from "./errors.js";
 export { type Decryption, ParameterService, type ParameterView } from "./service.js";
 
-/** What the parameters part is built from. */
-export interface ParametersDependencies {
-  store: ParameterStore;
-  masterKey: Buffer;
-  now: () => number;
-  region: string;
-  account: string;
-  maxParameters?: number;
-}
+/** What the parameters part is built from: what its service is. */
+export type ParametersDependencies = ParameterDependencies;
 
 /** The running parameters part. */
 export interface Parameters {

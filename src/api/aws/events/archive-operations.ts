@@ -4,6 +4,7 @@
  * CancelReplay.
  */
 import { EventBusError } from "../../../events/bus/errors.js";
+import type { ArchiveRecord } from "../../../store/events-port.js";
 import { arrayOf, int, type Members, optional, record, required, str } from "../sfn/members.js";
 import { fromAwsTimestamp, toAwsTimestamp } from "../timestamp.js";
 import { archiveShape, archiveSummary, replayShape, replaySummary } from "./archive-shapes.js";
@@ -39,6 +40,13 @@ function state(request: Members, allowed: string[]): string | undefined {
 const retention = (request: Members) =>
   optional(request, "RetentionDays", (m, n) => int(m, n, { min: 0, max: 2_147_483_647 }));
 
+/** What CreateArchive and UpdateArchive answer. */
+const archiveState = (archive: ArchiveRecord) => ({
+  ArchiveArn: archive.arn,
+  State: archive.state,
+  CreationTime: toAwsTimestamp(new Date(archive.createdAt)),
+});
+
 /** Operation name → implementation. */
 export const archiveOperations: Record<string, Operation> = {
   async CreateArchive(request, events) {
@@ -49,11 +57,7 @@ export const archiveOperations: Record<string, Operation> = {
       Description: optional(request, "Description", str),
       RetentionDays: retention(request),
     });
-    return {
-      ArchiveArn: archive.arn,
-      State: archive.state,
-      CreationTime: toAwsTimestamp(new Date(archive.createdAt)),
-    };
+    return archiveState(archive);
   },
   async DescribeArchive(request, events) {
     return archiveShape(await events.bus.archives.describe(required(request, "ArchiveName", str)));
@@ -76,11 +80,7 @@ export const archiveOperations: Record<string, Operation> = {
       Description: optional(request, "Description", str),
       RetentionDays: retention(request),
     });
-    return {
-      ArchiveArn: archive.arn,
-      State: archive.state,
-      CreationTime: toAwsTimestamp(new Date(archive.createdAt)),
-    };
+    return archiveState(archive);
   },
   async DeleteArchive(request, events) {
     await events.bus.archives.delete(required(request, "ArchiveName", str));
