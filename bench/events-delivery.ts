@@ -5,12 +5,15 @@
  * execution the event started. Goal: p99 ≤ 10 ms.
  *
  * Two rows: the bus's PutEvents called in-process (what the AWS and REST handlers call), and
- * the REST API over HTTP with the client in the same process (client, HTTP and JSON costs
- * included, and competing for the same event loop).
+ * the REST API over HTTP from a client in its own process (events-client.mjs: HTTP, JSON and
+ * authorisation costs included).
  */
+
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { RunningServer } from "../src/server/compose.js";
 import { BENCH_TOKEN, printTable, startBenchServer } from "./table.js";
 
@@ -31,29 +34,57 @@ async function call(server: RunningServer, method: string, path: string, body: u
   return response.json() as Promise<Record<string, unknown>>;
 }
 
-/** Puts RATE events/s through `put`; returns answer and started latencies, sorted. */
-async function measure(server: RunningServer, put: (seq: number) => Promise<unknown>) {
-  const sent = new Map<number, number>();
-  const started: number[] = [];
+/** Absolute time in ms, comparable with the client process's. */
+const now = () => performance.timeOrigin + performance.now();
+
+/** Puts RATE events/s through `put` in this process; returns the answer latencies. */
+async function putInProcess(put: (detail: object) => Promise<unknown>): Promise<number[]> {
   const answered: number[] = [];
-  const listener = (change: { status: string; input: string }) => {
-    if (change.status !== "RUNNING") return;
-    const at = sent.get((JSON.parse(change.input) as { seq: number }).seq);
-    if (at !== undefined) started.push(performance.now() - at);
-  };
-  server.engine.events.on("status", listener);
-  const total = RATE * SECONDS;
   const calls: Promise<unknown>[] = [];
   const start = performance.now();
-  for (let seq = 0; seq < total; seq++) {
+  for (let seq = 0; seq < RATE * SECONDS; seq++) {
     // Paced by the clock: call `seq` leaves at start + seq ms.
     const wait = start + (seq * 1000) / RATE - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const at = performance.now();
-    sent.set(seq, at);
-    calls.push(put(seq).then(() => answered.push(performance.now() - at)));
+    const sentAt = now();
+    calls.push(put({ seq, sentAt }).then(() => answered.push(now() - sentAt)));
   }
   await Promise.all(calls);
+  return answered;
+}
+
+/** Runs events-client.mjs against the server; returns the answer latencies it measured. */
+async function putOverHttp(server: RunningServer): Promise<number[]> {
+  const client = spawn(
+    process.execPath,
+    [
+      new URL("events-client.mjs", import.meta.url).pathname,
+      server.url,
+      TOKEN,
+      String(RATE),
+      String(SECONDS),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let output = "";
+  client.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  const code = await new Promise((resolve) => client.once("exit", resolve));
+  if (code !== 0) throw new Error(`the HTTP client exited with ${code}`);
+  return JSON.parse(output) as number[];
+}
+
+/** Runs one path; returns its answer latencies and the put → RUNNING latencies, sorted. */
+async function measure(server: RunningServer, run: () => Promise<number[]>) {
+  const started: number[] = [];
+  const listener = (change: { status: string; input: string }) => {
+    if (change.status !== "RUNNING") return;
+    started.push(now() - (JSON.parse(change.input) as { sentAt: number }).sentAt);
+  };
+  server.engine.events.on("status", listener);
+  const total = RATE * SECONDS;
+  const answered = await run();
   const deadline = performance.now() + 30_000;
   while (started.length < total && performance.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -76,25 +107,21 @@ export async function main(): Promise<void> {
       targets: [{ Id: "sfn", Arn: machine.stateMachineArn, InputPath: "$.detail" }],
     });
     const rows: (string | number)[][] = [];
-    const runs: [string, (seq: number) => Promise<unknown>][] = [
+    const runs: [string, () => Promise<number[]>][] = [
       [
         "in-process PutEvents",
-        (seq) =>
-          server.events.putEvents([
-            { Source: "bench", DetailType: "tick", Detail: JSON.stringify({ seq }) },
-          ]),
+        () =>
+          putInProcess((detail) =>
+            server.events.putEvents([
+              { Source: "bench", DetailType: "tick", Detail: JSON.stringify(detail) },
+            ]),
+          ),
       ],
-      [
-        "REST over HTTP (same process)",
-        (seq) =>
-          call(server, "POST", "/v1/events", {
-            entries: [{ source: "bench", detailType: "tick", detail: { seq } }],
-          }),
-      ],
+      ["REST over HTTP (client process)", () => putOverHttp(server)],
     ];
-    for (const [name, put] of runs) {
+    for (const [name, run] of runs) {
       try {
-        const { total, answered, started } = await measure(server, put);
+        const { total, answered, started } = await measure(server, run);
         rows.push([
           name,
           total,
@@ -121,3 +148,5 @@ export async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

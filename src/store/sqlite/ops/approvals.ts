@@ -77,13 +77,16 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
     "SELECT MIN(deadline_at) AS at FROM approvals WHERE status = 'PENDING' AND deadline_at IS NOT NULL",
   );
   // A request whose task no longer waits (execution stopped, failed or timed out) is moot.
-  const cancelMoot = db.prepare(
-    `UPDATE approvals SET status = 'CANCELLED', decided_at = @now, decided_by = 'opsflow:task-ended'
-     WHERE status = 'PENDING' AND (@arn IS NULL OR execution_arn = @arn)
-       AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.token = approvals.task_token
-         AND tasks.status IN ('scheduled', 'started'))
-     RETURNING id`,
-  );
+  const cancelMoot = (scope: string) =>
+    db.prepare(
+      `UPDATE approvals SET status = 'CANCELLED', decided_at = @now, decided_by = 'opsflow:task-ended'
+       WHERE status = 'PENDING' ${scope}
+         AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.token = approvals.task_token
+           AND tasks.status IN ('scheduled', 'started'))
+       RETURNING id`,
+    );
+  const cancelMootOf = cancelMoot("AND execution_arn = @arn");
+  const cancelAllMoot = cancelMoot("");
   const list = db.prepare(
     `SELECT * FROM approvals WHERE (@status IS NULL OR status = @status)
        AND (created_at > @at OR (created_at = @at AND id > @id))
@@ -244,6 +247,10 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
     ),
     isApprovalLinkUsed: (hash: string) => linkUsed.get(hash) !== undefined,
     cancelMootApprovals: (executionArn: string | undefined, now: number): string[] =>
-      (cancelMoot.all({ arn: executionArn ?? null, now }) as { id: string }[]).map((r) => r.id),
+      (
+        (executionArn === undefined
+          ? cancelAllMoot.all({ now })
+          : cancelMootOf.all({ arn: executionArn, now })) as { id: string }[]
+      ).map((r) => r.id),
   };
 }
