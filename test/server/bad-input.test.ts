@@ -384,6 +384,13 @@ describe("bad input on the AWS JSON endpoint", () => {
     );
     assertAwsError(definition, 400, "ValidationException");
     assert.match(definition.json.message, /'definition'/);
+    // A list of structures with a null item (found by the random-body test).
+    const tags = await aws(
+      op("CreateStateMachine"),
+      JSON.stringify({ name: "tagged", definition: "{}", roleArn: "r", tags: [null] }),
+    );
+    assertAwsError(tags, 400, "ValidationException");
+    assert.match(tags.json.message, /'tags\.1\.member'/);
   });
 
   test("a body over the limit is an AWS-shaped 413 the SDK can read", async () => {

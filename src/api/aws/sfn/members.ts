@@ -48,6 +48,15 @@ export function arrayOf(members: Members, name: string): unknown[] {
   return value;
 }
 
+/** A list member whose items are structures (AWS numbers them from 1 in its messages). */
+export function structures(members: Members, name: string): Members[] {
+  return arrayOf(members, name).map((item, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item))
+      invalid(`${name}.${index + 1}.member`, "Member must be a structure");
+    return item as Members;
+  });
+}
+
 /** An object member. */
 export function record(members: Members, name: string): Members {
   const value = members[name];

@@ -11,7 +11,16 @@ import type { ApiContext, Principal } from "../../context.js";
 import { sfnError } from "../sfn-errors.js";
 import { toAwsTimestamp } from "../timestamp.js";
 import { wireEvent } from "./history.js";
-import { arrayOf, bool, int, type Members, optional, required, str } from "./members.js";
+import {
+  arrayOf,
+  bool,
+  int,
+  type Members,
+  optional,
+  required,
+  str,
+  structures,
+} from "./members.js";
 import {
   describeAlias,
   describeExecution,
@@ -38,9 +47,9 @@ export const sfnOperations: Record<string, Operation> = {
     const type = (optional(request, "type", str) ?? "STANDARD") as StateMachineType;
     if (type !== "STANDARD" && type !== "EXPRESS")
       throw new ServiceError("ValidationException", "type must be STANDARD or EXPRESS");
-    const tags = optional(request, "tags", arrayOf)?.map((tag) => [
-      str(tag as Members, "key"),
-      str(tag as Members, "value"),
+    const tags = optional(request, "tags", structures)?.map((tag) => [
+      str(tag, "key"),
+      str(tag, "value"),
     ]);
     const { record: machine, version } = await api.stateMachines.create({
       name: str(request, "name", { max: 80 }),
@@ -142,9 +151,9 @@ export const sfnOperations: Record<string, Operation> = {
     return {};
   },
   async CreateStateMachineAlias(request, api) {
-    const routing = required(request, "routingConfiguration", arrayOf).map((route) => ({
-      stateMachineVersionArn: str(route as Members, "stateMachineVersionArn"),
-      weight: int(route as Members, "weight", { min: 0, max: 100 }),
+    const routing = required(request, "routingConfiguration", structures).map((route) => ({
+      stateMachineVersionArn: str(route, "stateMachineVersionArn"),
+      weight: int(route, "weight", { min: 0, max: 100 }),
     }));
     const alias = await api.stateMachines.createAlias({
       name: str(request, "name"),

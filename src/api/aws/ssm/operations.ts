@@ -8,7 +8,16 @@ import { ParameterError } from "../../../ops/parameters/errors.js";
 import type { Decryption, ParameterService } from "../../../ops/parameters/service.js";
 import type { ParameterFilter, ParameterType } from "../../../store/parameters-port.js";
 import type { ApiContext, Principal } from "../../context.js";
-import { arrayOf, bool, int, type Members, optional, required, str } from "../sfn/members.js";
+import {
+  arrayOf,
+  bool,
+  int,
+  type Members,
+  optional,
+  required,
+  str,
+  structures,
+} from "../sfn/members.js";
 import { historyShape, metadataShape, parameterShape } from "./shapes.js";
 
 type Operation = (
@@ -54,8 +63,7 @@ function filters(
 ): { filter: ParameterFilter; exactName?: string } {
   const filter: ParameterFilter = {};
   let exactName: string | undefined;
-  for (const raw of optional(request, "ParameterFilters", arrayOf) ?? []) {
-    const f = raw as Members;
+  for (const f of optional(request, "ParameterFilters", structures) ?? []) {
     const key = str(f, "Key");
     const option = optional(f, "Option", str);
     const values = (optional(f, "Values", arrayOf) ?? []) as unknown[];
