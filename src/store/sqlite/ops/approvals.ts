@@ -86,6 +86,11 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
        RETURNING id`,
     );
   const cancelMootOf = cancelMoot("AND execution_arn = @arn");
+  // Every execution end asks; almost none has a pending request: a read answers that without
+  // a write transaction.
+  const hasPending = db.prepare(
+    "SELECT 1 FROM approvals WHERE status = 'PENDING' AND execution_arn = ? LIMIT 1",
+  );
   const cancelAllMoot = cancelMoot("");
   const list = db.prepare(
     `SELECT * FROM approvals WHERE (@status IS NULL OR status = @status)
@@ -250,7 +255,9 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
       (
         (executionArn === undefined
           ? cancelAllMoot.all({ now })
-          : cancelMootOf.all({ arn: executionArn, now })) as { id: string }[]
+          : hasPending.get(executionArn)
+            ? cancelMootOf.all({ arn: executionArn, now })
+            : []) as { id: string }[]
       ).map((r) => r.id),
   };
 }
