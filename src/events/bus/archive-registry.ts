@@ -41,6 +41,12 @@ export class ArchiveRegistry {
     this.busOf.delete(name);
   }
 
+  /** True when the bus has an enabled archive. */
+  has(busName: string): boolean {
+    const bus = this.buses.get(busName);
+    return bus !== undefined && (bus.all.size > 0 || bus.matcher.size > 0);
+  }
+
   /** Names of the archives of `busName` the event belongs to. */
   match(busName: string, event: unknown): string[] {
     const bus = this.buses.get(busName);

@@ -63,6 +63,11 @@ export class RuleRegistry {
     if (entry) entry.targets = targets;
   }
 
+  /** True when the bus has an enabled pattern rule (an event could match something). */
+  hasPatternRules(busName: string): boolean {
+    return (this.buses.get(busName)?.matcher.size ?? 0) > 0;
+  }
+
   /** The enabled rules of a bus whose pattern matches the event, with their targets. */
   match(busName: string, event: unknown): RuleEntry[] {
     const bus = this.buses.get(busName);

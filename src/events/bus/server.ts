@@ -53,6 +53,7 @@ export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: 
   publishStatusChanges(
     deps.engine,
     (entry) => service.putEvents([entry], { matchedOnly: true }),
+    () => service.wantsEvents("default"),
     log,
   );
   return { api: { bus, connections, sources: new SourceService(deps.store, now) } };

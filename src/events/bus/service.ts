@@ -362,6 +362,14 @@ export class EventBusService {
   // Events
 
   /**
+   * True when an event on `busName` could be kept: a pattern rule or an archive could take it.
+   * Publishers of optional events (status changes) skip building them otherwise.
+   */
+  wantsEvents(busName: string): boolean {
+    return this.registry.hasPatternRules(busName) || this.archiveRegistry.has(busName);
+  }
+
+  /**
    * PutEvents: answers only after every accepted event and its deliveries are committed.
    * Throws PutEventsRequestError for a request refused as a whole.
    */

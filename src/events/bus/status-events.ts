@@ -40,13 +40,19 @@ export function statusChangeEntry(change: ExecutionStatusChange): PutEventsReque
   };
 }
 
-/** Publishes the engine's status changes through `put` (the bus's PutEvents). */
+/**
+ * Publishes the engine's status changes through `put` (the bus's PutEvents), unless `wanted`
+ * says nothing on the default bus could take them (no rule, no archive): most executions then
+ * cost no event at all.
+ */
 export function publishStatusChanges(
   engine: DurableEngine,
   put: (entry: PutEventsRequestEntry) => Promise<unknown>,
+  wanted: () => boolean,
   log: (message: string) => void,
 ): void {
   engine.onStatusChange((change) => {
+    if (!wanted()) return;
     put(statusChangeEntry(change)).catch((error) =>
       log(`status event for ${change.executionArn}: ${(error as Error).message}`),
     );
