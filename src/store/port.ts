@@ -181,6 +181,11 @@ export interface ExecutionCommit {
   childExecutions: NewExecution[];
   /** The stop request has been applied. */
   stopApplied?: boolean;
+  /**
+   * A redrive: the execution runs again and takes a concurrency slot of its team, checked in
+   * this transaction (the commit fails with TeamQuotaExceededError when there is none).
+   */
+  takesTeamSlot?: boolean;
   /** Tasks abandoned by this pass whose nested executions must stop too. */
   stopChildrenOf?: string[];
   /** This execution ended and was started by a Task (`.sync`): settle that task in the same transaction. */

@@ -84,9 +84,4 @@ export interface TeamStore {
   /** Every membership, user → team (for the in-memory cache of the start path). */
   teamMemberships(): Promise<Map<string, string>>;
   teamUsage(team: string, day: string): Promise<TeamUsage>;
-  /**
-   * Throws TeamQuotaExceededError when the (stopped) execution's team has no room for one
-   * more running execution; used before a redrive.
-   */
-  checkRedriveRoom(executionArn: string): Promise<void>;
 }

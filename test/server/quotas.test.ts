@@ -185,6 +185,38 @@ describe("team quotas", () => {
     assert.equal((await start()).status, 201);
   });
 
+  test("two concurrent redrives for the last slot: exactly one runs again", async () => {
+    await machine("slow-amber", { ...HOLD, TimeoutSeconds: 60 });
+    const { sfn } = await team("amber", { concurrentExecutions: 2 });
+    const started = await Promise.all(
+      ["a1", "a2"].map((name) =>
+        sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn("slow-amber"), name })),
+      ),
+    );
+    clock.advance(61_000);
+    for (const { executionArn } of started)
+      assert.equal((await finished(server.url, executionArn as string)).status, "TIMED_OUT");
+    const lowered = await call(server.url, "PUT", "/v1/teams/amber/quotas", {
+      concurrentExecutions: 1,
+    });
+    assert.equal(lowered.status, 200, JSON.stringify(lowered.body));
+    const outcomes = await Promise.allSettled(
+      started.map(({ executionArn }) => sfn.send(new RedriveExecutionCommand({ executionArn }))),
+    );
+    assert.deepEqual(outcomes.map((o) => o.status).sort(), ["fulfilled", "rejected"]);
+    const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+    assert.ok(refused.reason instanceof ExecutionLimitExceeded, String(refused.reason));
+    // Only the admitted one was redriven (it may have timed out again since: its execution
+    // timeout counts from the first start).
+    const counts = await Promise.all(
+      started.map(
+        async ({ executionArn }) =>
+          (await server.store.getExecution(executionArn as string))?.redriveCount,
+      ),
+    );
+    assert.deepEqual(counts.sort(), [0, 1]);
+  });
+
   test("the per-day quota counts starts of the UTC day and rolls over at its end", async () => {
     await machine("quick-red", QUICK);
     const { user } = await team("red", { executionsPerDay: 2 });

@@ -8,6 +8,7 @@ import type { ClaimedExecution, ExecutionCommit, TaskRecord } from "../port.js";
 import { historyInserter } from "./history-insert.js";
 import { leasesOf } from "./leases.js";
 import { executionFromRow, taskFromRow } from "./rows.js";
+import { redriveAdmission } from "./teams.js";
 
 type Row = Record<string, unknown>;
 
@@ -22,6 +23,7 @@ export function claimQueries(
   ) => unknown,
 ) {
   const leases = leasesOf(db);
+  const admitRedrive = redriveAdmission(db);
   // Leased executions are skipped in JavaScript: the query asks for that many more rows.
   const due = db.prepare(
     `SELECT arn FROM executions INDEXED BY executions_running_wake
@@ -143,6 +145,7 @@ export function claimQueries(
           lost.push(commit.arn);
           continue;
         }
+        if (commit.takesTeamSlot) admitRedrive(commit.arn);
         saveState.run(commit.state, commit.arn);
         appendHistory(commit.arn, commit.events);
         for (const task of commit.newTasks) {

@@ -79,6 +79,29 @@ export function teamAdmission(db: Database.Database) {
   };
 }
 
+/**
+ * The check of one redrive, for `claims.ts`: inside the commit that sets the (stopped)
+ * execution RUNNING again, so two redrives cannot both take the last concurrency slot.
+ * Throws TeamQuotaExceededError when its team has no room for one more running execution.
+ */
+export function redriveAdmission(db: Database.Database) {
+  const teamOf = db.prepare("SELECT team FROM executions WHERE arn = ?");
+  const quotasOf = db.prepare("SELECT quotas FROM teams WHERE name = ?");
+  // Served by the partial index executions_team_running.
+  const running = db.prepare(
+    "SELECT COUNT(*) AS n FROM executions WHERE team = ? AND status = 'RUNNING'",
+  );
+  return (executionArn: string): void => {
+    const team = (teamOf.get(executionArn) as { team: string | null } | undefined)?.team;
+    if (!team) return;
+    const row = quotasOf.get(team) as { quotas: string } | undefined;
+    const limit = row && (JSON.parse(row.quotas) as TeamQuotas).concurrentExecutions;
+    if (limit === undefined) return;
+    const n = (running.get(team) as { n: number }).n;
+    if (n + 1 > limit) throw new TeamQuotaExceededError(team, "concurrentExecutions", limit, n, 1);
+  };
+}
+
 /** The team operations of the SQLite store. */
 export function teamQueries(db: Database.Database) {
   const q = {
@@ -154,16 +177,6 @@ export function teamQueries(db: Database.Database) {
           unitsToday[row.metric.slice(UNITS.length)] = row.used;
       }
       return { team, day, runningExecutions: runningOf(team), executionsToday, unitsToday };
-    },
-    checkRedriveRoom: (executionArn: string) => {
-      const team = (q.teamOf.get(executionArn) as { team: string | null } | undefined)?.team;
-      if (!team) return;
-      const row = q.get.get(team) as Row | undefined;
-      const limit = row && teamFromRow(row).quotas.concurrentExecutions;
-      if (limit === undefined) return;
-      const n = runningOf(team);
-      if (n + 1 > limit)
-        throw new TeamQuotaExceededError(team, "concurrentExecutions", limit, n, 1);
     },
   };
 }

@@ -171,8 +171,6 @@ export class ExecutionService {
         `Execution is ${record.status}: only FAILED, TIMED_OUT and ABORTED executions can be redriven.`,
       );
     }
-    // A redriven execution runs again, so it takes a concurrency slot of its team again.
-    await store.checkRedriveRoom(arn).catch((error) => this.quotaError(error));
     const claim = await store.claimExecution(arn, "redrive", clock.now(), 30_000);
     if (!claim) throw new ServiceError("ConflictException", "The execution is busy; try again.");
     const snapshot = readSnapshot(claim.state);
@@ -194,29 +192,37 @@ export class ExecutionService {
     };
     if (snapshot.parent) next.parent = snapshot.parent;
     const now = clock.now();
-    const lost = await store.commit([
-      {
-        arn,
-        fence: claim.fence,
-        record: { status: "RUNNING", redriveCount: record.redriveCount + 1, redrivenAt: now },
-        state: JSON.stringify(next),
-        nextEventId: claim.nextEventId + 1,
-        events: [
-          {
-            id: claim.nextEventId,
-            previousEventId: claim.nextEventId - 1,
-            type: "ExecutionRedriven",
-            timestamp: now,
-            details: { redriveCount: record.redriveCount + 1 },
-          },
-        ],
-        wakeAt: now,
-        newTasks: [],
-        consumedTasks: [],
-        cancelledTasks: [],
-        childExecutions: [],
-      },
-    ]);
+    // A redriven execution runs again, so it takes a concurrency slot of its team again: the
+    // commit checks that in its transaction.
+    const lost = await store
+      .commit([
+        {
+          arn,
+          fence: claim.fence,
+          takesTeamSlot: true,
+          record: { status: "RUNNING", redriveCount: record.redriveCount + 1, redrivenAt: now },
+          state: JSON.stringify(next),
+          nextEventId: claim.nextEventId + 1,
+          events: [
+            {
+              id: claim.nextEventId,
+              previousEventId: claim.nextEventId - 1,
+              type: "ExecutionRedriven",
+              timestamp: now,
+              details: { redriveCount: record.redriveCount + 1 },
+            },
+          ],
+          wakeAt: now,
+          newTasks: [],
+          consumedTasks: [],
+          cancelledTasks: [],
+          childExecutions: [],
+        },
+      ])
+      .catch(async (error) => {
+        await store.release(arn, claim.fence);
+        return this.quotaError(error);
+      });
     if (lost.length > 0)
       throw new ServiceError(
         "ConflictException",
