@@ -42,6 +42,7 @@ test("negated operators hold when the key is missing; IfExists holds on absence;
 test("every operator and key must hold; any value of a key may match", () => {
   const both = allowIf({
     StringEqualsIgnoreCase: { "aws:ResourceTag/team": "PAYMENTS" },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM's policy variable syntax.
     StringLike: { "aws:ResourceTag/owner": "${aws:username}*" },
   });
   assert.equal(decide(both, { team: "payments", owner: "ana-team" }), "allow");

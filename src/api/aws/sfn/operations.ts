@@ -11,16 +11,7 @@ import type { ApiContext, Principal } from "../../context.js";
 import { sfnError } from "../sfn-errors.js";
 import { toAwsTimestamp } from "../timestamp.js";
 import { wireEvent } from "./history.js";
-import {
-  arrayOf,
-  bool,
-  int,
-  type Members,
-  optional,
-  required,
-  str,
-  structures,
-} from "./members.js";
+import { bool, int, type Members, optional, required, str, structures } from "./members.js";
 import {
   describeAlias,
   describeExecution,
