@@ -5,7 +5,7 @@
  * execution the event started. Goal: p99 ≤ 10 ms.
  *
  * Two rows: the bus's PutEvents called in-process (what the AWS and REST handlers call), and
- * the REST API over HTTP from a client in its own process (events-client.mjs: HTTP, JSON and
+ * the REST API over HTTP from autocannon in its own process (events-client.mjs: HTTP, JSON and
  * authorisation costs included).
  */
 
