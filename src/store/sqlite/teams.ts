@@ -27,17 +27,42 @@ const teamFromRow = (row: Row): TeamRecord => ({
 
 const UNITS = "units:";
 
+/** A team's quotas and the check of its concurrency quota, shared by starts and redrives. */
+function teamLimits(db: Database.Database) {
+  const quotas = db.prepare("SELECT quotas FROM teams WHERE name = ?");
+  // Served by the partial index executions_team_running.
+  const running = db.prepare(
+    "SELECT COUNT(*) AS n FROM executions WHERE team = ? AND status = 'RUNNING'",
+  );
+  const runningOf = (team: string) => (running.get(team) as { n: number }).n;
+  return {
+    runningOf,
+    /** Undefined when the team does not exist (deleted since it was charged or cached). */
+    quotasOf(team: string): TeamQuotas | undefined {
+      const row = quotas.get(team) as { quotas: string } | undefined;
+      return row && (JSON.parse(row.quotas) as TeamQuotas);
+    },
+    /**
+     * Throws when one more running execution would exceed the team's limit; `counted` says
+     * whether the execution is already RUNNING (and so in the count).
+     */
+    checkConcurrency(team: string, limits: TeamQuotas, counted: boolean): void {
+      const limit = limits.concurrentExecutions;
+      if (limit === undefined) return;
+      const others = runningOf(team) - (counted ? 1 : 0);
+      if (others + 1 > limit)
+        throw new TeamQuotaExceededError(team, "concurrentExecutions", limit, others, 1);
+    },
+  };
+}
+
 /**
  * The check-and-charge of one start, for `executions.ts`: called after the execution row is
  * inserted (so the running count includes it), inside the same transaction.
  */
 export function teamAdmission(db: Database.Database) {
-  const team = db.prepare("SELECT quotas FROM teams WHERE name = ?");
+  const limits = teamLimits(db);
   const tag = db.prepare("UPDATE executions SET team = ? WHERE arn = ?");
-  // Served by the partial index executions_team_running.
-  const running = db.prepare(
-    "SELECT COUNT(*) AS n FROM executions WHERE team = ? AND status = 'RUNNING'",
-  );
   const used = db.prepare(
     "SELECT used FROM team_usage WHERE team_name = ? AND day = ? AND metric = ?",
   );
@@ -46,17 +71,11 @@ export function teamAdmission(db: Database.Database) {
      ON CONFLICT (team_name, day, metric) DO UPDATE SET used = used + excluded.used`,
   );
   return (request: TeamCharge, arn: string, startedAt: number): void => {
-    const row = team.get(request.team) as { quotas: string } | undefined;
+    const quotas = limits.quotasOf(request.team);
     // A team deleted since its membership was cached charges nothing.
-    if (!row) return;
-    const quotas = JSON.parse(row.quotas) as TeamQuotas;
+    if (!quotas) return;
     tag.run(request.team, arn);
-    const limit = quotas.concurrentExecutions;
-    if (limit !== undefined) {
-      const n = (running.get(request.team) as { n: number }).n;
-      if (n > limit)
-        throw new TeamQuotaExceededError(request.team, "concurrentExecutions", limit, n - 1, 1);
-    }
+    limits.checkConcurrency(request.team, quotas, true);
     const day = utcDay(startedAt);
     const usedOf = (metric: string) =>
       (used.get(request.team, day, metric) as { used: number } | undefined)?.used ?? 0;
@@ -85,20 +104,12 @@ export function teamAdmission(db: Database.Database) {
  * Throws TeamQuotaExceededError when its team has no room for one more running execution.
  */
 export function redriveAdmission(db: Database.Database) {
+  const limits = teamLimits(db);
   const teamOf = db.prepare("SELECT team FROM executions WHERE arn = ?");
-  const quotasOf = db.prepare("SELECT quotas FROM teams WHERE name = ?");
-  // Served by the partial index executions_team_running.
-  const running = db.prepare(
-    "SELECT COUNT(*) AS n FROM executions WHERE team = ? AND status = 'RUNNING'",
-  );
   return (executionArn: string): void => {
     const team = (teamOf.get(executionArn) as { team: string | null } | undefined)?.team;
-    if (!team) return;
-    const row = quotasOf.get(team) as { quotas: string } | undefined;
-    const limit = row && (JSON.parse(row.quotas) as TeamQuotas).concurrentExecutions;
-    if (limit === undefined) return;
-    const n = (running.get(team) as { n: number }).n;
-    if (n + 1 > limit) throw new TeamQuotaExceededError(team, "concurrentExecutions", limit, n, 1);
+    const quotas = team ? limits.quotasOf(team) : undefined;
+    if (team && quotas) limits.checkConcurrency(team, quotas, false);
   };
 }
 
@@ -122,13 +133,9 @@ export function teamQueries(db: Database.Database) {
       "SELECT user_name FROM team_members WHERE team_name = ? ORDER BY user_name",
     ),
     memberships: db.prepare("SELECT user_name, team_name FROM team_members"),
-    running: db.prepare(
-      "SELECT COUNT(*) AS n FROM executions WHERE team = ? AND status = 'RUNNING'",
-    ),
     usage: db.prepare("SELECT metric, used FROM team_usage WHERE team_name = ? AND day = ?"),
-    teamOf: db.prepare("SELECT team FROM executions WHERE arn = ?"),
   };
-  const runningOf = (team: string) => (q.running.get(team) as { n: number }).n;
+  const { runningOf } = teamLimits(db);
   const deleteTeam = db.transaction((name: string) => {
     q.deleteUsage.run(name);
     // Memberships go by ON DELETE CASCADE.
