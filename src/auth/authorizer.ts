@@ -3,6 +3,7 @@
  * inline policies (its own and its groups'), plus self-service on its own user, evaluated
  * with IAM's rule (explicit deny wins, otherwise deny unless allowed).
  */
+import { stateMachineArnOf } from "../runtime/durable/arns.js";
 import type { Store } from "../store/port.js";
 import { readsResourceTags } from "./conditions.js";
 import { type Decision, evaluate, type PolicyStatement, parsePolicy } from "./policy.js";
@@ -60,12 +61,8 @@ export class Authorizer {
    * which carry the machine's tags). Other resources have none.
    */
   private async tagsOf(resource: string): Promise<Record<string, string> | undefined> {
-    const parts = resource.split(":");
-    if (parts[0] !== "arn" || parts[2] !== "states" || parts.length < 7) return undefined;
-    const [, , , region, account, kind, machine] = parts;
-    if (kind !== "stateMachine" && kind !== "execution" && kind !== "express") return undefined;
-    const arn = `arn:${parts[1]}:states:${region}:${account}:stateMachine:${machine}`;
-    return (await this.store.getStateMachine(arn))?.tags;
+    const arn = stateMachineArnOf(resource);
+    return arn === undefined ? undefined : (await this.store.getStateMachine(arn))?.tags;
   }
 
   private statementsOf(document: string): PolicyStatement[] {

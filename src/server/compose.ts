@@ -37,6 +37,7 @@ import type { EventBusService } from "../events/bus/service.js";
 import { buildParameters } from "../ops/parameters/index.js";
 import { buildOps, type Ops, type OpsSettings } from "../ops/server.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
+import { stateMachineArnOf } from "../runtime/durable/arns.js";
 import { DurableEngine } from "../runtime/durable/engine.js";
 import { ExecutionService } from "../runtime/durable/service/executions.js";
 import { StateMachineService } from "../runtime/durable/service/state-machines.js";
@@ -297,7 +298,6 @@ function decodeFiles(files: Record<string, string>): Record<string, Buffer> {
 async function definitionOf(store: Store, executionArn: string): Promise<string | undefined> {
   const execution = await store.getExecution(executionArn);
   if (execution) return execution.definition;
-  const [, partition, , region, account, , machine] = executionArn.split(":");
-  const arn = `arn:${partition}:states:${region}:${account}:stateMachine:${machine}`;
-  return (await store.getStateMachine(arn))?.definition;
+  const arn = stateMachineArnOf(executionArn);
+  return arn === undefined ? undefined : (await store.getStateMachine(arn))?.definition;
 }
