@@ -31,7 +31,7 @@ const EMAIL = /^[^\s@<>",;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 export const isEmail = (value: string): boolean => value.length <= 254 && EMAIL.test(value);
 
 /** Refuses what is not an email address (`null` clears it). */
-export function checkEmail(email: string | null | undefined): void {
+function checkEmail(email: string | null | undefined): void {
   if (email !== null && email !== undefined && !isEmail(email))
     throw new AuthError("ValidationException", `'${email}' is not an email address.`);
 }

@@ -42,7 +42,7 @@ function limit(value: unknown, where: string): number {
 }
 
 /** The quotas after applying `patch` (validated: whole numbers, unit names). */
-export function applyQuotaPatch(current: TeamQuotas, patch: QuotaPatch): TeamQuotas {
+function applyQuotaPatch(current: TeamQuotas, patch: QuotaPatch): TeamQuotas {
   const next: TeamQuotas = { ...current, units: { ...current.units } };
   for (const key of ["concurrentExecutions", "executionsPerDay"] as const) {
     const value = patch[key];

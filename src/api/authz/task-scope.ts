@@ -11,7 +11,7 @@ import { type Decision, type PolicyStatement, wildcardMatch } from "../../auth/p
 import type { AuthApi } from "../context.js";
 
 /** The decision for `action` by `user` anywhere: allowed by some Allow, no Deny on `*`. */
-export function decideAnywhere(statements: readonly PolicyStatement[], action: string): Decision {
+function decideAnywhere(statements: readonly PolicyStatement[], action: string): Decision {
   const acts = (s: PolicyStatement) => s.Action.some((a) => wildcardMatch(a, action));
   if (statements.some((s) => s.Effect === "Deny" && acts(s) && s.Resource.includes("*")))
     return { effect: "deny", reason: "explicit-deny", resource: "*" };

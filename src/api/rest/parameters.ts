@@ -49,7 +49,7 @@ const page = {
 };
 
 /** A parameter as the REST API shows it. */
-export function parameterBody(view: ParameterView) {
+function parameterBody(view: ParameterView) {
   return {
     name: view.name,
     type: view.type,

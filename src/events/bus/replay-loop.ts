@@ -32,7 +32,7 @@ export interface ReplayLoopOptions {
 }
 
 /** The id of the copy of `eventId` a replay sends (stable across restarts). */
-export function replayedEventId(replayArn: string, eventId: string): string {
+function replayedEventId(replayArn: string, eventId: string): string {
   const hex = createHash("sha256").update(`${replayArn}\u0000${eventId}`).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

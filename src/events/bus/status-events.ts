@@ -16,7 +16,7 @@ export const STATUS_SOURCE = "opsflow.states";
 export const STATUS_DETAIL_TYPE = "Step Functions Execution Status Change";
 
 /** The PutEvents entry of a status change (AWS's detail: nulls where a value is absent). */
-export function statusChangeEntry(change: ExecutionStatusChange): PutEventsRequestEntry {
+function statusChangeEntry(change: ExecutionStatusChange): PutEventsRequestEntry {
   const detail = {
     executionArn: change.executionArn,
     stateMachineArn: change.stateMachineArn,

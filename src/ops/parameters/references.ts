@@ -56,7 +56,7 @@ export function hasReferences(value: Json): boolean {
 export type ReferenceLookup = (reference: Reference) => Promise<string>;
 
 /** A copy of `value` with every reference in its strings replaced by what `lookup` gives. */
-export async function resolveReferences(value: Json, lookup: ReferenceLookup): Promise<Json> {
+async function resolveReferences(value: Json, lookup: ReferenceLookup): Promise<Json> {
   if (typeof value === "string") {
     const references = referencesIn(value);
     if (references.length === 0) return value;
@@ -83,7 +83,7 @@ export async function resolveReferences(value: Json, lookup: ReferenceLookup): P
  * The lookup of references through the parameter service (workflows may decrypt). The clear
  * values of SecureStrings it hands out are added to `revealed`.
  */
-export function parameterLookup(
+function parameterLookup(
   parameters: ParameterService,
   resource: string,
   revealed: Set<string> = new Set(),
@@ -152,7 +152,7 @@ const nameOf = (selector: string) => selector.replace(/:\d+$/, "");
  * The parameter names a definition mentions: in its references, and as whole strings (the
  * `Name` of an `aws-sdk:ssm:getParameter` task, whose result is a reference).
  */
-export function namesIn(definition: string): Set<string> {
+function namesIn(definition: string): Set<string> {
   const names = new Set<string>();
   const walk = (value: unknown): void => {
     if (typeof value === "string") {

@@ -15,7 +15,7 @@ import { arrayOf, required } from "../sfn/members.js";
 import { eventBridgeOperations } from "./operations.js";
 
 /** Maps the bus's errors to EventBridge's. */
-export function toEventBridgeError(error: unknown): AwsError | undefined {
+function toEventBridgeError(error: unknown): AwsError | undefined {
   if (error instanceof EventBusError) return new AwsError(error.code, error.message);
   if (error instanceof InvalidEventPatternError)
     return new AwsError("InvalidEventPatternException", error.message);

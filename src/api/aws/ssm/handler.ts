@@ -13,7 +13,7 @@ import { SYSTEMS_MANAGER } from "../services.js";
 import { ssmOperations } from "./operations.js";
 
 /** Maps the parameter service's errors to SSM's. */
-export function toSsmError(error: unknown): AwsError | undefined {
+function toSsmError(error: unknown): AwsError | undefined {
   if (error instanceof ParameterError)
     return error.code === "AccessDeniedException"
       ? commonError("AccessDeniedException", error.message)
