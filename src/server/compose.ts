@@ -16,6 +16,7 @@ import { archiveRoutes } from "../api/rest/archives.js";
 import { auditRoutes } from "../api/rest/audit.js";
 import { connectionRoutes } from "../api/rest/connections.js";
 import { credentialRoutes } from "../api/rest/credentials.js";
+import { eventBusRoutes } from "../api/rest/event-buses.js";
 import { eventRoutes } from "../api/rest/events.js";
 import { functionRoutes } from "../api/rest/functions.js";
 import { loginRoutes } from "../api/rest/login.js";
@@ -87,6 +88,8 @@ export interface ServerConfig {
   ops?: OpsSettings;
   /** Console sign-in through an OpenID Connect provider (off when absent). */
   oidc?: OidcSettings;
+  /** How long accepted events are kept once no delivery needs them (a day unless given). */
+  eventRetentionMs?: number;
 }
 
 /** A running opsflow. */
@@ -220,6 +223,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     region: config.region,
     account: config.account,
     topics: ops.publisher,
+    ...(config.eventRetentionMs !== undefined && { eventRetentionMs: config.eventRetentionMs }),
   });
   api.events = events.api;
   const app = createApp(api, [
@@ -234,6 +238,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ),
     functionRoutes,
     eventRoutes,
+    eventBusRoutes,
     archiveRoutes,
     connectionRoutes,
     sourceRoutes,

@@ -153,7 +153,15 @@ export interface ArchivedEvent {
   archive: string;
   eventId: string;
   ingestedAt: number;
+  /** The event's own `time` (ms): what replay windows select by, as in EventBridge. */
+  eventTime: number;
   envelope: string;
+}
+
+/** A position in an archive in replay order: (event time, event id). */
+export interface ArchiveCursor {
+  eventTime: number;
+  eventId: string;
 }
 
 /** A replay's state, as EventBridge names them. */
@@ -181,8 +189,8 @@ export interface ReplayRecord {
   state: ReplayState;
   stateReason?: string;
   /** The last archived event replayed (its position in the archive), once there is one. */
-  cursor?: { ingestedAt: number; eventId: string };
-  /** Ingestion time of the last event replayed (EventLastReplayedTime). */
+  cursor?: ArchiveCursor;
+  /** The `time` of the last event replayed (EventLastReplayedTime). */
   lastReplayedAt?: number;
   replayStart: number;
   replayEnd?: number;
@@ -194,7 +202,7 @@ export interface ReplayBatch {
   events: StoredEvent[];
   deliveries: NewDelivery[];
   /** Where the replay stands after this batch. */
-  cursor: { ingestedAt: number; eventId: string } | undefined;
+  cursor: ArchiveCursor | undefined;
   lastReplayedAt: number | undefined;
   /** Set when the batch ends the replay (COMPLETED / CANCELLED / FAILED). */
   end?: { state: "COMPLETED" | "CANCELLED" | "FAILED"; at: number; reason?: string };
@@ -218,8 +226,13 @@ export interface EventStore {
   createEventBus(record: EventBusRecord): Promise<void>;
   getEventBus(name: string): Promise<EventBusRecord | undefined>;
   listEventBuses(namePrefix: string | undefined, page: PageRequest): Promise<Page<EventBusRecord>>;
-  /** Deletes the bus with its rules and targets (pending deliveries still go out). */
-  deleteEventBus(name: string): Promise<boolean>;
+  /**
+   * Deletes the bus unless rules or archives still use it (EventBridge refuses then): the
+   * refusal names them and deletes nothing. Pending deliveries of its events still go out.
+   */
+  deleteUnusedEventBus(
+    name: string,
+  ): Promise<"deleted" | "missing" | { rules: string[]; archives: string[] }>;
 
   /** Creates or replaces a rule (its targets stay). */
   putRule(record: EventRuleRecord): Promise<void>;
@@ -280,6 +293,12 @@ export interface EventStore {
   nextDeliveryAt(): Promise<number | undefined>;
   /** Forgets every delivery lease (the embedded store serves one process). */
   recoverDeliveryLeases(): Promise<void>;
+  /**
+   * Deletes up to `limit` accepted events ingested before `before` that nothing needs any
+   * more: no delivery of theirs is pending, retrying or leased, and no dead letter holds them.
+   * Oldest first; returns how many went.
+   */
+  pruneEvents(before: number, limit: number): Promise<number>;
 
   /** Dead letters, optionally of one bus, rule, or target DeadLetterConfig.Arn. */
   listDeadLetters(
@@ -322,11 +341,14 @@ export interface EventStore {
   updateArchive(record: ArchiveRecord): Promise<boolean>;
   /** Deletes an archive with its events. */
   deleteArchive(name: string): Promise<boolean>;
-  /** Archived events of a window after a cursor, in (ingestedAt, eventId) order. */
+  /**
+   * Archived events whose `time` is in [from, to] and that were archived at or before
+   * `archivedUntil`, after a cursor, in (eventTime, eventId) order.
+   */
   readArchive(
     archive: string,
-    window: { from: number; to: number },
-    after: { ingestedAt: number; eventId: string } | undefined,
+    window: { from: number; to: number; archivedUntil: number },
+    after: ArchiveCursor | undefined,
     limit: number,
   ): Promise<ArchivedEvent[]>;
   /** Deletes archived events older than each archive's retention at `now`; returns how many. */

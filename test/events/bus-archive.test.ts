@@ -142,7 +142,8 @@ test("retention purges exactly the archived events older than RetentionDays; 0 k
   const forever = await service.archives.describe("forever");
   assert.equal(forever.eventCount, 2);
   assert.ok(day.sizeBytes > 0 && day.sizeBytes < forever.sizeBytes);
-  const left = await store.readArchive("day", { from: 0, to: T0 + 2 * DAY }, undefined, 10);
+  const window = { from: 0, to: T0 + 2 * DAY, archivedUntil: T0 + 2 * DAY };
+  const left = await store.readArchive("day", window, undefined, 10);
   assert.deepEqual(
     left.map((e) => JSON.parse(e.envelope).detail.n),
     [2],
@@ -192,6 +193,77 @@ test("dead letters are listed by their target's DeadLetterConfig.Arn", async () 
     ["named"],
   );
   assert.equal((await service.listDeadLetters({}, { limit: 10 })).items.length, 2);
+  await service.stop();
+  await store.close();
+});
+
+test("a replay selects by the time in the event, in event-time order, and skips what arrived after it started", async () => {
+  const clock = manualClock(T0);
+  const store = openSqliteStore({ path: join(root, "event-time", "opsflow.db") });
+  const service = await bus(store, clock);
+  await service.createEventBus("sink");
+  await service.putRule({ Name: "r", EventPattern: '{"source":["app"]}' });
+  await service.putTargets("r", undefined, [TARGET]);
+  await service.archives.create({ ArchiveName: "all", EventSourceArn: BUS });
+  const YESTERDAY = T0 - DAY;
+  // Arrival order a, b, c, now; their own times say b, c, a happened yesterday, in that order.
+  const timed = [
+    ["a", YESTERDAY + 120_000],
+    ["b", YESTERDAY],
+    ["c", YESTERDAY + 60_000],
+  ] as const;
+  for (const [n, time] of timed) {
+    clock.set(clock.now() + 1000);
+    await service.putEvents([
+      { Source: "app", DetailType: "t", Detail: JSON.stringify({ n }), Time: new Date(time) },
+    ]);
+  }
+  clock.set(clock.now() + 1000);
+  await service.putEvents([{ Source: "app", DetailType: "t", Detail: '{"n":"now"}' }]);
+  await drain(store, clock.now());
+
+  const start = (name: string, from: number, to: number) =>
+    service.replays.start({
+      ReplayName: name,
+      EventSourceArn: ARCHIVE,
+      EventStartTime: new Date(from),
+      EventEndTime: new Date(to),
+      Destination: { Arn: BUS },
+    });
+  clock.set(T0 + 60_000);
+  await start("yesterday", YESTERDAY, YESTERDAY + 90_000);
+  // Arrives after the replay started, with a time inside its window: not replayed.
+  clock.set(T0 + 61_000);
+  await service.putEvents([
+    {
+      Source: "app",
+      DetailType: "t",
+      Detail: '{"n":"late"}',
+      Time: new Date(YESTERDAY + 30_000),
+    },
+  ]);
+  await drain(store, clock.now());
+  while (await service.runReplays());
+  const replayed = await drain(store, clock.now());
+  assert.deepEqual(
+    replayed.map((e) => e.detail.n),
+    ["b", "c"],
+  );
+  assert.deepEqual(
+    replayed.map((e) => e.time),
+    ["2029-12-31T00:00:00Z", "2029-12-31T00:01:00Z"],
+  );
+  const done = await service.replays.describe("yesterday");
+  assert.equal(done.state, "COMPLETED");
+  assert.equal(done.lastReplayedAt, YESTERDAY + 60_000, "EventLastReplayedTime is event time");
+
+  // A window around the arrival times finds only the event whose own time is now.
+  await start("arrivals", T0, T0 + 10_000);
+  while (await service.runReplays());
+  assert.deepEqual(
+    (await drain(store, clock.now())).map((e) => e.detail.n),
+    ["now"],
+  );
   await service.stop();
   await store.close();
 });

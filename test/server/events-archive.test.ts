@@ -132,6 +132,9 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
     const replayed = inputs.filter((input) => input["replay-name"] === "only-a");
     assert.deepEqual(replayed.map((input) => input.detail.n).sort(), [1, 2, 3]);
     assert.ok(replayed.every((input) => input.source === "shop"));
+    // Where EventBridge puts it: right after `region`.
+    const keys = Object.keys(replayed[0]);
+    assert.equal(keys[keys.indexOf("region") + 1], "replay-name", keys.join());
     // The other rule was not replayed to.
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal((await inputsOf(machineB, 4)).length, 4);
@@ -276,15 +279,34 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
           ...extra,
         }),
       );
+    // EventBridge's answers (recorded against AWS): an unknown archive is a ValidationException.
     await rejectsWith(
       replay("bad", { EventSourceArn: "arn:aws:events:us-east-1:123456789012:archive/nope" }),
+      "ValidationException",
+      /^Parameter EventSourceArn is not valid\. Reason: Archive nope does not exist\.$/,
+    );
+    await rejectsWith(
+      replay("bad", { Destination: { Arn: "not-a-bus" } }),
+      "ValidationException",
+      /Must contain an event bus ARN/,
+    );
+    await rejectsWith(
+      replay("bad", {
+        Destination: { Arn: "arn:aws:events:us-east-1:123456789012:event-bus/ghost" },
+      }),
       "ResourceNotFoundException",
-      /nope/,
+      /^Event bus ghost does not exist\.$/,
     );
     await rejectsWith(
       replay("bad", { EventStartTime: new Date(), EventEndTime: new Date(Date.now() - 60_000) }),
       "ValidationException",
       /EventStartTime must be before EventEndTime/,
+    );
+    const now = new Date();
+    await rejectsWith(
+      replay("bad", { EventStartTime: now, EventEndTime: now }),
+      "ValidationException",
+      /^Parameter EventEndTime is not valid\. Reason: EventStartTime must be before EventEndTime\.$/,
     );
     await events.send(new eb.CreateEventBusCommand({ Name: "other" }));
     await rejectsWith(
@@ -292,7 +314,7 @@ describe("archives and replays through @aws-sdk/client-eventbridge", () => {
         Destination: { Arn: "arn:aws:events:us-east-1:123456789012:event-bus/other" },
       }),
       "ValidationException",
-      /Cross event bus/,
+      /^Parameter Destination\.Arn is not valid\. Reason: Cross event bus replay is not permitted\.$/,
     );
     await rejectsWith(
       replay("bad", {

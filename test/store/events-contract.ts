@@ -80,9 +80,38 @@ export function eventStoreContract(name: string, factory: () => Promise<Store>):
         ["ops-2"],
       );
       assert.equal(second.nextToken, undefined);
-      assert.equal(await store.deleteEventBus("ops"), true);
+      assert.equal(await store.deleteUnusedEventBus("ops"), "deleted");
       assert.equal(await store.getEventBus("ops"), undefined);
-      assert.equal(await store.deleteEventBus("ops"), false);
+      assert.equal(await store.deleteUnusedEventBus("ops"), "missing");
+      // A bus that rules or archives still use is refused, naming them, and kept.
+      await store.putRule({
+        ...rule("watch"),
+        eventBusName: "sec",
+        arn: `${PREFIX}:rule/sec/watch`,
+      });
+      await store.createArchive({
+        name: "sec-all",
+        arn: `${PREFIX}:archive/sec-all`,
+        eventBusName: "sec",
+        retentionDays: 0,
+        state: "ENABLED",
+        eventCount: 0,
+        sizeBytes: 0,
+        createdAt: T0,
+        updatedAt: T0,
+      });
+      assert.deepEqual(await store.deleteUnusedEventBus("sec"), {
+        rules: ["watch"],
+        archives: ["sec-all"],
+      });
+      assert.ok(await store.getEventBus("sec"));
+      await store.deleteRule("sec", "watch");
+      assert.deepEqual(await store.deleteUnusedEventBus("sec"), {
+        rules: [],
+        archives: ["sec-all"],
+      });
+      await store.deleteArchive("sec-all");
+      assert.equal(await store.deleteUnusedEventBus("sec"), "deleted");
     });
 
     test("rules: put replaces and keeps targets; load returns rules with targets; delete drops targets", async () => {
@@ -178,6 +207,51 @@ export function eventStoreContract(name: string, factory: () => Promise<Store>):
       assert.equal(await store.nextDeliveryAt(), T0 + 60_000);
       await store.recoverDeliveryLeases();
       assert.equal((await store.claimDeliveries("me", T0, 60_000, 10)).length, 1);
+    });
+
+    test("pruning deletes old events nothing needs: pending, leased, retrying and dead-lettered ones stay", async () => {
+      const ids = ["delivered", "pending", "leased", "retrying", "dead", "young", "no-targets"];
+      await store.acceptEvents(
+        ids.map((id) => stored(id, id === "young" ? T0 + 10_000 : T0)),
+        ids.filter((id) => id !== "no-targets").map((id) => delivery(id, "t")),
+      );
+      const claimed = await store.claimDeliveries("w", T0 + 10_000, 60_000, 10);
+      const of = (id: string) => claimed.find((d) => d.event.id === id)?.id as number;
+      await store.settleDelivery(of("delivered"), { kind: "delivered" }, T0);
+      await store.settleDelivery(of("young"), { kind: "delivered" }, T0);
+      await store.settleDelivery(
+        of("retrying"),
+        { kind: "retry", at: T0 + 99_000, error: "x" },
+        T0,
+      );
+      await store.settleDelivery(
+        of("dead"),
+        { kind: "dead", errorCode: "X", errorMessage: "x" },
+        T0,
+      );
+      await store.recoverDeliveryLeases();
+      await store.claimDeliveries("w", T0 + 10_000, 60_000, 1); // leases "pending" again
+      // "young" is too recent; at most two per call.
+      assert.equal(await store.pruneEvents(T0 + 5_000, 2), 2);
+      assert.equal(await store.pruneEvents(T0 + 5_000, 2), 0);
+      // What is left still works: the dead letter lists its event, the queue delivers.
+      const dead = await store.listDeadLetters({}, { limit: 10 });
+      assert.deepEqual(
+        dead.items.map((d) => JSON.parse(d.event.envelope).id),
+        ["dead"],
+      );
+      const rest = await store.claimDeliveries("w2", T0 + 200_000, 60_000, 10);
+      assert.deepEqual(rest.map((d) => d.event.id).sort(), ["leased", "pending", "retrying"]);
+      for (const d of rest) await store.settleDelivery(d.id, { kind: "delivered" }, T0);
+      assert.equal(await store.redriveDeadLetters([dead.items[0].id], T0), 1);
+      const redriven = await store.claimDeliveries("w3", T0 + 200_000, 60_000, 10);
+      assert.deepEqual(
+        redriven.map((d) => d.event.id),
+        ["dead"],
+      );
+      await store.settleDelivery(redriven[0].id, { kind: "delivered" }, T0);
+      assert.equal(await store.pruneEvents(T0 + 20_000, 100), 5, "all finished now");
+      assert.deepEqual(await store.claimDeliveries("w4", T0 + 200_000, 60_000, 10), []);
     });
 
     test("a scheduled fire is recorded once: the next time moves with the event, a repeat is refused", async () => {

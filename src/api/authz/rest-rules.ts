@@ -113,6 +113,17 @@ export const REST_RULES: Record<string, RouteRule> = {
   "DELETE /v1/sources/{kind}/{name}": rule("events:DeleteSource", ({ params, arns }) => [
     arns.source(params.kind, params.name),
   ]),
+  "GET /v1/event-buses": rule("events:ListEventBuses"),
+  "POST /v1/event-buses": rule(
+    "events:CreateEventBus",
+    named("name", (a, n) => a.bus(n)),
+  ),
+  "GET /v1/event-buses/{name}": rule("events:DescribeEventBus", ({ params, arns }) => [
+    arns.bus(params.name),
+  ]),
+  "DELETE /v1/event-buses/{name}": rule("events:DeleteEventBus", ({ params, arns }) => [
+    arns.bus(params.name),
+  ]),
   "GET /v1/archives": rule("events:ListArchives"),
   "POST /v1/archives": rule(
     "events:CreateArchive",

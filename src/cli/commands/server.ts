@@ -26,6 +26,8 @@ Options (environment variable in brackets):
   -h, --help            show this help
 
 Console sessions last OPSFLOW_SESSION_TTL_SECONDS (28800, 8 hours).
+Accepted events are kept OPSFLOW_EVENT_RETENTION_SECONDS (86400, a day) after they arrive,
+and longer while a delivery is pending or a dead letter holds them.
 Requests per credential: OPSFLOW_RATE_LIMIT as RPS/BURST (1000/2000) or off.
 The master key that encrypts secrets is OPSFLOW_MASTER_KEY (base64, 32 bytes) or
 DIR/master.key, created with mode 0600 at first start.
@@ -65,6 +67,11 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
     const synchronous = values.synchronous?.toUpperCase();
     if (synchronous !== "FULL" && synchronous !== "NORMAL")
       throw new UsageError("--synchronous must be FULL or NORMAL");
+    const retention = env.OPSFLOW_EVENT_RETENTION_SECONDS;
+    if (retention !== undefined && !/^\d+$/.test(retention))
+      throw new UsageError(
+        `OPSFLOW_EVENT_RETENTION_SECONDS must be a whole number of seconds ≥ 0, not '${retention}'`,
+      );
     const oidc = oidcSettingsFromEnv(env);
     const rateLimit =
       env.OPSFLOW_RATE_LIMIT === undefined ? undefined : parseRateLimit(env.OPSFLOW_RATE_LIMIT);
@@ -90,6 +97,7 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
         sessionTtlMs: Number(env.OPSFLOW_SESSION_TTL_SECONDS) * 1000,
       }),
       ...(oidc && { oidc }),
+      ...(retention !== undefined && { eventRetentionMs: Number(retention) * 1000 }),
       ...(rateLimit !== undefined && { rateLimit }),
       print: (line) => io.stdout(`${line}\n`),
       ops: {

@@ -104,11 +104,14 @@ export function planIngestion(
       envelope: JSON.stringify(envelope),
       ingestedAt: built.ingested.ingestionTime.getTime(),
     };
+    // Replays select by the time in the event (second precision, as the envelope has it).
+    const eventTime = Date.parse(envelope.time);
     for (const archive of inArchives)
       plan.archived.push({
         archive,
         eventId: stored.id,
         ingestedAt: stored.ingestedAt,
+        eventTime: Number.isNaN(eventTime) ? stored.ingestedAt : eventTime,
         envelope: stored.envelope,
       });
     plan.events.push(stored);

@@ -37,6 +37,22 @@ function replayedEventId(replayArn: string, eventId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * The archived envelope with `replay-name` set, placed after `region` as EventBridge places it
+ * (member order means nothing to JSON readers, but a byte-for-byte comparison sees it).
+ */
+export function withReplayName(envelope: string, replayName: string): Record<string, unknown> {
+  const event = JSON.parse(envelope) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key === "replay-name") continue;
+    out[key] = value;
+    if (key === "region") out["replay-name"] = replayName;
+  }
+  if (!("replay-name" in out)) out["replay-name"] = replayName;
+  return out;
+}
+
 /** Runs replays to their end. */
 export class ReplayLoop extends PollLoop {
   constructor(private readonly options: ReplayLoopOptions) {
@@ -85,15 +101,19 @@ export class ReplayLoop extends PollLoop {
       return false;
     }
     const size = this.options.batchSize ?? 100;
-    // Only what was archived before the replay started: the window is closed from then on.
-    const window = { from: replay.eventStart, to: Math.min(replay.eventEnd, replay.replayStart) };
+    // The window selects by the time in the event, as EventBridge does; only what was archived
+    // before the replay started is replayed, so the window is closed from then on.
+    const window = {
+      from: replay.eventStart,
+      to: replay.eventEnd,
+      archivedUntil: replay.replayStart,
+    };
     const archived = await store.readArchive(replay.archiveName, window, replay.cursor, size);
     const filter = replay.filterArns ? new Set(replay.filterArns) : undefined;
     const events: StoredEvent[] = [];
     const deliveries: NewDelivery[] = [];
     for (const item of archived) {
-      const envelope = JSON.parse(item.envelope) as Record<string, unknown>;
-      envelope["replay-name"] = replay.name;
+      const envelope = withReplayName(item.envelope, replay.name);
       const matched = registry
         .match(replay.destinationBus, envelope)
         .filter((entry) => !filter || filter.has(entry.rule.arn));
@@ -112,8 +132,8 @@ export class ReplayLoop extends PollLoop {
     const batch: ReplayBatch = {
       events,
       deliveries,
-      cursor: last ? { ingestedAt: last.ingestedAt, eventId: last.eventId } : keep.cursor,
-      lastReplayedAt: last?.ingestedAt ?? keep.lastReplayedAt,
+      cursor: last ? { eventTime: last.eventTime, eventId: last.eventId } : keep.cursor,
+      lastReplayedAt: last?.eventTime ?? keep.lastReplayedAt,
       ...(done && { end: { state: "COMPLETED" as const, at: now } }),
     };
     const recorded = await store.recordReplayBatch(replay.name, replay.state, batch);

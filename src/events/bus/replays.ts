@@ -50,10 +50,10 @@ export class ReplayService {
         `Parameter EventSourceArn is not valid. Reason: '${input.EventSourceArn}' is not an archive ARN.`,
       );
     const archive = await this.store.getArchive(archiveName);
+    // EventBridge answers an unknown archive with a ValidationException, not ResourceNotFound.
     if (!archive)
-      throw new EventBusError(
-        "ResourceNotFoundException",
-        `Archive ${archiveName} does not exist.`,
+      throw invalid(
+        `Parameter EventSourceArn is not valid. Reason: Archive ${archiveName} does not exist.`,
       );
     const start = input.EventStartTime.getTime();
     const end = input.EventEndTime.getTime();
@@ -64,14 +64,15 @@ export class ReplayService {
     const bus = busOfArn(input.Destination.Arn);
     if (bus === undefined)
       throw invalid(
-        `Parameter Destination.Arn is not valid. Reason: '${input.Destination.Arn}' is not an event bus ARN.`,
+        "Parameter Destination.Arn is not valid. Reason: Must contain an event bus ARN.",
       );
-    if (bus !== archive.eventBusName)
-      throw invalid(
-        `Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted (archive ${archive.name} is of event bus ${archive.eventBusName}).`,
-      );
+    // As EventBridge: an unknown bus is not found; another existing bus is a cross-bus replay.
     if (!this.lookups.busExists(bus))
       throw new EventBusError("ResourceNotFoundException", `Event bus ${bus} does not exist.`);
+    if (bus !== archive.eventBusName)
+      throw invalid(
+        "Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.",
+      );
     const filters = input.Destination.FilterArns;
     if (filters !== undefined) {
       if (filters.length === 0 || filters.length > 100)

@@ -30,6 +30,8 @@ export interface EventBusDependencies {
   log?: (message: string) => void;
   /** Publishes to notification topics (topic targets). */
   topics?: NotificationPublisher;
+  /** How long accepted events are kept once no delivery needs them. */
+  eventRetentionMs?: number;
 }
 
 /** Builds the event bus services (not started). */
@@ -48,7 +50,14 @@ export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: 
     forward: (name, envelope) => (bus as EventBusService).forward(name, envelope),
     ...(deps.topics && { topics: deps.topics }),
   });
-  bus = new EventBusService({ ...scope, store: deps.store, clock: deps.clock, ports, log });
+  bus = new EventBusService({
+    ...scope,
+    store: deps.store,
+    clock: deps.clock,
+    ports,
+    log,
+    ...(deps.eventRetentionMs !== undefined && { eventRetentionMs: deps.eventRetentionMs }),
+  });
   const service = bus;
   publishStatusChanges(
     deps.engine,

@@ -21,6 +21,7 @@ import { type ArnScope, busArn, busNameOf, ruleArn } from "./arns.js";
 import type { DeliveryPorts } from "./deliver.js";
 import { DeliveryLoop } from "./delivery-loop.js";
 import { DeliveryError, EventBusError } from "./errors.js";
+import { EventRetentionLoop } from "./event-retention.js";
 import { type IngestOptions, type PutEventsResult, planIngestion } from "./ingest.js";
 import { RuleRegistry } from "./registry.js";
 import { ReplayLoop } from "./replay-loop.js";
@@ -39,6 +40,10 @@ export interface EventBusOptions extends ArnScope {
   log?: (message: string) => void;
   /** Archived events a replay reads per transaction. */
   replayBatchSize?: number;
+  /** How long accepted events are kept once no delivery needs them (a day unless given). */
+  eventRetentionMs?: number;
+  /** Events the retention loop deletes per transaction. */
+  eventRetentionBatchSize?: number;
 }
 
 /** PutTargets' answer: the targets refused, each with its reason. */
@@ -48,6 +53,25 @@ export interface PutTargetsResult {
 }
 
 const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
+
+/** EventBridge's refusal of DeleteEventBus, with what still uses the bus. */
+function busInUse(name: string, users: { rules: string[]; archives: string[] }): EventBusError {
+  // At most ten names each, so a bus with thousands of rules gets a readable message.
+  const names = (list: string[]) =>
+    list.length > 10
+      ? `${list.slice(0, 10).join(", ")} and ${list.length - 10} more`
+      : list.join(", ");
+  const uses = [
+    ...(users.rules.length > 0 ? [`rules ${names(users.rules)}`] : []),
+    ...(users.archives.length > 0
+      ? [`archives ${names(users.archives)} (their managed rules)`]
+      : []),
+  ];
+  return new EventBusError(
+    "ValidationException",
+    `EventBus can't be deleted since it has rules. Event bus ${name} still has ${uses.join(" and ")}: delete them first.`,
+  );
+}
 
 /** The event bus. */
 export class EventBusService {
@@ -61,6 +85,7 @@ export class EventBusService {
   private readonly schedules: ScheduleLoop;
   private readonly replayLoop: ReplayLoop;
   private readonly retention: ArchiveRetentionLoop;
+  private readonly eventRetention: EventRetentionLoop;
   private readonly context: EnvelopeContext;
 
   constructor(private readonly options: EventBusOptions) {
@@ -112,6 +137,15 @@ export class EventBusService {
       () => this.replayLoop.wake(),
     );
     this.retention = new ArchiveRetentionLoop({ store: options.store, clock: options.clock, log });
+    this.eventRetention = new EventRetentionLoop({
+      store: options.store,
+      clock: options.clock,
+      log,
+      ...(options.eventRetentionMs !== undefined && { retentionMs: options.eventRetentionMs }),
+      ...(options.eventRetentionBatchSize !== undefined && {
+        batchSize: options.eventRetentionBatchSize,
+      }),
+    });
   }
 
   private get store(): Store {
@@ -141,10 +175,12 @@ export class EventBusService {
       this.schedules.start();
       this.replayLoop.start();
       this.retention.start();
+      this.eventRetention.start();
     }
   }
 
   async stop(): Promise<void> {
+    await this.eventRetention.stop();
     await this.retention.stop();
     await this.replayLoop.stop();
     await this.schedules.stop();
@@ -159,6 +195,11 @@ export class EventBusService {
   /** Purges expired archived events now; returns how many. */
   purgeArchives(): Promise<number> {
     return this.retention.purge();
+  }
+
+  /** Deletes one batch of old events nothing needs any more (tests with loops off). */
+  pruneEvents(): Promise<number> {
+    return this.eventRetention.prune();
   }
 
   /** Fires the scheduled rules due now (the loop does this; tests with a manual clock call it). */
@@ -203,12 +244,18 @@ export class EventBusService {
     return this.store.listEventBuses(prefix, page);
   }
 
-  /** Deletes a bus and its rules; the default bus cannot be deleted (as in AWS). */
+  /**
+   * Deletes a bus. As in EventBridge, the default bus cannot be deleted, a bus that still has
+   * rules is refused ("EventBus can't be deleted since it has rules."), and so is a bus an
+   * archive reads (EventBridge's archives are managed rules on their bus). An unknown bus is
+   * fine, as in AWS.
+   */
   async deleteEventBus(nameOrArn: string): Promise<void> {
     const name = busNameOf(nameOrArn);
     if (name === "default")
       throw new EventBusError("ValidationException", "Cannot delete event bus default.");
-    await this.store.deleteEventBus(name);
+    const outcome = await this.store.deleteUnusedEventBus(name);
+    if (typeof outcome === "object") throw busInUse(name, outcome);
     this.registry.removeBus(name);
   }
 

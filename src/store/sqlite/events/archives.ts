@@ -1,6 +1,11 @@
 /** Archives and archived events (written with ingestion, purged by retention). */
 import type Database from "better-sqlite3";
-import type { ArchivedEvent, ArchiveRecord, ArchiveState } from "../../events-port.js";
+import type {
+  ArchiveCursor,
+  ArchivedEvent,
+  ArchiveRecord,
+  ArchiveState,
+} from "../../events-port.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
 import type { Page, PageRequest } from "../../port.js";
 import { insertOnce } from "./insert-once.js";
@@ -45,17 +50,17 @@ export function archiveQueries(db: Database.Database) {
   const deleteArchive = db.prepare("DELETE FROM event_archives WHERE name = ?");
   const deleteArchiveEvents = db.prepare("DELETE FROM event_archive_events WHERE archive = ?");
   const insertArchived = db.prepare(
-    `INSERT OR IGNORE INTO event_archive_events (archive, ingested_at, event_id, envelope)
-     VALUES (?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO event_archive_events (archive, ingested_at, event_id, envelope, event_time)
+     VALUES (?, ?, ?, ?, ?)`,
   );
   const countArchived = db.prepare(
     "UPDATE event_archives SET event_count = event_count + ?, size_bytes = size_bytes + ? WHERE name = ?",
   );
   const readWindow = db.prepare(
     `SELECT * FROM event_archive_events WHERE archive = @archive
-       AND ingested_at >= @from AND ingested_at <= @to
-       AND (ingested_at > @at OR (ingested_at = @at AND event_id > @id))
-     ORDER BY ingested_at, event_id LIMIT @limit`,
+       AND event_time >= @from AND event_time <= @to AND ingested_at <= @until
+       AND (event_time > @at OR (event_time = @at AND event_id > @id))
+     ORDER BY event_time, event_id LIMIT @limit`,
   );
   const retained = db.prepare(
     "SELECT name, retention_days FROM event_archives WHERE retention_days > 0",
@@ -73,8 +78,14 @@ export function archiveQueries(db: Database.Database) {
     archiveEvents(archived: ArchivedEvent[]) {
       const totals = new Map<string, [number, number]>();
       for (const a of archived) {
-        if (insertArchived.run(a.archive, a.ingestedAt, a.eventId, a.envelope).changes === 0)
-          continue;
+        const inserted = insertArchived.run(
+          a.archive,
+          a.ingestedAt,
+          a.eventId,
+          a.envelope,
+          a.eventTime,
+        );
+        if (inserted.changes === 0) continue;
         const total = totals.get(a.archive) ?? [0, 0];
         total[0] += 1;
         total[1] += Buffer.byteLength(a.envelope);
@@ -123,15 +134,16 @@ export function archiveQueries(db: Database.Database) {
     }),
     readArchive(
       archive: string,
-      window: { from: number; to: number },
-      after: { ingestedAt: number; eventId: string } | undefined,
+      window: { from: number; to: number; archivedUntil: number },
+      after: ArchiveCursor | undefined,
       limit: number,
     ): ArchivedEvent[] {
       const rows = readWindow.all({
         archive,
         from: window.from,
         to: window.to,
-        at: after?.ingestedAt ?? Number.MIN_SAFE_INTEGER,
+        until: window.archivedUntil,
+        at: after?.eventTime ?? Number.MIN_SAFE_INTEGER,
         id: after?.eventId ?? "",
         limit,
       }) as Row[];
@@ -139,6 +151,7 @@ export function archiveQueries(db: Database.Database) {
         archive,
         eventId: row.event_id as string,
         ingestedAt: row.ingested_at as number,
+        eventTime: row.event_time as number,
         envelope: row.envelope as string,
       }));
     },

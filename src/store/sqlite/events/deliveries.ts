@@ -101,6 +101,16 @@ export function eventDeliveryQueries(db: Database.Database) {
      ORDER BY d.id LIMIT @limit`,
   );
   const getDead = db.prepare("SELECT * FROM event_dead_letters WHERE id = ?");
+  // Oldest first over events_by_age; each candidate is one probe of the deliveries and dead
+  // letters by event (indexes of migration 015), so a batch costs `limit` probes plus the
+  // old events still held.
+  const prune = db.prepare(
+    `DELETE FROM events WHERE id IN (
+       SELECT e.id FROM events e WHERE e.ingested_at < ?
+         AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = e.id)
+         AND NOT EXISTS (SELECT 1 FROM event_dead_letters x WHERE x.event_id = e.id)
+       ORDER BY e.ingested_at LIMIT ?)`,
+  );
   const removeDead = db.prepare("DELETE FROM event_dead_letters WHERE id = ?");
 
   const enqueue = (deliveries: NewDelivery[]) => {
@@ -191,6 +201,7 @@ export function eventDeliveryQueries(db: Database.Database) {
     recoverDeliveryLeases: () => {
       recover.run();
     },
+    pruneEvents: (before: number, limit: number) => prune.run(before, limit).changes,
     listDeadLetters(
       filter: { eventBusName?: string; ruleName?: string; deadLetterArn?: string },
       page: PageRequest,

@@ -25,7 +25,7 @@ function replayFromRow(row: Row): ReplayRecord {
   if (row.filter_arns !== null) record.filterArns = JSON.parse(row.filter_arns as string);
   if (row.state_reason !== null) record.stateReason = row.state_reason as string;
   if (row.cursor_at !== null)
-    record.cursor = { ingestedAt: row.cursor_at as number, eventId: row.cursor_id as string };
+    record.cursor = { eventTime: row.cursor_at as number, eventId: row.cursor_id as string };
   if (row.last_replayed_at !== null) record.lastReplayedAt = row.last_replayed_at as number;
   if (row.replay_end !== null) record.replayEnd = row.replay_end as number;
   return record;
@@ -100,7 +100,7 @@ export function replayQueries(db: Database.Database) {
         name,
         expected,
         state,
-        cursorAt: batch.cursor?.ingestedAt ?? null,
+        cursorAt: batch.cursor?.eventTime ?? null,
         cursorId: batch.cursor?.eventId ?? null,
         lastReplayedAt: batch.lastReplayedAt ?? null,
         replayEnd: batch.end?.at ?? null,

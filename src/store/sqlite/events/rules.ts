@@ -48,8 +48,8 @@ export function eventRuleQueries(db: Database.Database) {
     "SELECT * FROM event_buses WHERE name LIKE ? ESCAPE '\\' AND name > ? ORDER BY name LIMIT ?",
   );
   const deleteBus = db.prepare("DELETE FROM event_buses WHERE name = ?");
-  const deleteBusRules = db.prepare("DELETE FROM event_rules WHERE bus = ?");
-  const deleteBusTargets = db.prepare("DELETE FROM event_targets WHERE bus = ?");
+  const rulesOfBus = db.prepare("SELECT name FROM event_rules WHERE bus = ? ORDER BY name");
+  const archivesOfBus = db.prepare("SELECT name FROM event_archives WHERE bus = ? ORDER BY name");
   const upsertRule = db.prepare(
     `INSERT INTO event_rules (bus, name, arn, event_pattern, schedule_expression, state, description,
        role_arn, next_fire_at, created_at, updated_at)
@@ -102,11 +102,17 @@ export function eventRuleQueries(db: Database.Database) {
       const rows = listBuses.all(likePrefix(prefix), after, page.limit + 1) as Row[];
       return namePage(rows.map(busFromRow), page.limit);
     },
-    deleteEventBus: db.transaction((name: string) => {
-      deleteBusTargets.run(name);
-      deleteBusRules.run(name);
-      return deleteBus.run(name).changes > 0;
-    }),
+    // Checked and deleted in one transaction, so a rule or archive created meanwhile is seen.
+    deleteUnusedEventBus: db.transaction(
+      (name: string): "deleted" | "missing" | { rules: string[]; archives: string[] } => {
+        if (!getBus.get(name)) return "missing";
+        const rules = (rulesOfBus.all(name) as Row[]).map((row) => row.name as string);
+        const archives = (archivesOfBus.all(name) as Row[]).map((row) => row.name as string);
+        if (rules.length > 0 || archives.length > 0) return { rules, archives };
+        deleteBus.run(name);
+        return "deleted";
+      },
+    ),
     putRule: (record: EventRuleRecord) => {
       upsertRule.run(nullable(record));
     },
