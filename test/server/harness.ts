@@ -15,6 +15,8 @@ export const ADMIN = {
 
 export interface ServerProcess {
   url: string;
+  /** When the server said it was ready (its own clock, epoch ms): start-up time ends here. */
+  readyAt: number;
   dataDir: string;
   child: ChildProcess;
   output: () => string;
@@ -50,21 +52,24 @@ export async function startServerProcess(
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on("data", check);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+  const { url, readyAt } = await new Promise<{ url: string; readyAt: number }>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+      const check = () => {
+        const match = /listening on (http:\/\/\S+) .*ready at (\S+)\n/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve({ url: match[1], readyAt: Date.parse(match[2]) });
+        }
+      };
+      child.stdout?.on("data", check);
+      child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     url,
+    readyAt,
     dataDir,
     child,
     output: () => output,

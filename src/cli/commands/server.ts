@@ -108,8 +108,9 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
         ...(env.OPSFLOW_PUBLIC_URL && { publicUrl: env.OPSFLOW_PUBLIC_URL }),
       },
     });
+    // The ready time lets operators (and restart tests) tell start-up time from lateness.
     io.stdout(
-      `opsflow listening on ${server.url} (data in ${resolve(values["data-dir"] ?? ".data")})\n`,
+      `opsflow listening on ${server.url} (data in ${resolve(values["data-dir"] ?? ".data")}), ready at ${new Date().toISOString()}\n`,
     );
     await new Promise<void>((done) => {
       const stop = () => {

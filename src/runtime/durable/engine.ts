@@ -126,6 +126,11 @@ export class DurableEngine {
     const { store, clock } = this.options;
     for (let attempt = 0; attempt < 200; attempt++) {
       const claim = await store.claimExecution(arn, this.owner, clock.now(), this.leaseMs());
+      if (claim && claim.record.status !== "RUNNING") {
+        // It ended meanwhile: a pass would write its record back without output or error.
+        await store.release(arn, claim.fence);
+        return;
+      }
       if (claim) {
         await this.commitAll([claim]);
         return;
@@ -133,6 +138,17 @@ export class DurableEngine {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     this.wake();
+  }
+
+  /**
+   * A worker took an activity task of `executionArn` (the store marked it started and made the
+   * execution due): record ActivityStarted now. Through processNow, not only a wake-up: a pass
+   * in flight for that execution commits its own wake time over the store's.
+   */
+  activityTaskTaken(executionArn: string): void {
+    this.processNow(executionArn).catch((error) =>
+      this.log(`activity task taken, ${executionArn}: ${(error as Error).stack ?? error}`),
+    );
   }
 
   /** Starts a nested or API execution and wakes the loop. */
@@ -198,6 +214,8 @@ export class DurableEngine {
             payloadLimitBytes: this.options.payloadLimitBytes,
             stepBudget: this.options.stepBudget ?? 10_000,
             prepareNested: (start, parent, at) => this.starter.prepare(start, parent, at),
+            taskOf: (token) => store.getTask(token),
+            activityExists: async (arn) => (await store.getActivity(arn)) !== undefined,
           }),
         );
       } catch (error) {

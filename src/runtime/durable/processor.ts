@@ -4,7 +4,7 @@
  * changes as one commit. Reads no clock of its own: `now` comes from the engine.
  */
 import { StatesErrorName } from "../../asl/errors.js";
-import type { Json } from "../../asl/json.js";
+import type { Json, JsonObject } from "../../asl/json.js";
 import type { Entropy } from "../../asl/scope.js";
 import {
   type CompiledMachine,
@@ -24,6 +24,7 @@ import type {
   TaskRecord,
 } from "../../store/port.js";
 import { TaskFailure } from "../../tasks/types.js";
+import { activityStarts } from "./activity-starts.js";
 import { ForkTracker } from "./forks.js";
 import { HistoryBuffer } from "./history-buffer.js";
 import { nestedStartOf, startResult, syncOutcome } from "./nested.js";
@@ -46,6 +47,10 @@ export interface ProcessorContext {
     parent: { token: string; parsed: boolean } | undefined,
     now: number,
   ): Promise<NewExecution>;
+  /** The stored task of `token` (a worker taking an activity task marks it started there). */
+  taskOf(token: string): Promise<TaskRecord | undefined>;
+  /** Whether the activity exists: a Task on a deleted one fails the execution, as on AWS. */
+  activityExists(arn: string): Promise<boolean>;
 }
 
 /** Processes one claimed execution into a commit. */
@@ -94,6 +99,7 @@ class ExecutionPass {
 
   async run(): Promise<ExecutionCommit> {
     const { now } = this.context;
+    await this.recordActivityStarts();
     if (this.claim.stopRequest) {
       this.commit.stopApplied = true;
       this.end("ABORTED", this.claim.stopRequest);
@@ -112,6 +118,28 @@ class ExecutionPass {
     this.commit.nextEventId = this.history.nextId;
     if (!this.ended) this.commit.wakeAt = this.wakeAt(deadline);
     return this.commit;
+  }
+
+  /**
+   * ActivityStarted for each activity task a worker took since the last pass, stamped with
+   * when it took it (never later than this pass, so timestamps stay in history order).
+   */
+  private async recordActivityStarts(): Promise<void> {
+    const starts = await activityStarts(
+      Object.values(this.snapshot.frames),
+      this.claim.settledTasks,
+      (token) => this.context.taskOf(token),
+    );
+    for (const start of starts) {
+      start.pending.started = true;
+      const details: JsonObject = {};
+      if (start.workerName !== undefined) details.workerName = start.workerName;
+      this.history.recordAt(
+        Math.min(start.startedAt, this.context.now),
+        "ActivityStarted",
+        details,
+      );
+    }
   }
 
   /** Task results that arrived since the last pass become resumptions. */
@@ -192,12 +220,18 @@ class ExecutionPass {
     const resumption = frame.resumption;
     frame.resumption = undefined;
     // Children of a distributed Map are executions of their own: their events are not ours.
-    if (this.forks.isDetached(frame)) stepContext.history = new HistoryBuffer(1);
+    const history = this.forks.isDetached(frame) ? new HistoryBuffer(1) : this.history;
+    stepContext.history = history;
     const effect = await step(machine, frame.frame, resumption, stepContext);
-    await this.apply(frame, effect, token);
+    await this.apply(frame, effect, token, history);
   }
 
-  private async apply(frame: StoredFrame, effect: Effect, token: string): Promise<void> {
+  private async apply(
+    frame: StoredFrame,
+    effect: Effect,
+    token: string,
+    history: HistoryBuffer,
+  ): Promise<void> {
     const { now } = this.context;
     switch (effect.kind) {
       case "continue":
@@ -214,7 +248,7 @@ class ExecutionPass {
         frame.resumption = { kind: "retry-due" };
         return;
       case "invoke":
-        return this.schedule(frame, effect, token);
+        return this.schedule(frame, effect, token, history);
       case "fork":
         this.forks.open(frame, effect as ForkEffect);
         return;
@@ -230,9 +264,21 @@ class ExecutionPass {
     frame: StoredFrame,
     effect: InvokeTaskEffect,
     token: string,
+    history: HistoryBuffer,
   ): Promise<void> {
     const { now } = this.context;
     const plan = planResource(effect.resource);
+    if (plan.kind === "activity" && !(await this.context.activityExists(plan.activityArn))) {
+      // AWS records no ActivityScheduled then: the state fails with States.Runtime (terminal).
+      history.discardLast(effect.scheduledEventId);
+      const cause = `An error occurred while executing the state '${effect.state}' (entered at the event id #${frame.frame.enteredEventId}). The activity ${plan.activityArn} does not exist.`;
+      return this.apply(
+        frame,
+        { kind: "failed", error: StatesErrorName.Runtime, cause },
+        token,
+        history,
+      );
+    }
     const prefix = taskEventPrefix(effect.resource);
     frame.status = "task";
     frame.task = { token, resource: effect.resource, prefix, started: false, scheduledAt: now };
@@ -288,9 +334,10 @@ class ExecutionPass {
     }
   }
 
+  /** TaskStarted / LambdaFunctionStarted; ActivityStarted comes from a worker taking the task. */
   private recordTaskStarted(frame: StoredFrame): void {
     const task = frame.task;
-    if (!task || task.started) return;
+    if (!task || task.started || task.prefix === "Activity") return;
     task.started = true;
     this.history.record(`${task.prefix}Started`, { resource: task.resource });
   }

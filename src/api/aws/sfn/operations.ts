@@ -321,7 +321,7 @@ export const sfnOperations: Record<string, Operation> = {
   async GetActivityTask(request, api) {
     const task = await api.tasks.getActivityTask(
       required(request, "activityArn", str),
-      optional(request, "workerName", str) ?? "worker",
+      optional(request, "workerName", (m, n) => str(m, n, { max: 80 })),
     );
     return task ? { taskToken: task.token, input: JSON.stringify(task.input) } : {};
   },

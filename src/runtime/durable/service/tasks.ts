@@ -58,8 +58,16 @@ export class TaskService {
     return activity;
   }
 
-  deleteActivity(arn: string): Promise<boolean> {
-    return this.store.deleteActivity(arn);
+  /**
+   * Deletes an activity. Its tasks stay as they are: a worker that took one can still finish it
+   * with its token; ones not taken wait for their timeouts (no worker can poll a deleted
+   * activity), or for an activity created again under the same name.
+   */
+  async deleteActivity(arn: string): Promise<boolean> {
+    const deleted = await this.store.deleteActivity(arn);
+    // Long polls in progress notice at once and answer ActivityDoesNotExist.
+    if (deleted) this.engine.events.emit("activity-task");
+    return deleted;
   }
 
   listActivities(
@@ -70,19 +78,26 @@ export class TaskService {
 
   /**
    * Long-polls an activity for up to `waitMs` (AWS: 60 s); returns undefined when no task came.
+   * A worker that gives no name is stored with an empty one, and its ActivityStarted event has
+   * no `workerName` (as on AWS).
    */
   async getActivityTask(
     activityArn: string,
-    workerName: string,
+    workerName: string | undefined,
     waitMs = 60_000,
     signal?: AbortSignal,
   ): Promise<{ token: string; input: Json } | undefined> {
-    await this.describeActivity(activityArn);
     const deadline = this.clock.now() + waitMs;
     for (;;) {
-      const task = await this.store.claimActivityTask(activityArn, workerName, this.clock.now());
+      // Every round: an activity deleted during the long poll hands out nothing more.
+      await this.describeActivity(activityArn);
+      const task = await this.store.claimActivityTask(
+        activityArn,
+        workerName ?? "",
+        this.clock.now(),
+      );
       if (task) {
-        this.engine.wake();
+        this.engine.activityTaskTaken(task.executionArn);
         return { token: task.token, input: JSON.parse(task.parameters) as Json };
       }
       const left = deadline - this.clock.now();
