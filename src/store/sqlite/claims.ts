@@ -30,7 +30,7 @@ export function claimQueries(
      WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?`,
   );
   const byArn = db.prepare("SELECT * FROM executions WHERE arn = ?");
-  const stateOf = db.prepare("SELECT state FROM execution_state WHERE arn = ?");
+  const stateOf = db.prepare("SELECT state FROM execution_states WHERE execution_id = ?");
   const settled = db.prepare("SELECT * FROM tasks WHERE execution_arn = ? AND settled = 1");
   const beats = db.prepare(
     `SELECT token, last_heartbeat_at FROM tasks WHERE execution_arn = ? AND status IN ('scheduled', 'started')
@@ -54,7 +54,8 @@ export function claimQueries(
      WHERE arn = @arn`,
   );
   const appendHistory = historyInserter(db);
-  const saveState = db.prepare("UPDATE execution_state SET state = ? WHERE arn = ?");
+  const idOf = db.prepare("SELECT id FROM executions WHERE arn = ?").pluck();
+  const saveState = db.prepare("UPDATE execution_states SET state = ? WHERE execution_id = ?");
   const insertTask = db.prepare(
     `INSERT INTO tasks (token, execution_arn, frame_id, state_name, resource, kind, awaits_token, parameters,
        idempotency_key, status, activity_arn, created_at, heartbeat_seconds)
@@ -98,7 +99,7 @@ export function claimQueries(
   function claimed(row: Row, fence: number): ClaimedExecution {
     const claim: ClaimedExecution = {
       record: executionFromRow(row),
-      state: (stateOf.get(row.arn) as { state: string }).state,
+      state: (stateOf.get(row.id) as { state: string }).state,
       nextEventId: row.next_event_id as number,
       fence,
       settledTasks: (settled.all(row.arn) as Row[]).map(taskFromRow) as TaskRecord[],
@@ -146,8 +147,9 @@ export function claimQueries(
           continue;
         }
         if (commit.takesTeamSlot) admitRedrive(commit.arn);
-        saveState.run(commit.state, commit.arn);
-        appendHistory(commit.arn, commit.events);
+        const id = idOf.get(commit.arn) as number;
+        saveState.run(commit.state, id);
+        appendHistory(id, commit.events);
         for (const task of commit.newTasks) {
           insertTask.run({
             ...task,

@@ -10,6 +10,7 @@ import {
   type PageRequest,
   StoreConflictError,
 } from "../port.js";
+import { historyInserter } from "./history-insert.js";
 import { executionFromRow, historyFromRow } from "./rows.js";
 import { teamAdmission } from "./teams.js";
 
@@ -23,44 +24,31 @@ export function executionQueries(db: Database.Database) {
      VALUES (@arn, @stateMachineArn, @qualifiedArn, @name, @status, @input, @definition, @roleArn,
        @startedAt, @redriveCount, @parentTaskToken, @nextEventId, @startedAt)`,
   );
-  const insertState = db.prepare("INSERT INTO execution_state (arn, state) VALUES (?, ?)");
-  const insertEvent = db.prepare(
-    "INSERT INTO history_events (execution_arn, id, previous_id, type, timestamp, details) VALUES (?, ?, ?, ?, ?, ?)",
+  const insertState = db.prepare(
+    "INSERT INTO execution_states (execution_id, state) VALUES (?, ?)",
   );
+  const appendHistory = historyInserter(db);
   const get = db.prepare("SELECT * FROM executions WHERE arn = ?");
-  const byName = db.prepare("SELECT * FROM executions WHERE state_machine_arn = ? AND name = ?");
   const admitToTeam = teamAdmission(db);
   const stop = db.prepare(
     `UPDATE executions SET stop_requested = 1, stop_error = ?, stop_cause = ?, wake_at = ?
      WHERE arn = ? AND status = 'RUNNING'`,
   );
 
-  function appendEvents(arn: string, events: HistoryEventRecord[]): void {
-    for (const event of events) {
-      insertEvent.run(
-        arn,
-        event.id,
-        event.previousEventId,
-        event.type,
-        event.timestamp,
-        event.details === undefined ? null : JSON.stringify(event.details),
-      );
-    }
-  }
-
   const start = db.transaction(
     (execution: NewExecution): { record: ExecutionRecord; created: boolean } => {
       const { record } = execution;
-      const existing = byName.get(record.stateMachineArn, record.name) as Row | undefined;
+      // The ARN is made of the machine's name and the execution's: one name, one ARN.
+      const existing = get.get(record.arn) as Row | undefined;
       if (existing) return { record: executionFromRow(existing), created: false };
-      insert.run({
+      const { lastInsertRowid } = insert.run({
         ...record,
         qualifiedArn: record.qualifiedArn ?? null,
         parentTaskToken: record.parentTaskToken ?? null,
         nextEventId: execution.events.length + 1,
       });
-      insertState.run(record.arn, execution.state);
-      appendEvents(record.arn, execution.events);
+      insertState.run(lastInsertRowid, execution.state);
+      appendHistory(lastInsertRowid, execution.events);
       // Throws when over the team's quota: this transaction then leaves nothing behind.
       if (execution.team) admitToTeam(execution.team, record.arn, record.startedAt);
       return { record, created: true };
@@ -69,7 +57,6 @@ export function executionQueries(db: Database.Database) {
 
   return {
     startExecution: start,
-    appendEvents,
     getExecution: (arn: string) => {
       const row = get.get(arn) as Row | undefined;
       return row && executionFromRow(row);
@@ -104,8 +91,10 @@ export function executionQueries(db: Database.Database) {
         ? decodePageToken(page.nextToken, (v): v is number => typeof v === "number")
         : undefined;
       const sql = reverse
-        ? "SELECT * FROM history_events WHERE execution_arn = ? AND id < ? ORDER BY id DESC LIMIT ?"
-        : "SELECT * FROM history_events WHERE execution_arn = ? AND id > ? ORDER BY id LIMIT ?";
+        ? `SELECT * FROM execution_history WHERE execution_id = (SELECT id FROM executions WHERE arn = ?)
+             AND id < ? ORDER BY id DESC LIMIT ?`
+        : `SELECT * FROM execution_history WHERE execution_id = (SELECT id FROM executions WHERE arn = ?)
+             AND id > ? ORDER BY id LIMIT ?`;
       const bound = from ?? (reverse ? Number.MAX_SAFE_INTEGER : 0);
       const rows = (db.prepare(sql).all(arn, bound, page.limit + 1) as Row[]).map(historyFromRow);
       return pageOf(rows, page.limit, (last) => last.id);

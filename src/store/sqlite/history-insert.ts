@@ -9,27 +9,27 @@ import type { HistoryEventRecord } from "../port.js";
 /** Rows per statement: 16 events × 6 columns stays far below SQLite's variable limit. */
 const CHUNK = 16;
 
-/** The appender of `db`: `(arn, events)` inserts the events of one execution in order. */
+/** The appender of `db`: `(executionId, events)` inserts the events of one execution in order. */
 export function historyInserter(
   db: Database.Database,
-): (arn: string, events: HistoryEventRecord[]) => void {
+): (executionId: number | bigint, events: HistoryEventRecord[]) => void {
   const bySize: Database.Statement[] = [];
   const statement = (rows: number) => {
     bySize[rows] ??= db.prepare(
-      `INSERT INTO history_events (execution_arn, id, previous_id, type, timestamp, details) VALUES ${Array.from(
+      `INSERT INTO execution_history (execution_id, id, previous_id, type, timestamp, details) VALUES ${Array.from(
         { length: rows },
         () => "(?, ?, ?, ?, ?, ?)",
       ).join(", ")}`,
     );
     return bySize[rows];
   };
-  return (arn, events) => {
+  return (executionId, events) => {
     for (let from = 0; from < events.length; from += CHUNK) {
       const chunk = events.slice(from, from + CHUNK);
       const values: unknown[] = [];
       for (const event of chunk) {
         values.push(
-          arn,
+          executionId,
           event.id,
           event.previousEventId,
           event.type,

@@ -62,7 +62,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const events = eventQueries(db);
   const store = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(sync)) {
-    if (name === "appendEvents") continue;
     store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
   }
   // The writes every request makes share transactions with their concurrent peers.
