@@ -233,9 +233,17 @@ describe("bad input on the REST API", () => {
     assertRestError(response, 415, "UnsupportedMediaType");
   });
 
-  test("a body over the limit is 413", async () => {
+  test("a body over the limit is 413, chunked or with a Content-Length", async () => {
     const body = JSON.stringify({ name: "huge", definition: "x".repeat(1_100_000) });
+    // Written without a length, Node's client sends it chunked: the limit counts the bytes.
     assertRestError(await restRaw("POST", "/v1/state-machines", body), 413, "PayloadTooLarge");
+    const sized = await raw("POST", "/v1/state-machines", body, {
+      ...jsonHeaders,
+      "content-length": String(Buffer.byteLength(body)),
+    });
+    assertRestError(sized, 413, "PayloadTooLarge");
+    const listed = await raw("GET", "/v1/state-machines/huge", undefined, bearer);
+    assert.equal(listed.status, 404, "nothing was created");
   });
 
   test("an execution input over 256 KiB is InvalidExecutionInput", async () => {
