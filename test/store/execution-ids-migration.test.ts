@@ -1,7 +1,7 @@
 /**
- * Migration 016 on a database written under 015: executions keep their rows, runtime state and
- * history (now keyed by the execution's id), starting the same name again is still idempotent,
- * and new executions get ids after the migrated ones.
+ * Migrations 016 and 017 on a database written under 015: executions keep their rows, runtime
+ * state, history and task results (now found by the execution's id), and starting the same
+ * name again is still idempotent.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -33,7 +33,7 @@ function databaseAt015(path: string): Database.Database {
   return db;
 }
 
-test("016 moves executions, their state and history to execution ids, losing nothing", async () => {
+test("016 and 017 move executions, their state, history and tasks to execution ids, losing nothing", async () => {
   const path = join(root, "opsflow.db");
   const db = databaseAt015(path);
   const insert = db.prepare(
@@ -59,6 +59,11 @@ test("016 moves executions, their state and history to execution ids, losing not
         `{"n":"${name}"}`,
       );
   }
+  db.prepare(
+    `INSERT INTO tasks (token, execution_arn, frame_id, state_name, resource, kind, awaits_token,
+       parameters, idempotency_key, status, created_at, settled, output)
+     VALUES ('t1', ?, 0, 'T', 'r', 'dispatch', 0, '{}', 'k', 'succeeded', ?, 1, '{"ok":1}')`,
+  ).run(`${PREFIX}:execution:M:waiting`, T0);
   db.close();
 
   const store = openSqliteStore({ path });
@@ -75,6 +80,11 @@ test("016 moves executions, their state and history to execution ids, losing not
   const claim = await store.claimExecution(waiting, "owner", T0 + 60_000, 30_000);
   assert.equal(claim?.state, "state-waiting");
   assert.equal(claim?.nextEventId, 3);
+  // 017: the settled result is found through the task's execution id.
+  assert.deepEqual(
+    claim?.settledTasks.map((t) => [t.token, t.output]),
+    [["t1", '{"ok":1}']],
+  );
 
   // The name is still taken: the ARN's unique index replaced (machine, name).
   const again = await store.startExecution({

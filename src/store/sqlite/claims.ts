@@ -31,9 +31,9 @@ export function claimQueries(
   );
   const byArn = db.prepare("SELECT * FROM executions WHERE arn = ?");
   const stateOf = db.prepare("SELECT state FROM execution_states WHERE execution_id = ?");
-  const settled = db.prepare("SELECT * FROM tasks WHERE execution_arn = ? AND settled = 1");
+  const settled = db.prepare("SELECT * FROM tasks WHERE execution_id = ? AND settled = 1");
   const beats = db.prepare(
-    `SELECT token, last_heartbeat_at FROM tasks WHERE execution_arn = ? AND status IN ('scheduled', 'started')
+    `SELECT token, last_heartbeat_at FROM tasks WHERE execution_id = ? AND status IN ('scheduled', 'started')
        AND heartbeat_seconds IS NOT NULL AND last_heartbeat_at IS NOT NULL`,
   );
   // One write of the execution row per commit, after its tasks are written. A result or stop
@@ -48,18 +48,18 @@ export function claimQueries(
        stop_requested = CASE WHEN @stopApplied THEN 0 ELSE stop_requested END,
        wake_at = CASE
          WHEN @status = 'RUNNING' AND ((stop_requested = 1 AND NOT @stopApplied)
-           OR EXISTS (SELECT 1 FROM tasks WHERE tasks.execution_arn = @arn AND settled = 1))
+           OR EXISTS (SELECT 1 FROM tasks WHERE tasks.execution_id = @id AND settled = 1))
          THEN COALESCE(MIN(wake_at, @wakeAt), wake_at, @wakeAt)
          ELSE @wakeAt END
-     WHERE arn = @arn`,
+     WHERE id = @id`,
   );
   const appendHistory = historyInserter(db);
   const idOf = db.prepare("SELECT id FROM executions WHERE arn = ?").pluck();
   const saveState = db.prepare("UPDATE execution_states SET state = ? WHERE execution_id = ?");
   const insertTask = db.prepare(
-    `INSERT INTO tasks (token, execution_arn, frame_id, state_name, resource, kind, awaits_token, parameters,
+    `INSERT INTO tasks (token, execution_arn, execution_id, frame_id, state_name, resource, kind, awaits_token, parameters,
        idempotency_key, status, activity_arn, created_at, heartbeat_seconds)
-     VALUES (@token, @executionArn, @frameId, @stateName, @resource, @kind, @awaitsToken, @parameters,
+     VALUES (@token, @executionArn, @executionId, @frameId, @stateName, @resource, @kind, @awaitsToken, @parameters,
        @idempotencyKey, @status, @activityArn, @createdAt, @heartbeatSeconds)`,
   );
   const consume = db.prepare("UPDATE tasks SET settled = 0 WHERE token = ?");
@@ -102,9 +102,9 @@ export function claimQueries(
       state: (stateOf.get(row.id) as { state: string }).state,
       nextEventId: row.next_event_id as number,
       fence,
-      settledTasks: (settled.all(row.arn) as Row[]).map(taskFromRow) as TaskRecord[],
+      settledTasks: (settled.all(row.id) as Row[]).map(taskFromRow) as TaskRecord[],
       heartbeats: Object.fromEntries(
-        (beats.all(row.arn) as { token: string; last_heartbeat_at: number }[]).map((b) => [
+        (beats.all(row.id) as { token: string; last_heartbeat_at: number }[]).map((b) => [
           b.token,
           b.last_heartbeat_at,
         ]),
@@ -153,6 +153,7 @@ export function claimQueries(
         for (const task of commit.newTasks) {
           insertTask.run({
             ...task,
+            executionId: id,
             awaitsToken: task.awaitsToken ? 1 : 0,
             activityArn: task.activityArn ?? null,
             heartbeatSeconds: task.heartbeatSeconds ?? null,
@@ -162,7 +163,7 @@ export function claimQueries(
         for (const { token, status } of commit.cancelledTasks) cancel.run(status, token);
         // Last: its wake time depends on the results still unconsumed after the lines above.
         update.run({
-          arn: commit.arn,
+          id,
           status: record.status,
           output: record.output ?? null,
           error: record.error ?? null,

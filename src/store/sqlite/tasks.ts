@@ -33,7 +33,7 @@ export function taskQueries(db: Database.Database) {
   );
   const settle = db.prepare(
     `UPDATE tasks SET status = @status, output = @output, error = @error, cause = @cause, settled = 1, lease_until = NULL
-     WHERE token = @token AND status IN ('scheduled', 'started')`,
+     WHERE token = @token AND status IN ('scheduled', 'started') RETURNING execution_arn`,
   );
   const wake = db.prepare(
     "UPDATE executions SET wake_at = ? WHERE arn = ? AND status = 'RUNNING' AND (wake_at IS NULL OR wake_at > ?)",
@@ -90,16 +90,16 @@ export function taskQueries(db: Database.Database) {
         now: number,
       ): TaskSettlement => {
         const succeeded = "output" in outcome;
-        const changed = settle.run({
+        const settled = settle.get({
           token,
           status: succeeded ? "succeeded" : "failed",
           output: succeeded ? outcome.output : null,
           error: succeeded ? null : outcome.error,
           cause: succeeded ? null : (outcome.cause ?? null),
-        }).changes;
-        if (changed === 0) return outcomeOf(token);
+        }) as { execution_arn: string } | undefined;
+        if (!settled) return outcomeOf(token);
         leases.release(token);
-        wake.run(now, (get.get(token) as Row).execution_arn, now);
+        wake.run(now, settled.execution_arn, now);
         return "settled";
       },
     ),

@@ -66,12 +66,20 @@ export interface RegistryOptions {
   readonly maxCodeBytes?: number;
 }
 
+/** How often a cached manifest is compared with its file. */
+const MANIFEST_CHECK_MS = 1000;
+
 /** Deployed functions under one directory (the server's `<data-dir>/functions`). */
 export class FunctionRegistry {
   readonly root: string;
   private readonly maxCodeBytes: number;
-  // Manifests keyed by name with the file's mtime, so a hot `get` is one stat, not a read.
-  private readonly cache = new Map<string, { mtimeMs: number; manifest: Manifest }>();
+  // Manifests keyed by name with the file's mtime. Only this registry writes them (and drops
+  // its entry when it does), so the file is looked at again at most once per MANIFEST_CHECK_MS,
+  // for hand edits: a hot `get` is then neither a read nor a stat.
+  private readonly cache = new Map<
+    string,
+    { mtimeMs: number; checkedAt: number; manifest: Manifest }
+  >();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(root: string, options: RegistryOptions = {}) {
@@ -179,16 +187,21 @@ export class FunctionRegistry {
   }
 
   private async manifest(name: string): Promise<Manifest | undefined> {
+    const cached = this.cache.get(name);
+    const now = performance.now();
+    if (cached && now - cached.checkedAt < MANIFEST_CHECK_MS) return cached.manifest;
     const file = join(this.root, name, "manifest.json");
     const info = await stat(file).catch(() => undefined);
     if (!info) {
       this.cache.delete(name);
       return undefined;
     }
-    const cached = this.cache.get(name);
-    if (cached && cached.mtimeMs === info.mtimeMs) return cached.manifest;
+    if (cached && cached.mtimeMs === info.mtimeMs) {
+      cached.checkedAt = now;
+      return cached.manifest;
+    }
     const manifest = JSON.parse(await readFile(file, "utf8")) as Manifest;
-    this.cache.set(name, { mtimeMs: info.mtimeMs, manifest });
+    this.cache.set(name, { mtimeMs: info.mtimeMs, checkedAt: now, manifest });
     return manifest;
   }
 
