@@ -90,6 +90,8 @@ export interface ServerConfig {
   oidc?: OidcSettings;
   /** How long accepted events are kept once no delivery needs them (a day unless given). */
   eventRetentionMs?: number;
+  /** Holds status change events back this long before publishing them (crash tests only). */
+  statusEventDelayMs?: number;
 }
 
 /** A running opsflow. */
@@ -224,6 +226,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     account: config.account,
     topics: ops.publisher,
     ...(config.eventRetentionMs !== undefined && { eventRetentionMs: config.eventRetentionMs }),
+    ...(config.statusEventDelayMs !== undefined && {
+      statusEventDelayMs: config.statusEventDelayMs,
+    }),
   });
   api.events = events.api;
   const app = createApp(api, [

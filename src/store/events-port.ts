@@ -52,6 +52,18 @@ export interface StoredEvent {
   ingestedAt: number;
 }
 
+/**
+ * An event of the status outbox: opsflow's own announcement of an execution status change,
+ * written in the transaction that commits the change and published on the bus afterwards.
+ */
+export interface StatusEventRecord {
+  /** Its event id on the bus, the same at every publication (after a crash, a second one). */
+  id: string;
+  /** The PutEvents entry (JSON text). */
+  entry: string;
+  createdAt: number;
+}
+
 /** One (event, target) pair owed a delivery. */
 export interface NewDelivery {
   eventId: string;
@@ -255,13 +267,18 @@ export interface EventStore {
 
   /**
    * Stores accepted events and the deliveries they owe in one transaction: once it resolves,
-   * a crash loses none of them.
+   * a crash loses none of them. `fromOutbox` names status outbox events published by this
+   * call: they leave the outbox in the same transaction, and one already gone (published by
+   * another call) is not stored again, nor are its deliveries and archived copies.
    */
   acceptEvents(
     events: StoredEvent[],
     deliveries: NewDelivery[],
     archived?: ArchivedEvent[],
+    fromOutbox?: string[],
   ): Promise<void>;
+  /** Up to `limit` events of the status outbox, oldest first. */
+  pendingStatusEvents(limit: number): Promise<StatusEventRecord[]>;
   /**
    * Records a schedule's fire: when the rule's next fire time is still `expectedAt`, moves it
    * to `nextAt` and stores the event and its deliveries, all in one transaction. False when

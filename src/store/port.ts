@@ -5,7 +5,7 @@
  */
 import type { Json } from "../asl/json.js";
 import type { HistoryEventType } from "../evaluator/history.js";
-import type { EventStore } from "./events-port.js";
+import type { EventStore, StatusEventRecord } from "./events-port.js";
 import type { IdentityStore } from "./identity-port.js";
 import type { IncidentStore } from "./incidents-port.js";
 import type { OpsStore } from "./ops-port.js";
@@ -139,6 +139,8 @@ export interface NewExecution {
   events: HistoryEventRecord[];
   /** The team charged for it; checked against the team's quotas in the inserting transaction. */
   team?: TeamCharge;
+  /** Its RUNNING status event, written to the status outbox when the execution is created. */
+  statusEvent?: StatusEventRecord;
 }
 
 /** An execution the runtime has leased, with the fencing token its commit must present. */
@@ -188,6 +190,8 @@ export interface ExecutionCommit {
   takesTeamSlot?: boolean;
   /** Tasks abandoned by this pass whose nested executions must stop too. */
   stopChildrenOf?: string[];
+  /** The status event of this pass's status change (an end, a redrive), written to the status outbox with it. */
+  statusEvent?: StatusEventRecord;
   /** This execution ended and was started by a Task (`.sync`): settle that task in the same transaction. */
   parentSettlement?: {
     token: string;

@@ -26,10 +26,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a server (on `dataDir` when given, to restart on the same data). */
+/** Starts a server (on `dataDir` when given, to restart on the same data), `env` added to its environment. */
 export async function startServerProcess(
   dataDir = mkdtempSync(join(tmpdir(), "opsflow-server-")),
   port = 0,
+  env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
@@ -41,6 +42,7 @@ export async function startServerProcess(
         OPSFLOW_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
         OPSFLOW_ADMIN_TOKEN: ADMIN.token,
         OPSFLOW_ACCOUNT: "123456789012",
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -72,6 +72,13 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
       throw new UsageError(
         `OPSFLOW_EVENT_RETENTION_SECONDS must be a whole number of seconds ≥ 0, not '${retention}'`,
       );
+    // Not in the help: crash tests use it to stop the server between a status change and the
+    // publication of its event.
+    const statusDelay = env.OPSFLOW_STATUS_EVENT_DELAY_MS;
+    if (statusDelay !== undefined && !/^\d+$/.test(statusDelay))
+      throw new UsageError(
+        `OPSFLOW_STATUS_EVENT_DELAY_MS must be a whole number of milliseconds, not '${statusDelay}'`,
+      );
     const oidc = oidcSettingsFromEnv(env);
     const rateLimit =
       env.OPSFLOW_RATE_LIMIT === undefined ? undefined : parseRateLimit(env.OPSFLOW_RATE_LIMIT);
@@ -98,6 +105,7 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
       }),
       ...(oidc && { oidc }),
       ...(retention !== undefined && { eventRetentionMs: Number(retention) * 1000 }),
+      ...(statusDelay !== undefined && { statusEventDelayMs: Number(statusDelay) }),
       ...(rateLimit !== undefined && { rateLimit }),
       print: (line) => io.stdout(`${line}\n`),
       ops: {

@@ -3,7 +3,7 @@
  * engine (execution targets, status change events) and to functions. Called by the
  * composition root; the bus's loops start with `bus.start()`.
  */
-
+import { randomUUID } from "node:crypto";
 import type { EventsApi } from "../../api/context.js";
 import type { Json } from "../../asl/json.js";
 import type { Clock } from "../../runtime/clock.js";
@@ -15,7 +15,7 @@ import { ConnectionService } from "./connections.js";
 import type { NotificationPublisher } from "./deliver.js";
 import { deliveryPorts } from "./ports.js";
 import { EventBusService } from "./service.js";
-import { publishStatusChanges } from "./status-events.js";
+import { recordStatusChanges } from "./status-events.js";
 
 /** What the bus is built from. */
 export interface EventBusDependencies {
@@ -32,6 +32,8 @@ export interface EventBusDependencies {
   topics?: NotificationPublisher;
   /** How long accepted events are kept once no delivery needs them. */
   eventRetentionMs?: number;
+  /** Holds status events back this long before publishing them (crash tests only). */
+  statusEventDelayMs?: number;
 }
 
 /** Builds the event bus services (not started). */
@@ -57,13 +59,14 @@ export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: 
     ports,
     log,
     ...(deps.eventRetentionMs !== undefined && { eventRetentionMs: deps.eventRetentionMs }),
+    ...(deps.statusEventDelayMs !== undefined && { statusEventDelayMs: deps.statusEventDelayMs }),
   });
   const service = bus;
-  publishStatusChanges(
-    deps.engine,
-    (entry) => service.putEvents([entry], { matchedOnly: true }),
-    () => service.wantsEvents("default"),
-    log,
-  );
+  recordStatusChanges(deps.engine, {
+    wanted: () => service.wantsEvents("default"),
+    newId: randomUUID,
+    now,
+    committed: () => service.statusEventsCommitted(),
+  });
   return { api: { bus, connections, sources: new SourceService(deps.store, now) } };
 }

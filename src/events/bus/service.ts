@@ -11,6 +11,7 @@ import type {
   EventBusRecord,
   EventRuleRecord,
   EventTarget,
+  StatusEventRecord,
 } from "../../store/events-port.js";
 import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
 import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
@@ -29,6 +30,7 @@ import { ReplayService } from "./replays.js";
 import type { BackoffOptions } from "./retry.js";
 import { buildRule, checkRuleName, type PutRuleInput } from "./rules.js";
 import { nextFireOf, ScheduleLoop } from "./schedule-loop.js";
+import { planStatusEvents, StatusOutboxLoop } from "./status-outbox.js";
 import { checkTarget, MAX_TARGETS_PER_RULE } from "./targets.js";
 
 /** Options of the event bus service. */
@@ -44,6 +46,8 @@ export interface EventBusOptions extends ArnScope {
   eventRetentionMs?: number;
   /** Events the retention loop deletes per transaction. */
   eventRetentionBatchSize?: number;
+  /** Holds status events back this long before publishing them (crash tests only). */
+  statusEventDelayMs?: number;
 }
 
 /** PutTargets' answer: the targets refused, each with its reason. */
@@ -86,6 +90,7 @@ export class EventBusService {
   private readonly replayLoop: ReplayLoop;
   private readonly retention: ArchiveRetentionLoop;
   private readonly eventRetention: EventRetentionLoop;
+  private readonly statusOutbox: StatusOutboxLoop;
   private readonly context: EnvelopeContext;
 
   constructor(private readonly options: EventBusOptions) {
@@ -146,6 +151,13 @@ export class EventBusService {
         batchSize: options.eventRetentionBatchSize,
       }),
     });
+    this.statusOutbox = new StatusOutboxLoop({
+      store: options.store,
+      clock: options.clock,
+      log,
+      publish: (events) => this.publishStatusOutbox(events, log),
+      ...(options.statusEventDelayMs !== undefined && { delayMs: options.statusEventDelayMs }),
+    });
   }
 
   private get store(): Store {
@@ -176,10 +188,13 @@ export class EventBusService {
       this.replayLoop.start();
       this.retention.start();
       this.eventRetention.start();
+      // Its first round publishes what a crash left in the outbox.
+      this.statusOutbox.start();
     }
   }
 
   async stop(): Promise<void> {
+    await this.statusOutbox.stop();
     await this.eventRetention.stop();
     await this.retention.stop();
     await this.replayLoop.stop();
@@ -200,6 +215,16 @@ export class EventBusService {
   /** Deletes one batch of old events nothing needs any more (tests with loops off). */
   pruneEvents(): Promise<number> {
     return this.eventRetention.prune();
+  }
+
+  /** Publishes one batch of the status outbox now (tests with loops off); returns how many. */
+  publishStatusEvents(): Promise<number> {
+    return this.statusOutbox.publishDue();
+  }
+
+  /** Status events were committed to the outbox: publish them. */
+  statusEventsCommitted(): void {
+    this.statusOutbox.wake();
   }
 
   /** Fires the scheduled rules due now (the loop does this; tests with a manual clock call it). */
@@ -430,6 +455,20 @@ export class EventBusService {
       if (plan.deliveries.length > 0) this.deliveries.wake();
     }
     return plan.result;
+  }
+
+  /**
+   * Publishes status outbox events (opsflow's own status change events) under their own ids,
+   * taking them out of the outbox in the transaction that accepts them.
+   */
+  private async publishStatusOutbox(
+    outbox: StatusEventRecord[],
+    log: (message: string) => void,
+  ): Promise<void> {
+    const plan = planStatusEvents(outbox, this.registry, this.context, this.archiveRegistry, log);
+    const ids = outbox.map((event) => event.id);
+    await this.store.acceptEvents(plan.events, plan.deliveries, plan.archived, ids);
+    if (plan.deliveries.length > 0) this.deliveries.wake();
   }
 
   /** Sends an accepted event (envelope text) on to another bus, as a new event with its fields. */

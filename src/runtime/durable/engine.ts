@@ -6,6 +6,7 @@
 import { EventEmitter } from "node:events";
 import type { Json } from "../../asl/json.js";
 import type { Entropy } from "../../asl/scope.js";
+import type { StatusEventRecord } from "../../store/events-port.js";
 import type {
   ClaimedExecution,
   ExecutionCommit,
@@ -45,7 +46,7 @@ export interface EngineOptions {
   log?: (message: string) => void;
 }
 
-/** A change of an execution's status, published in-process (the event bus listens). */
+/** A change of an execution's status, published in-process once committed. */
 export interface ExecutionStatusChange {
   executionArn: string;
   stateMachineArn: string;
@@ -59,6 +60,12 @@ export interface ExecutionStatusChange {
   cause?: string;
 }
 
+/**
+ * Shapes the event that announces a status change, or answers undefined when nothing would
+ * take it. The event bus provides it; the engine only hands the result to the store.
+ */
+export type StatusEventShaper = (change: ExecutionStatusChange) => StatusEventRecord | undefined;
+
 /** The durable execution engine. */
 export class DurableEngine {
   readonly events = new EventEmitter();
@@ -69,6 +76,7 @@ export class DurableEngine {
   private readonly dispatcher: ClaimLoop<TaskRecord>;
   private readonly running: Promise<void>[] = [];
   private stopped = true;
+  private shapeStatusEvent: StatusEventShaper = () => undefined;
 
   constructor(readonly options: EngineOptions) {
     this.owner = `engine-${(options.entropy ?? cryptoEntropy).uuid()}`;
@@ -77,6 +85,7 @@ export class DurableEngine {
       account: options.account,
       entropy: options.entropy ?? cryptoEntropy,
       payloadLimitBytes: options.payloadLimitBytes,
+      statusEventOf: (record) => this.statusEventOf(record),
     });
     this.dispatcher = new ClaimLoop({
       clock: options.clock,
@@ -116,9 +125,23 @@ export class DurableEngine {
     this.executionsDue.ring();
   }
 
-  /** Listens to execution status changes. */
+  /** Listens to execution status changes, once they are committed. */
   onStatusChange(listener: (change: ExecutionStatusChange) => void): void {
     this.events.on("status", listener);
+  }
+
+  /**
+   * Makes every start, end and redrive carry the event `shape` gives it, which the store
+   * writes to its status outbox in the transaction of the change (so the event is as durable
+   * as the change). Without it no status event is written.
+   */
+  recordStatusEvents(shape: StatusEventShaper): void {
+    this.shapeStatusEvent = shape;
+  }
+
+  /** The status event announcing that `record` is now in its status, if one is wanted. */
+  statusEventOf(record: ExecutionRecord): StatusEventRecord | undefined {
+    return this.shapeStatusEvent(statusChangeOf(record));
   }
 
   /** Processes one execution right away (API actions such as stop), retrying while the loop holds it. */
@@ -206,23 +229,27 @@ export class DurableEngine {
     const now = clock.now();
     const commits: ExecutionCommit[] = [];
     for (const claim of claims) {
+      let commit: ExecutionCommit;
       try {
-        commits.push(
-          await processExecution(claim, this.machines.get(claim.record.definition), {
-            now,
-            entropy: this.options.entropy ?? cryptoEntropy,
-            payloadLimitBytes: this.options.payloadLimitBytes,
-            stepBudget: this.options.stepBudget ?? 10_000,
-            prepareNested: (start, parent, at) => this.starter.prepare(start, parent, at),
-            taskOf: (token) => store.getTask(token),
-            activityExists: async (arn) => (await store.getActivity(arn)) !== undefined,
-          }),
-        );
+        commit = await processExecution(claim, this.machines.get(claim.record.definition), {
+          now,
+          entropy: this.options.entropy ?? cryptoEntropy,
+          payloadLimitBytes: this.options.payloadLimitBytes,
+          stepBudget: this.options.stepBudget ?? 10_000,
+          prepareNested: (start, parent, at) => this.starter.prepare(start, parent, at),
+          taskOf: (token) => store.getTask(token),
+          activityExists: async (arn) => (await store.getActivity(arn)) !== undefined,
+        });
       } catch (error) {
         // A bug must not leave an execution stuck: it fails with States.Runtime.
         this.log(`execution ${claim.record.arn}: ${(error as Error).stack ?? error}`);
-        commits.push(internalFailure(claim, now, error));
+        commit = internalFailure(claim, now, error);
       }
+      if (commit.record.status !== "RUNNING") {
+        const statusEvent = this.statusEventOf({ ...claim.record, ...commit.record });
+        if (statusEvent) commit.statusEvent = statusEvent;
+      }
+      commits.push(commit);
     }
     const lost = new Set(await store.commit(commits));
     let newTasks = false;
@@ -277,24 +304,29 @@ export class DurableEngine {
   }
 
   private emit(record: ExecutionRecord): void {
-    const change: ExecutionStatusChange = {
-      executionArn: record.arn,
-      stateMachineArn: record.stateMachineArn,
-      name: record.name,
-      status: record.status,
-      startDate: record.startedAt,
-      input: record.input,
-    };
-    if (record.stoppedAt !== undefined) change.stopDate = record.stoppedAt;
-    if (record.output !== undefined) change.output = record.output;
-    if (record.error !== undefined) change.error = record.error;
-    if (record.cause !== undefined) change.cause = record.cause;
-    this.events.emit("status", change);
+    this.events.emit("status", statusChangeOf(record));
   }
 
   private log(message: string): void {
     (this.options.log ?? ((text) => process.stderr.write(`${text}\n`)))(message);
   }
+}
+
+/** The status change that left an execution as `record` is. */
+function statusChangeOf(record: ExecutionRecord): ExecutionStatusChange {
+  const change: ExecutionStatusChange = {
+    executionArn: record.arn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: record.startedAt,
+    input: record.input,
+  };
+  if (record.stoppedAt !== undefined) change.stopDate = record.stoppedAt;
+  if (record.output !== undefined) change.output = record.output;
+  if (record.error !== undefined) change.error = record.error;
+  if (record.cause !== undefined) change.cause = record.cause;
+  return change;
 }
 
 function internalFailure(claim: ClaimedExecution, now: number, error: unknown): ExecutionCommit {

@@ -5,6 +5,7 @@
 import type { Json } from "../../asl/json.js";
 import type { Entropy } from "../../asl/scope.js";
 import { startFrame } from "../../evaluator/index.js";
+import type { StatusEventRecord } from "../../store/events-port.js";
 import type { ExecutionRecord, NewExecution, StateMachineType, Store } from "../../store/port.js";
 import { TaskFailure } from "../../tasks/types.js";
 import { ServiceError } from "./errors.js";
@@ -29,6 +30,8 @@ interface StarterConfig {
   account: string;
   entropy: Entropy;
   payloadLimitBytes: number | undefined;
+  /** The RUNNING status event a stored execution starts with, if one is wanted. */
+  statusEventOf?: (record: ExecutionRecord) => StatusEventRecord | undefined;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -133,11 +136,16 @@ export class ExecutionStarter {
       roleArn: machine.roleArn,
       stateMachineArn: machine.qualifiedArn ?? machine.stateMachineArn,
     };
-    return {
+    const execution: NewExecution = {
       record,
       state: JSON.stringify(snapshot),
       events: [{ id: 1, previousEventId: 0, type: "ExecutionStarted", timestamp: now, details }],
     };
+    // Express executions are not stored: they publish no status events.
+    const statusEvent =
+      machine.type === "EXPRESS" ? undefined : this.config.statusEventOf?.(record);
+    if (statusEvent) execution.statusEvent = statusEvent;
+    return execution;
   }
 
   /** A nested execution for `states:startExecution`; failures are task failures. */

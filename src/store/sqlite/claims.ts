@@ -8,6 +8,7 @@ import type { ClaimedExecution, ExecutionCommit, TaskRecord } from "../port.js";
 import { historyInserter } from "./history-insert.js";
 import { leasesOf } from "./leases.js";
 import { executionFromRow, taskFromRow } from "./rows.js";
+import { statusOutboxQueries } from "./status-outbox.js";
 import { redriveAdmission } from "./teams.js";
 
 type Row = Record<string, unknown>;
@@ -24,6 +25,7 @@ export function claimQueries(
 ) {
   const leases = leasesOf(db);
   const admitRedrive = redriveAdmission(db);
+  const outbox = statusOutboxQueries(db);
   // Leased executions are skipped in JavaScript: the query asks for that many more rows.
   const due = db.prepare(
     `SELECT arn FROM executions INDEXED BY executions_running_wake
@@ -147,6 +149,8 @@ export function claimQueries(
           continue;
         }
         if (commit.takesTeamSlot) admitRedrive(commit.arn);
+        // Its status event commits with the status change, or neither does.
+        if (commit.statusEvent) outbox.add(commit.statusEvent);
         const id = idOf.get(commit.arn) as number;
         saveState.run(commit.state, id);
         appendHistory(id, commit.events);

@@ -12,6 +12,7 @@ import {
 } from "../port.js";
 import { historyInserter } from "./history-insert.js";
 import { executionFromRow, historyFromRow } from "./rows.js";
+import { statusOutboxQueries } from "./status-outbox.js";
 import { teamAdmission } from "./teams.js";
 
 type Row = Record<string, unknown>;
@@ -30,6 +31,7 @@ export function executionQueries(db: Database.Database) {
   const appendHistory = historyInserter(db);
   const get = db.prepare("SELECT * FROM executions WHERE arn = ?");
   const admitToTeam = teamAdmission(db);
+  const outbox = statusOutboxQueries(db);
   const stop = db.prepare(
     `UPDATE executions SET stop_requested = 1, stop_error = ?, stop_cause = ?, wake_at = ?
      WHERE arn = ? AND status = 'RUNNING'`,
@@ -49,6 +51,7 @@ export function executionQueries(db: Database.Database) {
       });
       insertState.run(lastInsertRowid, execution.state);
       appendHistory(lastInsertRowid, execution.events);
+      if (execution.statusEvent) outbox.add(execution.statusEvent);
       // Throws when over the team's quota: this transaction then leaves nothing behind.
       if (execution.team) admitToTeam(execution.team, record.arn, record.startedAt);
       return { record, created: true };

@@ -192,6 +192,14 @@ export class ExecutionService {
     };
     if (snapshot.parent) next.parent = snapshot.parent;
     const now = clock.now();
+    const redriven: ExecutionRecord = {
+      ...record,
+      status: "RUNNING",
+      redriveCount: record.redriveCount + 1,
+      redrivenAt: now,
+    };
+    for (const ended of ["stoppedAt", "output", "error", "cause"] as const) delete redriven[ended];
+    const statusEvent = this.engine.statusEventOf(redriven);
     // A redriven execution runs again, so it takes a concurrency slot of its team again: the
     // commit checks that in its transaction.
     const lost = await store
@@ -217,6 +225,7 @@ export class ExecutionService {
           consumedTasks: [],
           cancelledTasks: [],
           childExecutions: [],
+          ...(statusEvent && { statusEvent }),
         },
       ])
       .catch(async (error) => {
@@ -228,7 +237,8 @@ export class ExecutionService {
         "ConflictException",
         "The execution changed while redriving; try again.",
       );
-    this.engine.wake();
+    // Running again: announced (and woken) as a start is.
+    this.engine.publishStarted(redriven);
     return this.describe(arn);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import type { ArchivedEvent, NewDelivery, StoredEvent } from "../../events-port.js";
+import { statusOutboxQueries } from "../status-outbox.js";
 import { archiveQueries } from "./archives.js";
 import { connectionQueries } from "./connections.js";
 import { eventDeliveryQueries } from "./deliveries.js";
@@ -16,14 +17,29 @@ import { eventRuleQueries } from "./rules.js";
 export function eventQueries(db: Database.Database) {
   const deliveries = eventDeliveryQueries(db);
   const { archiveEvents, ...archives } = archiveQueries(db);
+  const outbox = statusOutboxQueries(db);
   return {
     ...eventRuleQueries(db),
     ...deliveries,
-    // Archived copies are written in the same transaction as the events they copy.
-    acceptEvents(events: StoredEvent[], owed: NewDelivery[], archived: ArchivedEvent[] = []) {
+    // Archived copies are written in the same transaction as the events they copy, and
+    // status events leave the outbox in it.
+    acceptEvents(
+      events: StoredEvent[],
+      owed: NewDelivery[],
+      archived: ArchivedEvent[] = [],
+      fromOutbox: string[] = [],
+    ) {
+      const gone = new Set(fromOutbox.filter((id) => !outbox.remove(id)));
+      if (gone.size > 0) {
+        // Published by another call meanwhile: storing it again would deliver it twice.
+        events = events.filter((event) => !gone.has(event.id));
+        owed = owed.filter((delivery) => !gone.has(delivery.eventId));
+        archived = archived.filter((copy) => !gone.has(copy.eventId));
+      }
       deliveries.acceptEvents(events, owed);
       archiveEvents(archived);
     },
+    pendingStatusEvents: (limit: number) => outbox.pending(limit),
     ...eventResourceQueries(db),
     ...connectionQueries(db),
     ...archives,
