@@ -89,9 +89,11 @@ async function answer(
   );
   const call = { service: target.service, operation: target.operation, ...originOf(c) };
   if (!verified.ok) {
-    const error = authError(verified);
     const accessKeyId = claimedAccessKey(c.req.header("authorization"), query);
-    await guard.rejected({ ...call, ...(accessKeyId && { accessKeyId }) }, error);
+    const error = await guard.rejected(
+      { ...call, ...(accessKeyId && { accessKeyId }) },
+      authError(verified),
+    );
     return toAwsErrorResponse(error, target.service, requestId);
   }
   const operation = handler.operations[target.operation];

@@ -65,6 +65,11 @@ export interface AuthApi {
   loginThrottle: LoginThrottle;
   /** Takes one request from the credential's rate limit (rate-limit.ts). */
   rateLimit(principal: Principal): RateVerdict;
+  /**
+   * Counts a refused authentication attempt (bad signature, unknown key or token) against
+   * the limit of its source address (rate-limit.ts); only failing attempts take from it.
+   */
+  rateLimitFailure(sourceIp: string | undefined): RateVerdict;
   /** The execution a task token belongs to, or undefined for an unknown token. */
   taskExecution(token: string): Promise<string | undefined>;
   /** Records that a credential was used (throttled by the caller). */

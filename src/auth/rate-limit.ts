@@ -1,8 +1,11 @@
 /**
  * Rate limits per credential (access key, API token, console session): a token bucket each,
  * refilled at `requestsPerSecond` up to `burst`, on the injected clock. A user may have its
- * own limit (e.g. a CI robot). Kept in memory: a limit protects this process, and a restart
- * forgetting a bucket only gives a full burst back.
+ * own limit (e.g. a CI robot). Refused authentication attempts (a bad signature, an unknown
+ * key or token) have no credential to charge, so they are counted per source address in
+ * buckets of their own, taken only by failing attempts: a good credential is never slowed by
+ * someone else's failures from the same address. Kept in memory: a limit protects this
+ * process, and a restart forgetting a bucket only gives a full burst back.
  */
 
 /** One limit. */
@@ -14,10 +17,20 @@ export interface RateLimit {
 /** The server's limits: the default per credential, and per-user overrides. */
 export interface RateLimitSettings extends RateLimit {
   perUser?: Record<string, RateLimit>;
+  /** Refused authentication attempts per source address (DEFAULT_FAILURE_LIMIT unless given). */
+  failuresPerSource?: RateLimit;
 }
 
 /** The default: generous enough for scripts and SDK bursts, a brake on runaway loops. */
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { requestsPerSecond: 1000, burst: 2000 };
+
+/**
+ * Refused authentication attempts per source address: a misconfigured client (wrong secret,
+ * skewed clock) fails a few times and stops; one that keeps failing is a loop or a guesser,
+ * and each refusal is an audit row (an fsync). Many users may share an address (NAT), which
+ * costs them nothing: only failing attempts take from this bucket.
+ */
+export const DEFAULT_FAILURE_LIMIT: RateLimit = { requestsPerSecond: 1, burst: 20 };
 
 /** A request's verdict. */
 export type RateVerdict =

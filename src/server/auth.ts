@@ -8,7 +8,12 @@ import { Authorizer } from "../auth/authorizer.js";
 import { IdentityService } from "../auth/identity.js";
 import { LoginThrottle, type LoginThrottleSettings } from "../auth/login-throttle.js";
 import type { TeamService } from "../auth/quotas.js";
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings } from "../auth/rate-limit.js";
+import {
+  DEFAULT_FAILURE_LIMIT,
+  DEFAULT_RATE_LIMIT,
+  RateLimiter,
+  type RateLimitSettings,
+} from "../auth/rate-limit.js";
 import { resourceArns } from "../auth/resources.js";
 import { SessionService } from "../auth/sessions.js";
 import type { Clock } from "../runtime/clock.js";
@@ -51,6 +56,12 @@ export function buildAuth(settings: AuthSettings): AuthApi {
       settings.rateLimit === false
         ? () => ({ ok: true })
         : rateLimiterOf(new RateLimiter(settings.rateLimit ?? DEFAULT_RATE_LIMIT, now)),
+    rateLimitFailure:
+      settings.rateLimit === false
+        ? () => ({ ok: true })
+        : failureLimiterOf(
+            new RateLimiter(settings.rateLimit?.failuresPerSource ?? DEFAULT_FAILURE_LIMIT, now),
+          ),
     taskExecution: async (token) => (await store.getTask(token))?.executionArn,
     async touch(credential, service, region) {
       if (credential.kind === "access-key")
@@ -66,3 +77,7 @@ const rateLimiterOf =
   (limiter: RateLimiter) =>
   (principal: { user: string; credential: { kind: string; id: string } }) =>
     limiter.take(`${principal.credential.kind}:${principal.credential.id}`, principal.user);
+
+/** The limiter of refused authentication attempts: one bucket per source address. */
+const failureLimiterOf = (limiter: RateLimiter) => (sourceIp: string | undefined) =>
+  limiter.take(`source:${sourceIp ?? "unknown"}`, "");

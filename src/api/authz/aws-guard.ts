@@ -3,7 +3,9 @@
  * its rule (AWS_RULES) before it runs, refusals answer AccessDeniedException, and rejected
  * signatures, refusals and every non-read operation are recorded in the audit log.
  */
+import type { AuditEntry } from "../../auth/audit.js";
 import { denialMessage } from "../../auth/authorizer.js";
+import type { RateVerdict } from "../../auth/rate-limit.js";
 import { type AwsError, type AwsJsonService, commonError } from "../aws/index.js";
 import type { AuthApi, Principal } from "../context.js";
 import { AWS_RULES } from "./aws-rules.js";
@@ -26,8 +28,12 @@ export interface AwsCall {
 
 /** The hooks the endpoint calls. */
 export interface AwsGuard {
-  /** Records a request whose signature or key was refused. */
-  rejected(call: AwsCall, error: AwsError): Promise<void>;
+  /**
+   * Records a request whose signature or key was refused; the error to answer: `error`, or
+   * ThrottlingException once the request's source address is over its limit of refused
+   * attempts (audited once per throttling episode, like a credential's throttling).
+   */
+  rejected(call: AwsCall, error: AwsError): Promise<AwsError>;
   /** Checks the permission; the error to answer when refused. */
   authorize(call: AwsCall): Promise<AwsError | undefined>;
   /** Records the outcome of an operation that ran. */
@@ -68,12 +74,49 @@ export function awsGuard(
     for (const member of withheld) if (member in copy) copy[member] = "***";
     return copy;
   };
+  /**
+   * The answer to a throttled request. One audit event per throttling episode, not per
+   * refused request (see rate-limit.ts): a flood must not become a flood of audit rows.
+   */
+  const throttled = async (
+    call: AwsCall,
+    who: Pick<AuditEntry, "principal" | "user" | "credential">,
+    rate: Extract<RateVerdict, { ok: false }>,
+    message: string,
+  ): Promise<AwsError> => {
+    if (rate.firstRefusal)
+      await auth.audit.record({
+        ...who,
+        service: call.service.signingName,
+        action: actionOf(call),
+        resources: [],
+        ...origin(call),
+        outcome: "Denied",
+        errorCode: "ThrottlingException",
+        errorMessage: message,
+      });
+    return commonError("ThrottlingException", message);
+  };
   return {
     async rejected(call, error) {
       const id = call.accessKeyId;
-      await auth.audit.record({
+      const who = {
         user: id ? await keyOwner(id) : undefined,
         credential: id ? { kind: "access-key", id } : undefined,
+      };
+      // A request that presents no credential guesses nothing; the others count per address.
+      if (error.code !== "MissingAuthenticationTokenException") {
+        const rate = auth.rateLimitFailure(call.sourceIp);
+        if (!rate.ok)
+          return throttled(
+            call,
+            who,
+            rate,
+            `Rate exceeded for refused authentication attempts from ${call.sourceIp ?? "this address"}.`,
+          );
+      }
+      await auth.audit.record({
+        ...who,
         service: call.service.signingName,
         action: actionOf(call),
         resources: [],
@@ -82,26 +125,18 @@ export function awsGuard(
         errorCode: error.code,
         errorMessage: error.message.split("\n")[0],
       });
+      return error;
     },
     async authorize(call) {
       const principal = call.principal as Principal;
       const rate = auth.rateLimit(principal);
-      if (!rate.ok) {
-        const message = `Rate exceeded for access key ${principal.credential.id}.`;
-        // One audit event per throttling episode, not per refused request (see rate-limit.ts).
-        if (rate.firstRefusal)
-          await auth.audit.record({
-            principal,
-            service: call.service.signingName,
-            action: actionOf(call),
-            resources: [],
-            ...origin(call),
-            outcome: "Denied",
-            errorCode: "ThrottlingException",
-            errorMessage: message,
-          });
-        return commonError("ThrottlingException", message);
-      }
+      if (!rate.ok)
+        return throttled(
+          call,
+          { principal },
+          rate,
+          `Rate exceeded for access key ${principal.credential.id}.`,
+        );
       const now = Date.now();
       if (now - (touched.get(principal.credential.id) ?? 0) > 60_000) {
         touched.set(principal.credential.id, now);

@@ -5,6 +5,7 @@
  * everyone; the role × endpoint test walks the handler tables to catch one.
  */
 import type { ResourceArns } from "../../auth/resources.js";
+import { parseParameterArn } from "../../ops/parameters/arns.js";
 
 /** How one operation is authorised and audited. */
 export interface OperationRule {
@@ -141,9 +142,15 @@ const events: Record<string, OperationRule> = {
   CancelReplay: named("ReplayName", (a, n) => a.replay(n)),
 };
 
-/** A parameter selector's ARN (`/a/b:3` → the ARN of `/a/b`), or `*` when absent. */
-const parameterArn = (arns: ResourceArns, selector: string | undefined) =>
-  selector === undefined ? "*" : arns.parameter(selector.replace(/:[^:/]*$/, ""));
+/**
+ * The ARN of the parameter a selector names (`/a/b:3` → the ARN of `/a/b`; a parameter ARN,
+ * which the reads take, → that ARN without its version), or `*` when absent. An ARN is
+ * checked as the parameter it names, never as a name, so a Deny on a path holds either way.
+ */
+const parameterArn = (arns: ResourceArns, selector: string | undefined) => {
+  if (selector === undefined) return "*";
+  return parseParameterArn(selector)?.resource ?? arns.parameter(selector.replace(/:[^:/]*$/, ""));
+};
 const parameter = (read = false): OperationRule => ({
   resources: (request, arns) => [parameterArn(arns, str(request, "Name"))],
   read,

@@ -2,12 +2,14 @@
  * The REST guard, in front of every /v1 route and the OpenAPI document: authenticates the
  * caller (bearer token, or session cookie plus CSRF header for changes), finds the route's
  * rule, checks the permission, and records the audit event of every mutating request and
- * every refusal. A route without a rule is refused to everyone.
+ * every refusal. A route without a rule is refused to everyone. Throttling (per credential,
+ * and per source address for refused bearer tokens) is audited once per episode.
  */
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { matchedRoutes } from "hono/route";
 import { denialMessage } from "../../auth/authorizer.js";
+import type { RateVerdict } from "../../auth/rate-limit.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../../auth/sessions.js";
 import type { ApiContext, AppEnv, Principal } from "../context.js";
 import { errorBody } from "../rest/errors.js";
@@ -15,7 +17,14 @@ import { originOf } from "./origin.js";
 import { type RouteRule, ruleMatcher } from "./rest-rules.js";
 import { decideOnTask } from "./task-scope.js";
 
-type Refusal = { status: 401 | 403; code: string; message: string; header?: string };
+type Refusal = {
+  status: 401 | 403;
+  code: string;
+  message: string;
+  header?: string;
+  /** A credential was presented and refused: counted against the source's limit. */
+  attempt?: boolean;
+};
 type Identified = { principal: Principal } | { refusal: Refusal; claimed?: Principal };
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -36,6 +45,7 @@ async function identify(c: Context<AppEnv>, api: ApiContext): Promise<Identified
             code: "Unauthorized",
             message: "The bearer token is not valid.",
             header: 'Bearer realm="opsflow", error="invalid_token"',
+            attempt: true,
           },
         }
       : {
@@ -44,6 +54,7 @@ async function identify(c: Context<AppEnv>, api: ApiContext): Promise<Identified
             code: "Unauthorized",
             message: "Send 'Authorization: Bearer <token>'.",
             header: 'Bearer realm="opsflow"',
+            attempt: true,
           },
         };
   }
@@ -125,9 +136,42 @@ export function restGuard(api: ApiContext) {
       ...(body !== undefined && { body }),
     };
 
+    /**
+     * The answer to a throttled request. One audit event per throttling episode, not per
+     * refused request (see rate-limit.ts): a flood must not become a flood of audit rows.
+     */
+    const throttled = async (
+      rate: Extract<RateVerdict, { ok: false }>,
+      principal: Principal | undefined,
+      message: (seconds: number) => string,
+    ) => {
+      const seconds = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
+      if (rate.firstRefusal)
+        await audit.record({
+          principal,
+          service: "rest",
+          action,
+          resources: [],
+          ...origin,
+          outcome: "Denied",
+          errorCode: "ThrottlingException",
+          errorMessage: message(seconds),
+        });
+      return c.json(errorBody("ThrottlingException", message(seconds)), 429, {
+        "Retry-After": String(seconds),
+      });
+    };
+
     const who = await identify(c, api);
     if ("refusal" in who) {
       const { refusal } = who;
+      const rate = refusal.attempt ? api.auth.rateLimitFailure(origin.sourceIp) : undefined;
+      if (rate && !rate.ok)
+        return throttled(
+          rate,
+          undefined,
+          (s) => `Rate exceeded for refused credentials from this address: retry in ${s} s.`,
+        );
       await audit.record({
         principal: who.claimed,
         service: "rest",
@@ -148,25 +192,12 @@ export function restGuard(api: ApiContext) {
     const { principal } = who;
     c.set("principal", principal);
     const rate = api.auth.rateLimit(principal);
-    if (!rate.ok) {
-      const seconds = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
-      const message = `Rate exceeded for this credential: retry in ${seconds} s.`;
-      // One audit event per throttling episode, not per refused request (see rate-limit.ts).
-      if (rate.firstRefusal)
-        await audit.record({
-          principal,
-          service: "rest",
-          action,
-          resources: [],
-          ...origin,
-          outcome: "Denied",
-          errorCode: "ThrottlingException",
-          errorMessage: message,
-        });
-      return c.json(errorBody("ThrottlingException", message), 429, {
-        "Retry-After": String(seconds),
-      });
-    }
+    if (!rate.ok)
+      return throttled(
+        rate,
+        principal,
+        (s) => `Rate exceeded for this credential: retry in ${s} s.`,
+      );
     const key = `${principal.credential.kind}:${principal.credential.id}`;
     const now = Date.now();
     if (principal.credential.kind !== "session" && now - (touched.get(key) ?? 0) > TOUCH_EVERY_MS) {

@@ -4,6 +4,7 @@
  * level and at most 15 levels; no name begins with `aws` or `ssm`. A selector is a name with
  * an optional `:VERSION`.
  */
+import { looksLikeArn } from "./arns.js";
 import { invalidParameter, ParameterError } from "./errors.js";
 
 /** SSM allows 2048 characters of ARN, 1037 of which it reserves: 1011 remain for the name. */
@@ -36,6 +37,11 @@ function checkLevels(what: string, text: string, levels: string[]): void {
 
 /** Checks a parameter name; throws ValidationException or HierarchyLevelLimitExceededException. */
 export function checkName(name: string): string {
+  // Only reads take ARNs (resolved before this check): a write or delete takes the name.
+  if (looksLikeArn(name))
+    throw invalidParameter(
+      `'${name.slice(0, 256)}' is an ARN: give the parameter's name, not its ARN, here.`,
+    );
   checkCharacters("Parameter name", name);
   if (RESERVED.test(name))
     throw invalidParameter(

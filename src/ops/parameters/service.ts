@@ -13,7 +13,8 @@ import type {
   ParameterType,
 } from "../../store/parameters-port.js";
 import type { Page, PageRequest } from "../../store/port.js";
-import { ParameterError } from "./errors.js";
+import { looksLikeArn, namesOfPath, parseParameterArn } from "./arns.js";
+import { invalidParameter, ParameterError } from "./errors.js";
 import { checkName, checkPath, parseSelector, type Selector } from "./names.js";
 import { type CheckedPut, checkPut, DEFAULT_KEY_ID, type PutRequest, tierFor } from "./requests.js";
 
@@ -59,6 +60,12 @@ export interface ParameterView {
   selector?: string;
 }
 
+/** What a Name (or parameter ARN) stands for on this server (see resolveName). */
+export type NameResolution =
+  | { kind: "local"; selector: string }
+  | { kind: "other-account"; resource: string }
+  | { kind: "other-region"; resource: string; region: string };
+
 /** The sealing context of a SecureString version. */
 const sealContext = (name: string, version: number) => `ssm-parameter:${name}:${version}`;
 
@@ -70,6 +77,34 @@ export class ParameterService {
   arn(name: string): string {
     const path = name.startsWith("/") ? name.slice(1) : name;
     return `arn:aws:ssm:${this.deps.region}:${this.deps.account}:parameter/${path}`;
+  }
+
+  /**
+   * What a Name that may be a parameter ARN stands for here: a name or `name:version` is
+   * itself; an ARN of this server's account and region is the selector of the parameter it
+   * names; an ARN of another account or region is reported as such (no parameter of another
+   * account is ever shared with this one), for the API to answer as SSM does. Text that starts
+   * like an ARN but is not a parameter's is a ValidationException.
+   */
+  async resolveName(nameOrArn: string): Promise<NameResolution> {
+    if (!looksLikeArn(nameOrArn)) return { kind: "local", selector: nameOrArn };
+    const arn = parseParameterArn(nameOrArn);
+    if (!arn)
+      throw invalidParameter(
+        `'${nameOrArn.slice(0, 256)}' is not a parameter ARN: expected arn:aws:ssm:REGION:ACCOUNT:parameter/NAME.`,
+      );
+    if (arn.partition !== "aws" || arn.account !== this.deps.account)
+      return { kind: "other-account", resource: arn.resource };
+    if (arn.region !== this.deps.region)
+      return { kind: "other-region", resource: arn.resource, region: arn.region };
+    const names = namesOfPath(arn.path);
+    let name = names[0];
+    for (const candidate of names)
+      if (await this.deps.store.getParameter(candidate)) {
+        name = candidate;
+        break;
+      }
+    return { kind: "local", selector: `${name}${arn.version}` };
   }
 
   /** Creates a parameter or (with overwrite) its next version. */

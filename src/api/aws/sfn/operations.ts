@@ -6,7 +6,7 @@
 import { ServiceError } from "../../../runtime/durable/errors.js";
 import { checkDefinition } from "../../../runtime/durable/service/state-machines.js";
 import type { StateMachineType } from "../../../store/port.js";
-import { executionArn, stateMachineArn } from "../../arns.js";
+import { activityArn, aliasArn, executionArn, stateMachineArn, versionArn } from "../../arns.js";
 import type { ApiContext, Principal } from "../../context.js";
 import { sfnError } from "../sfn-errors.js";
 import { toAwsTimestamp } from "../timestamp.js";
@@ -83,7 +83,7 @@ export const sfnOperations: Record<string, Operation> = {
     return {};
   },
   async DescribeStateMachine(request, api) {
-    const arn = required(request, "stateMachineArn", str);
+    const arn = stateMachineArn(required(request, "stateMachineArn", str));
     const resolved = await api.engine.starter.resolve(arn);
     if (resolved.qualifiedArn) {
       const version = await api.stateMachines.describe(resolved.stateMachineArn);
@@ -138,12 +138,14 @@ export const sfnOperations: Record<string, Operation> = {
     return { stateMachineVersions: result.items.map(versionSummary), ...pageOut(result.nextToken) };
   },
   async DeleteStateMachineVersion(request, api) {
-    await api.engine.store.deleteVersion(required(request, "stateMachineVersionArn", str));
+    await api.engine.store.deleteVersion(
+      versionArn(required(request, "stateMachineVersionArn", str)),
+    );
     return {};
   },
   async CreateStateMachineAlias(request, api) {
     const routing = required(request, "routingConfiguration", structures).map((route) => ({
-      stateMachineVersionArn: str(route, "stateMachineVersionArn"),
+      stateMachineVersionArn: versionArn(str(route, "stateMachineVersionArn")),
       weight: int(route, "weight", { min: 0, max: 100 }),
     }));
     const alias = await api.stateMachines.createAlias({
@@ -156,7 +158,9 @@ export const sfnOperations: Record<string, Operation> = {
     return { stateMachineAliasArn: alias.arn, creationDate: ts(alias.createdAt) };
   },
   async DescribeStateMachineAlias(request, api) {
-    const alias = await api.engine.store.getAlias(required(request, "stateMachineAliasArn", str));
+    const alias = await api.engine.store.getAlias(
+      aliasArn(required(request, "stateMachineAliasArn", str)),
+    );
     if (!alias) throw new ServiceError("ResourceNotFound", "Alias does not exist");
     return describeAlias(alias);
   },
@@ -174,12 +178,12 @@ export const sfnOperations: Record<string, Operation> = {
     };
   },
   async DeleteStateMachineAlias(request, api) {
-    await api.engine.store.deleteAlias(required(request, "stateMachineAliasArn", str));
+    await api.engine.store.deleteAlias(aliasArn(required(request, "stateMachineAliasArn", str)));
     return {};
   },
   async StartExecution(request, api, principal) {
     const execution = await api.executions.start({
-      stateMachineArn: required(request, "stateMachineArn", str),
+      stateMachineArn: stateMachineArn(required(request, "stateMachineArn", str)),
       caller: principal.user,
       ...(optional(request, "name", str) !== undefined && { name: str(request, "name") }),
       ...(optional(request, "input", str) !== undefined && {
@@ -189,7 +193,7 @@ export const sfnOperations: Record<string, Operation> = {
     return { executionArn: execution.arn, startDate: ts(execution.startedAt) };
   },
   async StartSyncExecution(request, api) {
-    const arn = required(request, "stateMachineArn", str);
+    const arn = stateMachineArn(required(request, "stateMachineArn", str));
     // AWS's code for a STANDARD machine here is StateMachineTypeNotSupported (the service
     // says ValidationException, which has no such code); checked before the service runs.
     if ((await api.engine.starter.resolve(arn)).type !== "EXPRESS") {
@@ -300,11 +304,13 @@ export const sfnOperations: Record<string, Operation> = {
     return { activityArn: activity.arn, creationDate: ts(activity.createdAt) };
   },
   async DeleteActivity(request, api) {
-    await api.tasks.deleteActivity(required(request, "activityArn", str));
+    await api.tasks.deleteActivity(activityArn(required(request, "activityArn", str)));
     return {};
   },
   async DescribeActivity(request, api) {
-    const activity = await api.tasks.describeActivity(required(request, "activityArn", str));
+    const activity = await api.tasks.describeActivity(
+      activityArn(required(request, "activityArn", str)),
+    );
     return { activityArn: activity.arn, name: activity.name, creationDate: ts(activity.createdAt) };
   },
   async ListActivities(request, api) {
@@ -320,7 +326,7 @@ export const sfnOperations: Record<string, Operation> = {
   },
   async GetActivityTask(request, api) {
     const task = await api.tasks.getActivityTask(
-      required(request, "activityArn", str),
+      activityArn(required(request, "activityArn", str)),
       optional(request, "workerName", (m, n) => str(m, n, { max: 80 })),
     );
     return task ? { taskToken: task.token, input: JSON.stringify(task.input) } : {};

@@ -2,7 +2,9 @@
  * The Systems Manager parameter operations of the AWS endpoint (`X-Amz-Target: AmazonSSM.*`),
  * in one table: each reads its request members, calls the parameter service and returns the
  * wire shape. Decrypting a SecureString (WithDecryption) is a second permission,
- * `ssm:DecryptParameter` on the parameter's ARN, checked for the caller here.
+ * `ssm:DecryptParameter` on the parameter's ARN, checked for the caller here. The reads take
+ * a parameter ARN wherever SSM does (GetParameter, GetParameters, GetParameterHistory); the
+ * writes and deletes take names only, as SSM's do.
  */
 import { ParameterError } from "../../../ops/parameters/errors.js";
 import type { Decryption, ParameterService } from "../../../ops/parameters/service.js";
@@ -52,6 +54,30 @@ function decryption(request: Members, context: Parameters<Operation>[2]): Decryp
   return async (arn) =>
     (await context.api.auth.authorizer.decide(context.principal.user, DECRYPT_ACTION, [arn]))
       .effect === "allow";
+}
+
+/**
+ * The selector a Name stands for (a name, `name:version`, or a parameter ARN, as SSM's reads
+ * take). An ARN of another account is refused as IAM refuses a parameter that was not shared
+ * with the caller's account; one of another region as a bad value (this endpoint serves one).
+ */
+async function selectorOf(
+  nameOrArn: string,
+  parameters: ParameterService,
+  context: Parameters<Operation>[2],
+  action: string,
+): Promise<string> {
+  const resolved = await parameters.resolveName(nameOrArn);
+  if (resolved.kind === "local") return resolved.selector;
+  if (resolved.kind === "other-account")
+    throw new ParameterError(
+      "AccessDeniedException",
+      `User: arn:aws:iam::${context.account}:user/${context.principal.user} is not authorized to perform: ${action} on resource: ${resolved.resource} because no resource-based policy allows the ${action} action`,
+    );
+  throw new ParameterError(
+    "ValidationException",
+    `Parameter ARN ${resolved.resource} names region ${resolved.region}; this endpoint serves its own region only.`,
+  );
 }
 
 const TYPES: readonly string[] = ["String", "StringList", "SecureString"];
@@ -110,18 +136,28 @@ function filters(
 /** Operation name → implementation. */
 export const ssmOperations: Record<string, Operation> = {
   async GetParameter(request, parameters, context) {
+    const name = required(request, "Name", (m, n) => str(m, n, { max: 2048 }));
     const view = await parameters.get(
-      required(request, "Name", (m, n) => str(m, n, { max: 2048 })),
+      await selectorOf(name, parameters, context, "ssm:GetParameter"),
       decryption(request, context),
     );
     return { Parameter: parameterShape(view) };
   },
   async GetParameters(request, parameters, context) {
+    // Unknown ones are reported as the caller wrote them (an ARN stays an ARN).
+    const asWritten = new Map<string, string>();
+    for (const name of names(request)) {
+      const selector = await selectorOf(name, parameters, context, "ssm:GetParameters");
+      if (!asWritten.has(selector)) asWritten.set(selector, name);
+    }
     const { parameters: found, invalid } = await parameters.getMany(
-      names(request),
+      [...asWritten.keys()],
       decryption(request, context),
     );
-    return { Parameters: found.map(parameterShape), InvalidParameters: invalid };
+    return {
+      Parameters: found.map(parameterShape),
+      InvalidParameters: invalid.map((selector) => asWritten.get(selector) ?? selector),
+    };
   },
   async GetParametersByPath(request, parameters, context) {
     const { filter } = filters(request, ["Type"]);
@@ -178,8 +214,9 @@ export const ssmOperations: Record<string, Operation> = {
     };
   },
   async GetParameterHistory(request, parameters, context) {
+    const name = required(request, "Name", (m, n) => str(m, n, { max: 2048 }));
     const result = await parameters.history(
-      required(request, "Name", (m, n) => str(m, n, { max: 2048 })),
+      await selectorOf(name, parameters, context, "ssm:GetParameterHistory"),
       decryption(request, context),
       page(request, 50),
     );
