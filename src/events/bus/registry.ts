@@ -17,6 +17,36 @@ export interface RuleEntry {
 interface BusRules {
   matcher: PatternMatcher;
   rules: Map<string, RuleEntry>;
+  /** {@link RuleRegistry.couldMatch} answers by probe, until the bus's rules change. */
+  couldMatch: Map<string, boolean>;
+}
+
+/** The envelope fields every event of one kind has the same value in. */
+export interface EventProbe {
+  source: string;
+  "detail-type": string;
+}
+
+/**
+ * Whether `pattern` could match some event with `probe`'s source and detail-type: its
+ * conditions on those two fields (the others depend on each event) accept the probe. A
+ * pattern with a top-level `$or`, or none of those fields, is taken to match.
+ */
+function patternCouldMatch(pattern: string, probe: EventProbe): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(pattern);
+  } catch {
+    return true;
+  }
+  if (typeof parsed !== "object" || parsed === null || "$or" in parsed) return true;
+  const fixed = Object.fromEntries(
+    Object.entries(parsed).filter(([key]) => key === "source" || key === "detail-type"),
+  );
+  if (Object.keys(fixed).length === 0) return true;
+  const matcher = new PatternMatcher();
+  matcher.addRule("fixed", fixed);
+  return matcher.matchesFor(probe).length > 0;
 }
 
 /** Rules and matchers of all buses. */
@@ -26,7 +56,11 @@ export class RuleRegistry {
   /** Registers a bus (no rules yet); existing buses are kept. */
   addBus(name: string): void {
     if (!this.buses.has(name))
-      this.buses.set(name, { matcher: new PatternMatcher(), rules: new Map() });
+      this.buses.set(name, {
+        matcher: new PatternMatcher(),
+        rules: new Map(),
+        couldMatch: new Map(),
+      });
   }
 
   hasBus(name: string): boolean {
@@ -44,6 +78,7 @@ export class RuleRegistry {
     const previous = bus.rules.get(rule.name);
     bus.rules.set(rule.name, { rule, targets: targets ?? previous?.targets ?? [] });
     bus.matcher.removeRule(rule.name);
+    bus.couldMatch.clear();
     if (rule.state === "ENABLED" && rule.eventPattern !== undefined)
       bus.matcher.addRule(rule.name, rule.eventPattern);
   }
@@ -52,6 +87,7 @@ export class RuleRegistry {
     const bus = this.buses.get(busName);
     bus?.rules.delete(ruleName);
     bus?.matcher.removeRule(ruleName);
+    bus?.couldMatch.clear();
   }
 
   get(busName: string, ruleName: string): RuleEntry | undefined {
@@ -63,9 +99,25 @@ export class RuleRegistry {
     if (entry) entry.targets = targets;
   }
 
-  /** True when the bus has an enabled pattern rule (an event could match something). */
-  hasPatternRules(busName: string): boolean {
-    return (this.buses.get(busName)?.matcher.size ?? 0) > 0;
+  /**
+   * True when an enabled pattern rule of the bus could match events with `probe`'s source and
+   * detail-type. Cheap to ask per event: the answer is kept until the bus's rules change.
+   */
+  couldMatch(busName: string, probe: EventProbe): boolean {
+    const bus = this.buses.get(busName);
+    if (!bus || bus.matcher.size === 0) return false;
+    const key = `${probe.source}\u0000${probe["detail-type"]}`;
+    let answer = bus.couldMatch.get(key);
+    if (answer === undefined) {
+      answer = [...bus.rules.values()].some(
+        ({ rule }) =>
+          rule.state === "ENABLED" &&
+          rule.eventPattern !== undefined &&
+          patternCouldMatch(rule.eventPattern, probe),
+      );
+      bus.couldMatch.set(key, answer);
+    }
+    return answer;
   }
 
   /** The enabled rules of a bus whose pattern matches the event, with their targets. */

@@ -15,7 +15,7 @@ import { ConnectionService } from "./connections.js";
 import type { NotificationPublisher } from "./deliver.js";
 import { deliveryPorts } from "./ports.js";
 import { EventBusService } from "./service.js";
-import { recordStatusChanges } from "./status-events.js";
+import { recordStatusChanges, STATUS_PROBE } from "./status-events.js";
 
 /** What the bus is built from. */
 export interface EventBusDependencies {
@@ -63,7 +63,7 @@ export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: 
   });
   const service = bus;
   recordStatusChanges(deps.engine, {
-    wanted: () => service.wantsEvents("default"),
+    wanted: () => service.wantsEvents("default", STATUS_PROBE),
     newId: randomUUID,
     now,
     committed: () => service.statusEventsCommitted(),

@@ -24,7 +24,7 @@ import { DeliveryLoop } from "./delivery-loop.js";
 import { DeliveryError, EventBusError } from "./errors.js";
 import { EventRetentionLoop } from "./event-retention.js";
 import { type IngestOptions, type PutEventsResult, planIngestion } from "./ingest.js";
-import { RuleRegistry } from "./registry.js";
+import { type EventProbe, RuleRegistry } from "./registry.js";
 import { ReplayLoop } from "./replay-loop.js";
 import { ReplayService } from "./replays.js";
 import type { BackoffOptions } from "./retry.js";
@@ -434,11 +434,12 @@ export class EventBusService {
   // Events
 
   /**
-   * True when an event on `busName` could be kept: a pattern rule or an archive could take it.
-   * Publishers of optional events (status changes) skip building them otherwise.
+   * True when an event of `probe`'s source and detail-type on `busName` could be kept: a
+   * pattern rule could match it, or an archive could take it. Publishers of optional events
+   * (status changes) skip building them otherwise.
    */
-  wantsEvents(busName: string): boolean {
-    return this.registry.hasPatternRules(busName) || this.archiveRegistry.has(busName);
+  wantsEvents(busName: string, probe: EventProbe): boolean {
+    return this.registry.couldMatch(busName, probe) || this.archiveRegistry.has(busName);
   }
 
   /**

@@ -15,10 +15,17 @@
  */
 import type { DurableEngine, ExecutionStatusChange } from "../../runtime/durable/engine.js";
 import type { PutEventsRequestEntry } from "../envelope.js";
+import type { EventProbe } from "./registry.js";
 
 /** The source and detail-type of status change events. */
 export const STATUS_SOURCE = "opsflow.states";
 export const STATUS_DETAIL_TYPE = "Step Functions Execution Status Change";
+
+/** What every status change event has in common, to ask whether any rule could match one. */
+export const STATUS_PROBE: EventProbe = {
+  source: STATUS_SOURCE,
+  "detail-type": STATUS_DETAIL_TYPE,
+};
 
 /**
  * The PutEvents entry of a status change made at `at` (AWS's detail: nulls where a value is
