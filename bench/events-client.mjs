@@ -1,42 +1,63 @@
 /**
  * The HTTP client of the PutEvents latency bench, in its own process so that it does not
- * compete with the server for one event loop: autocannon puts RATE events/s (one entry per
- * call) on `POST /v1/events` for SECONDS seconds over 16 connections. Each event's detail
- * carries `sentAt`, the absolute time it was built (performance.timeOrigin +
- * performance.now(), comparable across processes). Prints the answer latencies (ms) as a JSON
- * array.
+ * compete with the server for one event loop. It puts RATE events/s (one entry per call) on
+ * `POST /v1/events` for SECONDS seconds, open loop: call `seq` leaves at start + seq/RATE s
+ * whatever the answers to earlier calls are doing, over a pool of keep-alive connections.
+ * (autocannon's `overallRate` is no pacing: each connection sends back to back until its
+ * share of the second is used, then waits for the next second, so the server sees bursts at
+ * full speed.) Each event's detail carries `sentAt`, the absolute time the call was written
+ * (performance.timeOrigin + performance.now(), comparable across processes). Prints the
+ * answer latencies (ms) as a JSON array.
  *
  * argv: url token rate seconds
  */
-import autocannon from "autocannon";
+import { Agent, request } from "node:http";
 
 const [url, token, rate, seconds] = process.argv.slice(2);
 const now = () => performance.timeOrigin + performance.now();
-const answered = [];
-let seq = 0;
-await autocannon({
-  url: `${url}/v1/events`,
-  connections: 16,
-  overallRate: Number(rate),
-  amount: Number(rate) * Number(seconds),
-  method: "POST",
-  headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-  requests: [
-    {
-      setupRequest(request, context) {
-        const at = now();
-        context.sentAt = at;
-        const detail = { seq: seq++, sentAt: at };
-        return {
-          ...request,
-          body: JSON.stringify({ entries: [{ source: "bench", detailType: "tick", detail }] }),
-        };
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const target = new URL("/v1/events", url);
+const total = Number(rate) * Number(seconds);
+
+/** One PutEvents call; resolves with its answer latency. */
+function put(seq) {
+  return new Promise((resolve, reject) => {
+    const sentAt = now();
+    const body = JSON.stringify({
+      entries: [{ source: "bench", detailType: "tick", detail: { seq, sentAt } }],
+    });
+    const call = request(
+      target,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
       },
-      onResponse(status, _body, context) {
-        if (status !== 200) throw new Error(`PutEvents: ${status}`);
-        answered.push(now() - context.sentAt);
+      (response) => {
+        response.resume();
+        response.on("end", () =>
+          response.statusCode === 200
+            ? resolve(now() - sentAt)
+            : reject(new Error(`PutEvents: ${response.statusCode}`)),
+        );
       },
-    },
-  ],
-});
+    );
+    call.on("error", reject);
+    call.end(body);
+  });
+}
+
+const calls = [];
+const start = performance.now();
+for (let seq = 0; seq < total; seq++) {
+  const wait = start + (seq * 1000) / Number(rate) - performance.now();
+  if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+  calls.push(put(seq));
+}
+const answered = await Promise.all(calls);
+agent.destroy();
 process.stdout.write(JSON.stringify(answered));
