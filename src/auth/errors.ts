@@ -1,4 +1,5 @@
 /** The errors of the identity layer, with the HTTP status and code the API answers. */
+import { StoreConflictError } from "../store/port.js";
 
 /** The codes, with their statuses. */
 export const AUTH_ERROR_STATUS = {
@@ -23,5 +24,16 @@ export class AuthError extends Error {
     super(message);
     this.name = "AuthError";
     this.status = AUTH_ERROR_STATUS[code];
+  }
+}
+
+/** Runs `insert`; a store conflict (the name is taken) becomes a ConflictException. */
+export async function inserting<T>(insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    if (error instanceof StoreConflictError)
+      throw new AuthError("ConflictException", error.message);
+    throw error;
   }
 }

@@ -5,9 +5,9 @@
  */
 
 import type { PolicyRecord, PrincipalKind } from "../store/identity-port.js";
-import { type Store, StoreConflictError } from "../store/port.js";
+import type { Store } from "../store/port.js";
 import type { Authorizer, Grants } from "./authorizer.js";
-import { AuthError } from "./errors.js";
+import { AuthError, inserting } from "./errors.js";
 import { checkEscalation } from "./escalation.js";
 import {
   generateAccessKeyId,
@@ -94,19 +94,16 @@ export class IdentityService {
     if (problem) throw new AuthError("ValidationException", problem);
     checkEmail(email);
     const now = this.now();
-    try {
-      await this.store.createUser({
+    const passwordHash = password === undefined ? undefined : await hashPassword(password);
+    await inserting(() =>
+      this.store.createUser({
         name,
         ...(email !== undefined && { email }),
-        ...(password !== undefined && { passwordHash: await hashPassword(password) }),
+        ...(passwordHash !== undefined && { passwordHash }),
         createdAt: now,
         updatedAt: now,
-      });
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new AuthError("ConflictException", error.message);
-      throw error;
-    }
+      }),
+    );
     return this.describeUser(name);
   }
 
@@ -256,13 +253,7 @@ export class IdentityService {
         "ValidationException",
         "The group name must be 1-64 of A-Z a-z 0-9 _+=,.@-",
       );
-    try {
-      await this.store.createGroup({ name, createdAt: this.now() });
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new AuthError("ConflictException", error.message);
-      throw error;
-    }
+    await inserting(() => this.store.createGroup({ name, createdAt: this.now() }));
     return this.describeGroup(name);
   }
 

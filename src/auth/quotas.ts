@@ -12,9 +12,9 @@
  * without a team, on an untagged machine, makes no extra query.
  */
 import { ServiceError } from "../runtime/durable/errors.js";
-import { type Store, StoreConflictError } from "../store/port.js";
+import type { Store } from "../store/port.js";
 import { type TeamCharge, type TeamQuotas, type TeamRecord, utcDay } from "../store/teams-port.js";
-import { AuthError } from "./errors.js";
+import { AuthError, inserting } from "./errors.js";
 import { NAME } from "./identity.js";
 
 /** The state machine tag naming the team charged when the starter has none. */
@@ -113,19 +113,15 @@ export class TeamService {
   async create(name: string, description?: string, quotas: QuotaPatch = {}) {
     if (!NAME.test(name)) throw invalid("The team name must be 1-64 of A-Z a-z 0-9 _+=,.@-");
     const now = this.now();
-    try {
-      await this.store.createTeam({
+    await inserting(() =>
+      this.store.createTeam({
         name,
         ...(description !== undefined && { description }),
         quotas: applyQuotaPatch({}, quotas),
         createdAt: now,
         updatedAt: now,
-      });
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new AuthError("ConflictException", error.message);
-      throw error;
-    }
+      }),
+    );
     return this.describe(name);
   }
 

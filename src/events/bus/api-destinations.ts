@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ApiDestinationRecord } from "../../store/events-port.js";
-import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import type { Page, PageRequest, Store } from "../../store/port.js";
 import { type ArnScope, apiDestinationArn } from "./arns.js";
 import { pageInMemory } from "./connections-paging.js";
-import { EventBusError } from "./errors.js";
+import { EventBusError, inserting } from "./errors.js";
 
 /** What CreateApiDestination takes (EventBridge's members). */
 export interface CreateApiDestinationInput {
@@ -85,16 +85,7 @@ export class ApiDestinationService {
     if (input.Description !== undefined) record.description = input.Description;
     if (input.InvocationRateLimitPerSecond !== undefined)
       record.rateLimitPerSecond = input.InvocationRateLimitPerSecond;
-    try {
-      await this.store.createApiDestination(record);
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new EventBusError(
-          "ResourceAlreadyExistsException",
-          `API destination ${input.Name} already exists.`,
-        );
-      throw error;
-    }
+    await inserting(`API destination ${input.Name}`, () => this.store.createApiDestination(record));
     return record;
   }
 

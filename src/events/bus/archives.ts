@@ -4,11 +4,11 @@
  * them (see planIngestion), for `RetentionDays` (0: forever).
  */
 import type { ArchiveRecord } from "../../store/events-port.js";
-import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import type { Page, PageRequest, Store } from "../../store/port.js";
 import { compilePattern, InvalidEventPatternError } from "../pattern/index.js";
 import type { ArchiveRegistry } from "./archive-registry.js";
 import { type ArnScope, archiveArn, busOfArn } from "./arns.js";
-import { EventBusError } from "./errors.js";
+import { EventBusError, inserting } from "./errors.js";
 
 /** What CreateArchive takes (EventBridge's members). */
 export interface CreateArchiveInput {
@@ -98,16 +98,7 @@ export class ArchiveService {
     };
     if (input.EventPattern !== undefined) record.eventPattern = input.EventPattern;
     if (input.Description !== undefined) record.description = input.Description;
-    try {
-      await this.store.createArchive(record);
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new EventBusError(
-          "ResourceAlreadyExistsException",
-          `Archive ${input.ArchiveName} already exists.`,
-        );
-      throw error;
-    }
+    await inserting(`Archive ${input.ArchiveName}`, () => this.store.createArchive(record));
     this.registry.set(record);
     return record;
   }

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { openSecret, sealSecret } from "../../auth/secret-box.js";
 import type { ConnectionAuthorizationType, ConnectionRecord } from "../../store/events-port.js";
-import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import type { Page, PageRequest, Store } from "../../store/port.js";
 import type { Connection } from "../../tasks/http/connection.js";
 import { ApiDestinationService } from "./api-destinations.js";
 import { type ArnScope, connectionArn } from "./arns.js";
@@ -20,7 +20,7 @@ import {
   toConnection,
 } from "./connection-auth.js";
 import { pageInMemory } from "./connections-paging.js";
-import { EventBusError } from "./errors.js";
+import { EventBusError, inserting } from "./errors.js";
 
 /** What CreateConnection takes (EventBridge's members). */
 export interface CreateConnectionInput {
@@ -97,16 +97,7 @@ export class ConnectionService {
       updatedAt: now,
     };
     if (input.Description !== undefined) record.description = input.Description;
-    try {
-      await this.store.createConnection(record);
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new EventBusError(
-          "ResourceAlreadyExistsException",
-          `Connection ${input.Name} already exists.`,
-        );
-      throw error;
-    }
+    await inserting(`Connection ${input.Name}`, () => this.store.createConnection(record));
     return this.view(record);
   }
 

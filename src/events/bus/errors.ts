@@ -2,6 +2,7 @@
  * Typed errors of the event bus service, named with EventBridge's error codes so the AWS
  * endpoint and the REST API report the same thing.
  */
+import { StoreConflictError } from "../../store/port.js";
 
 /** EventBridge error codes the bus raises. */
 export type EventBusErrorCode =
@@ -21,6 +22,20 @@ export class EventBusError extends Error {
   ) {
     super(message);
     this.name = "EventBusError";
+  }
+}
+
+/**
+ * Runs `insert`; a store conflict (the name is taken) becomes EventBridge's
+ * ResourceAlreadyExistsException "`what` already exists.".
+ */
+export async function inserting<T>(what: string, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    if (error instanceof StoreConflictError)
+      throw new EventBusError("ResourceAlreadyExistsException", `${what} already exists.`);
+    throw error;
   }
 }
 

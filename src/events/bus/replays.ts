@@ -5,9 +5,9 @@
  * this validates requests and records them.
  */
 import type { ReplayRecord } from "../../store/events-port.js";
-import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import type { Page, PageRequest, Store } from "../../store/port.js";
 import { type ArnScope, archiveNameOf, busOfArn, replayArn, ruleOfArn } from "./arns.js";
-import { EventBusError } from "./errors.js";
+import { EventBusError, inserting } from "./errors.js";
 
 /** What StartReplay takes (EventBridge's members, times as Dates). */
 export interface StartReplayInput {
@@ -105,16 +105,7 @@ export class ReplayService {
     };
     if (filters !== undefined) record.filterArns = [...new Set(filters)];
     if (input.Description !== undefined) record.description = input.Description;
-    try {
-      await this.store.createReplay(record);
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new EventBusError(
-          "ResourceAlreadyExistsException",
-          `Replay ${input.ReplayName} already exists.`,
-        );
-      throw error;
-    }
+    await inserting(`Replay ${input.ReplayName}`, () => this.store.createReplay(record));
     this.wake();
     return record;
   }

@@ -21,7 +21,7 @@ import { ArchiveService } from "./archives.js";
 import { type ArnScope, busArn, busNameOf, ruleArn } from "./arns.js";
 import type { DeliveryPorts } from "./deliver.js";
 import { DeliveryLoop } from "./delivery-loop.js";
-import { DeliveryError, EventBusError } from "./errors.js";
+import { DeliveryError, EventBusError, inserting } from "./errors.js";
 import { EventRetentionLoop } from "./event-retention.js";
 import { type IngestOptions, type PutEventsResult, planIngestion } from "./ingest.js";
 import { type EventProbe, RuleRegistry } from "./registry.js";
@@ -243,16 +243,7 @@ export class EventBusService {
       throw new EventBusError("ValidationException", `Event bus name '${name}' is not valid.`);
     const record: EventBusRecord = { name, arn: busArn(this.options, name), createdAt: this.now() };
     if (description !== undefined) record.description = description;
-    try {
-      await this.store.createEventBus(record);
-    } catch (error) {
-      if (error instanceof StoreConflictError)
-        throw new EventBusError(
-          "ResourceAlreadyExistsException",
-          `Event bus ${name} already exists.`,
-        );
-      throw error;
-    }
+    await inserting(`Event bus ${name}`, () => this.store.createEventBus(record));
     this.registry.addBus(name);
     return record;
   }
