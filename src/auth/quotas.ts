@@ -127,13 +127,16 @@ export class TeamService {
 
   /** A team with its quotas and members. */
   async describe(name: string) {
-    const team = await this.need(name);
-    return { ...team, members: await this.store.teamMembers(name) };
+    return this.withMembers(await this.need(name));
   }
 
   /** Every team. */
   async list() {
-    return Promise.all((await this.store.listTeams()).map((t) => this.describe(t.name)));
+    return Promise.all((await this.store.listTeams()).map((team) => this.withMembers(team)));
+  }
+
+  private async withMembers(team: TeamRecord) {
+    return { ...team, members: await this.store.teamMembers(team.name) };
   }
 
   /** Changes quotas (see {@link QuotaPatch}); answers the team. */
