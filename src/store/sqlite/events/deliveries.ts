@@ -50,15 +50,33 @@ const deadLetterFromRow = (row: Row): DeadLetterRecord => ({
 
 const isIdKey = (value: unknown): value is number => typeof value === "number";
 
+const INSERT_DELIVERY = `INSERT INTO event_deliveries (event_id, bus, rule, rule_arn, target, age_from, next_attempt_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+/** Stores deliveries owed, each due at once (ingestion, schedules and replays all owe them). */
+export function deliveryInserter(db: Database.Database): (deliveries: NewDelivery[]) => void {
+  const insert = db.prepare(INSERT_DELIVERY);
+  return (deliveries) => {
+    for (const d of deliveries)
+      insert.run(
+        d.eventId,
+        d.eventBusName,
+        d.ruleName,
+        d.ruleArn,
+        JSON.stringify(d.target),
+        d.at,
+        d.at,
+      );
+  };
+}
+
 /** The delivery operations of the SQLite store. */
 export function eventDeliveryQueries(db: Database.Database) {
   const insertEvent = db.prepare(
     "INSERT INTO events (id, bus, envelope, ingested_at) VALUES (@id, @eventBusName, @envelope, @ingestedAt)",
   );
-  const insertDelivery = db.prepare(
-    `INSERT INTO event_deliveries (event_id, bus, rule, rule_arn, target, age_from, next_attempt_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insertDelivery = db.prepare(INSERT_DELIVERY);
+  const enqueue = deliveryInserter(db);
   const advanceSchedule = db.prepare(
     "UPDATE event_rules SET next_fire_at = ? WHERE bus = ? AND name = ? AND next_fire_at = ?",
   );
@@ -112,20 +130,6 @@ export function eventDeliveryQueries(db: Database.Database) {
        ORDER BY e.ingested_at LIMIT ?)`,
   );
   const removeDead = db.prepare("DELETE FROM event_dead_letters WHERE id = ?");
-
-  const enqueue = (deliveries: NewDelivery[]) => {
-    for (const d of deliveries) {
-      insertDelivery.run(
-        d.eventId,
-        d.eventBusName,
-        d.ruleName,
-        d.ruleArn,
-        JSON.stringify(d.target),
-        d.at,
-        d.at,
-      );
-    }
-  };
 
   const claim = db.transaction(
     (owner: string, now: number, leaseMs: number, limit: number): DeliveryRecord[] => {

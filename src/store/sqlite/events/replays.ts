@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import type { ReplayBatch, ReplayRecord, ReplayState } from "../../events-port.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
 import type { Page, PageRequest } from "../../port.js";
+import { deliveryInserter } from "./deliveries.js";
 import { insertOnce } from "./insert-once.js";
 import { likePrefix } from "./like-prefix.js";
 
@@ -59,10 +60,7 @@ export function replayQueries(db: Database.Database) {
   const insertEvent = db.prepare(
     "INSERT OR IGNORE INTO events (id, bus, envelope, ingested_at) VALUES (@id, @eventBusName, @envelope, @ingestedAt)",
   );
-  const insertDelivery = db.prepare(
-    `INSERT INTO event_deliveries (event_id, bus, rule, rule_arn, target, age_from, next_attempt_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const enqueue = deliveryInserter(db);
 
   return {
     createReplay: (record: ReplayRecord) =>
@@ -108,16 +106,7 @@ export function replayQueries(db: Database.Database) {
       });
       if (moved.changes === 0) return false;
       for (const event of batch.events) insertEvent.run(event);
-      for (const d of batch.deliveries)
-        insertDelivery.run(
-          d.eventId,
-          d.eventBusName,
-          d.ruleName,
-          d.ruleArn,
-          JSON.stringify(d.target),
-          d.at,
-          d.at,
-        );
+      enqueue(batch.deliveries);
       return true;
     }),
     cancelReplay: db.transaction((name: string) => {
