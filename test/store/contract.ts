@@ -23,13 +23,20 @@ import {
   StoreConflictError,
   type TaskRecord,
 } from "../../src/store/port.js";
+import {
+  type ExecutionOptions,
+  event,
+  events,
+  executionArn,
+  machineArn,
+  newExecution,
+  PREFIX,
+  T0,
+  task,
+} from "./fixtures.js";
 
-const T0 = 1_700_000_000_000;
-const PREFIX = "arn:aws:states:us-east-1:123456789012";
 const LEASE = 30_000;
 
-const machineArn = (name: string) => `${PREFIX}:stateMachine:${name}`;
-const executionArn = (machine: string, name: string) => `${PREFIX}:execution:${machine}:${name}`;
 const activityArn = (name: string) => `${PREFIX}:activity:${name}`;
 
 function machine(name: string, overrides: Partial<StateMachineRecord> = {}): StateMachineRecord {
@@ -69,74 +76,6 @@ function alias(of: string, name: string, versions: number[]): StateMachineAliasR
     })),
     createdAt: T0,
     updatedAt: T0,
-  };
-}
-
-function event(
-  id: number,
-  type: HistoryEventRecord["type"] = "PassStateEntered",
-  timestamp = T0,
-  details?: HistoryEventRecord["details"],
-): HistoryEventRecord {
-  const record: HistoryEventRecord = { id, previousEventId: id - 1, type, timestamp };
-  if (details !== undefined) record.details = details;
-  return record;
-}
-
-/** `count` consecutive events starting at `from`. */
-function events(from: number, count: number, timestamp = T0): HistoryEventRecord[] {
-  return Array.from({ length: count }, (_, i) => event(from + i, "PassStateEntered", timestamp));
-}
-
-interface ExecutionOptions {
-  machine?: string;
-  startedAt?: number;
-  input?: string;
-  state?: string;
-  eventCount?: number;
-  record?: Partial<ExecutionRecord>;
-}
-
-function newExecution(name: string, options: ExecutionOptions = {}): NewExecution {
-  const machineName = options.machine ?? "M";
-  const startedAt = options.startedAt ?? T0;
-  const started = event(1, "ExecutionStarted", startedAt, { input: { name } });
-  return {
-    record: {
-      arn: executionArn(machineName, name),
-      stateMachineArn: machineArn(machineName),
-      name,
-      status: "RUNNING",
-      input: options.input ?? JSON.stringify({ name }),
-      definition: '{"StartAt":"A"}',
-      roleArn: "arn:aws:iam::123456789012:role/r",
-      startedAt,
-      redriveCount: 0,
-      ...options.record,
-    },
-    state: options.state ?? `state-of-${name}`,
-    events: [started, ...events(2, (options.eventCount ?? 1) - 1, startedAt)],
-  };
-}
-
-function task(
-  executionArn: string,
-  token: string,
-  overrides: Partial<TaskRecord> = {},
-): TaskRecord {
-  return {
-    token,
-    executionArn,
-    frameId: 0,
-    stateName: "Work",
-    resource: "arn:aws:lambda:us-east-1:123456789012:function:work",
-    kind: "dispatch",
-    awaitsToken: false,
-    parameters: JSON.stringify({ token }),
-    idempotencyKey: `${executionArn}#${token}`,
-    status: "scheduled",
-    createdAt: T0,
-    ...overrides,
   };
 }
 

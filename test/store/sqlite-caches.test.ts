@@ -10,21 +10,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, test } from "node:test";
 import Database from "better-sqlite3";
-import { type NewExecution, type Store, StoreConflictError } from "../../src/store/port.js";
+import { type Store, StoreConflictError } from "../../src/store/port.js";
 import { OTHER_CONNECTION_CHECK_MS } from "../../src/store/sqlite/change-watch.js";
 import { credentialQueries } from "../../src/store/sqlite/credentials.js";
 import { DatabaseInUseError, openDatabase } from "../../src/store/sqlite/database.js";
 import { identityQueries } from "../../src/store/sqlite/identity.js";
 import { cachedIdentityReads } from "../../src/store/sqlite/identity-cache.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { machineArn, newExecution, T0 } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "opsflow-caches-"));
 let files = 0;
 after(() => rmSync(root, { recursive: true, force: true }));
 const freshPath = () => join(root, `db-${files++}`, "opsflow.db");
 
-const T0 = 1_700_000_000_000;
-const MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:M";
+const MACHINE = machineArn("M");
 
 function key(id: string) {
   return { id, sealedSecret: "v1:sealed", user: "ann", status: "Active" as const, createdAt: T0 };
@@ -45,24 +45,6 @@ function machine(definition: string) {
     createdAt: T0,
     updatedAt: T0,
     tags: { team: "ops" },
-  };
-}
-
-function execution(name: string): NewExecution {
-  return {
-    record: {
-      arn: `arn:aws:states:us-east-1:123456789012:execution:M:${name}`,
-      stateMachineArn: MACHINE,
-      name,
-      status: "RUNNING",
-      input: "{}",
-      definition: '{"StartAt":"A"}',
-      roleArn: "arn:aws:iam::123456789012:role/r",
-      startedAt: T0,
-      redriveCount: 0,
-    },
-    state: "{}",
-    events: [{ id: 1, previousEventId: 0, type: "ExecutionStarted", timestamp: T0 }],
   };
 }
 
@@ -197,13 +179,16 @@ describe("sqlite store close", () => {
   test("close commits the writes still queued for the group commit, and later writes are refused", async () => {
     const path = freshPath();
     const store = openSqliteStore({ path });
-    const started = [store.startExecution(execution("a")), store.startExecution(execution("b"))];
+    const started = [
+      store.startExecution(newExecution("a")),
+      store.startExecution(newExecution("b")),
+    ];
     await store.close();
     assert.deepEqual(
       (await Promise.all(started)).map((s) => s.created),
       [true, true],
     );
-    await assert.rejects(store.startExecution(execution("c")));
+    await assert.rejects(store.startExecution(newExecution("c")));
     const reopened = openSqliteStore({ path });
     try {
       assert.deepEqual(

@@ -10,12 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, test } from "node:test";
 import type { NewDelivery, StatusEventRecord, StoredEvent } from "../../src/store/events-port.js";
-import type { ExecutionCommit, NewExecution, Store, TaskRecord } from "../../src/store/port.js";
+import type { ExecutionCommit, NewExecution, Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { TeamQuotaExceededError } from "../../src/store/teams-port.js";
+import { newExecution as executionOf, PREFIX, T0, task } from "./fixtures.js";
 
-const T0 = 1_700_000_000_000;
-const PREFIX = "arn:aws:states:us-east-1:123456789012";
 const root = mkdtempSync(join(tmpdir(), "opsflow-outbox-"));
 let files = 0;
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -27,40 +26,10 @@ const statusEvent = (id: string, status: string): StatusEventRecord => ({
   createdAt: T0,
 });
 
-function newExecution(name: string, extra: Partial<NewExecution> = {}): NewExecution {
-  return {
-    record: {
-      arn: arnOf(name),
-      stateMachineArn: `${PREFIX}:stateMachine:M`,
-      name,
-      status: "RUNNING",
-      input: "{}",
-      definition: '{"StartAt":"A"}',
-      roleArn: "arn:aws:iam::123456789012:role/r",
-      startedAt: T0,
-      redriveCount: 0,
-    },
-    state: "s0",
-    events: [{ id: 1, previousEventId: 0, type: "ExecutionStarted", timestamp: T0 }],
-    ...extra,
-  };
-}
-
-function task(executionArn: string, token: string): TaskRecord {
-  return {
-    token,
-    executionArn,
-    frameId: 0,
-    stateName: "Work",
-    resource: "arn:aws:lambda:us-east-1:123456789012:function:work",
-    kind: "dispatch",
-    awaitsToken: false,
-    parameters: "{}",
-    idempotencyKey: token,
-    status: "scheduled",
-    createdAt: T0,
-  };
-}
+const newExecution = (name: string, extra: Partial<NewExecution> = {}): NewExecution => ({
+  ...executionOf(name, { state: "s0" }),
+  ...extra,
+});
 
 describe("status outbox (sqlite file)", () => {
   let store: Store;
