@@ -14,16 +14,13 @@ import {
   json,
   NameParam,
   ok,
+  PrefixPageQuery,
   page,
 } from "./route-parts.js";
 
 const Pattern = z.union([z.string(), z.record(z.string(), z.unknown())]).openapi({
   description: "An event pattern (JSON object or its text)",
 });
-const Page = {
-  limit: z.coerce.number().int().min(1).max(100).default(100),
-  nextToken: z.string().optional(),
-};
 const CreateArchiveBody = z
   .object({
     name: z.string().min(1).max(48),
@@ -139,9 +136,8 @@ export function archiveRoutes(app: App, api: ApiContext): void {
       summary: "List archives",
       request: {
         query: z.object({
-          prefix: z.string().optional(),
+          ...PrefixPageQuery,
           eventBusName: z.string().optional(),
-          ...Page,
         }),
       },
       responses: ok("Archives"),
@@ -228,12 +224,11 @@ export function archiveRoutes(app: App, api: ApiContext): void {
       summary: "List replays",
       request: {
         query: z.object({
-          prefix: z.string().optional(),
+          ...PrefixPageQuery,
           archiveName: z.string().optional(),
           state: z
             .enum(["STARTING", "RUNNING", "CANCELLING", "COMPLETED", "CANCELLED", "FAILED"])
             .optional(),
-          ...Page,
         }),
       },
       responses: ok("Replays"),

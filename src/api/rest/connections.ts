@@ -15,14 +15,11 @@ import {
   json,
   NameParam,
   ok,
+  PrefixPageQuery,
   page,
 } from "./route-parts.js";
 
-const ListQuery = z.object({
-  prefix: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(100),
-  nextToken: z.string().optional(),
-});
+const ListQuery = z.object(PrefixPageQuery);
 const AuthType = z.enum(["BASIC", "API_KEY", "OAUTH_CLIENT_CREDENTIALS"]);
 const AuthParameters = z.record(z.string(), z.unknown()).openapi({
   description:

@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { EventBusRecord } from "../../store/events-port.js";
 import type { ApiContext, App } from "../context.js";
-import { created, deleted, iso, json, ok, page } from "./route-parts.js";
+import { created, deleted, iso, json, ok, PrefixPageQuery, page } from "./route-parts.js";
 
 /** Bus names are longer than other resources' and may hold `/` (URL-encode it as %2F). */
 const BusParam = z.object({ name: z.string().min(1).max(256) });
@@ -49,11 +49,7 @@ export function eventBusRoutes(app: App, api: ApiContext): void {
       path: "/v1/event-buses",
       summary: "List event buses",
       request: {
-        query: z.object({
-          prefix: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(100),
-          nextToken: z.string().optional(),
-        }),
+        query: z.object(PrefixPageQuery),
       },
       responses: ok("Event buses"),
     }),

@@ -8,6 +8,7 @@ import { testEventPattern } from "../../events/pattern/index.js";
 import type { EventRuleRecord } from "../../store/events-port.js";
 import { reservedSourceOptions } from "../authz/reserved-sources.js";
 import type { ApiContext, App, EventsApi } from "../context.js";
+import { PrefixPageQuery } from "./route-parts.js";
 import { ErrorSchema } from "./schemas.js";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
@@ -152,11 +153,7 @@ export function eventRoutes(app: App, api: ApiContext): void {
       path: "/v1/rules",
       summary: "List the rules of a bus",
       request: {
-        query: BusQuery.extend({
-          prefix: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(100),
-          nextToken: z.string().optional(),
-        }),
+        query: BusQuery.extend(PrefixPageQuery),
       },
       responses: ok("Rules"),
     }),

@@ -38,6 +38,13 @@ export const deleted = { 204: { description: "Deleted" }, ...errors };
 /** The `{name}` path parameter of a resource named as EventBridge names them. */
 export const NameParam = z.object({ name: z.string().min(1).max(64) });
 
+/** The query of a list the EventBridge way: a name prefix, and pages of up to 100. */
+export const PrefixPageQuery = {
+  prefix: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+  nextToken: z.string().optional(),
+};
+
 /** A page of an answer: its items, and the token of the next page when there is one. */
 export const page = <T>(items: T[], nextToken: string | undefined) => ({
   items,
