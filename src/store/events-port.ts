@@ -3,7 +3,7 @@
  * queue, dead letters, connections, API destinations and webhook sources, in domain terms.
  * `Store` extends it; `test/store/events-contract.ts` is the suite every adapter must pass.
  */
-import type { Page, PageRequest } from "./port.js";
+import type { ExecutionRecord, NewExecution, Page, PageRequest } from "./port.js";
 
 /** An event bus. */
 export interface EventBusRecord {
@@ -74,6 +74,12 @@ export interface NewDelivery {
   target: EventTarget;
   /** First attempt time. */
   at: number;
+  /**
+   * The execution a state machine target starts, stored with the event instead of queueing
+   * the delivery. If the start fails (e.g. a team is over its quota), the delivery is queued,
+   * and the delivery loop's attempt reports why.
+   */
+  start?: NewExecution;
 }
 
 /** A leased delivery, with its event. */
@@ -270,13 +276,14 @@ export interface EventStore {
    * a crash loses none of them. `fromOutbox` names status outbox events published by this
    * call: they leave the outbox in the same transaction, and one already gone (published by
    * another call) is not stored again, nor are its deliveries and archived copies.
+   * Resolves with the executions started by deliveries that carry a `start`.
    */
   acceptEvents(
     events: StoredEvent[],
     deliveries: NewDelivery[],
     archived?: ArchivedEvent[],
     fromOutbox?: string[],
-  ): Promise<void>;
+  ): Promise<ExecutionRecord[]>;
   /** Up to `limit` events of the status outbox, oldest first. */
   pendingStatusEvents(limit: number): Promise<StatusEventRecord[]>;
   /**

@@ -11,6 +11,7 @@ import type {
   StoredEvent,
 } from "../../src/store/events-port.js";
 import { type Store, StoreConflictError } from "../../src/store/port.js";
+import { executionArn, newExecution } from "./fixtures.js";
 
 const T0 = 1_700_000_000_000;
 const PREFIX = "arn:aws:events:us-east-1:123456789012";
@@ -199,6 +200,48 @@ export function eventStoreContract(name: string, factory: () => Promise<Store>):
       const redriven = again.find((d) => d.target.Id === "b");
       assert.equal(redriven?.attempts, 0);
       assert.equal(redriven?.ageFrom, T0 + 7000);
+    });
+
+    test("a delivery carrying a start starts its execution with the event instead of being queued; a refused start is queued", async () => {
+      await store.createTeam({
+        name: "full",
+        quotas: { concurrentExecutions: 0 },
+        createdAt: T0,
+        updatedAt: T0,
+      });
+      const refused = newExecution("refused");
+      refused.team = { team: "full", units: {} };
+      const started = await store.acceptEvents(
+        [stored("e1"), stored("e2")],
+        [
+          { ...delivery("e1", "a"), start: newExecution("from-e1") },
+          { ...delivery("e2", "a"), start: refused },
+          delivery("e2", "b"),
+        ],
+      );
+      assert.deepEqual(
+        started.map((record) => record.name),
+        ["from-e1"],
+      );
+      assert.equal((await store.getExecution(executionArn("M", "from-e1")))?.status, "RUNNING");
+      assert.equal(await store.getExecution(executionArn("M", "refused")), undefined);
+      // Only what did not start is left to the delivery loop.
+      assert.deepEqual(
+        (await store.claimDeliveries("me", T0, 30_000, 10)).map((d) => [d.event.id, d.target.Id]),
+        [
+          ["e2", "a"],
+          ["e2", "b"],
+        ],
+      );
+      // An execution of that name exists already (the event was accepted before): nothing new.
+      assert.deepEqual(
+        await store.acceptEvents(
+          [stored("e3")],
+          [{ ...delivery("e3", "a"), start: newExecution("from-e1") }],
+        ),
+        [],
+      );
+      assert.deepEqual(await store.claimDeliveries("me", T0, 30_000, 10), []);
     });
 
     test("delivery leases are forgotten on recovery", async () => {

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Json } from "../../asl/json.js";
 import type { DeliveryRecord, EventTarget } from "../../store/events-port.js";
+import type { ExecutionRecord, NewExecution } from "../../store/port.js";
 import { type CompiledTargetInput, compileTargetInput } from "../transform/index.js";
 import { targetKind } from "./arns.js";
 import { DeliveryError } from "./errors.js";
@@ -22,6 +23,18 @@ export interface NotificationPublisher {
 export interface DeliveryPorts {
   /** Starts an execution; an execution of that name that already exists counts as started. */
   startExecution(stateMachineArn: string, name: string, input: string): Promise<void>;
+  /**
+   * The execution a state machine target would start, to store with the event that starts
+   * it; undefined when the delivery must be queued (an EXPRESS machine, which is not stored).
+   * Without it, every delivery is queued.
+   */
+  prepareExecution?(
+    stateMachineArn: string,
+    name: string,
+    input: string,
+  ): Promise<NewExecution | undefined>;
+  /** Executions stored with their events have started. */
+  executionsStarted?(records: ExecutionRecord[]): void;
   invokeFunction(name: string, event: Json): Promise<void>;
   /** Calls an API destination with the body. */
   callApiDestination(arn: string, body: string): Promise<void>;
@@ -49,14 +62,37 @@ function inputOf(target: EventTarget): CompiledTargetInput {
  * execution the first attempt started instead of starting a second one.
  */
 export function executionNameFor(delivery: DeliveryRecord): string {
-  const digest = createHash("sha256")
-    .update(`${delivery.ruleArn}\u0000${delivery.target.Id}`)
-    .digest("hex")
-    .slice(0, 16);
-  return `${delivery.event.id}_${digest}`.slice(0, 80);
+  return executionName(delivery.event.id, delivery.ruleArn, delivery.target.Id);
 }
 
-function parseJson(text: string, what: string): Json {
+/** {@link executionNameFor}, from its parts. */
+export function executionName(eventId: string, ruleArn: string, targetId: string): string {
+  const digest = createHash("sha256")
+    .update(`${ruleArn}\u0000${targetId}`)
+    .digest("hex")
+    .slice(0, 16);
+  return `${eventId}_${digest}`.slice(0, 80);
+}
+
+/**
+ * The text a target gets for an event (Input, InputPath or InputTransformer). Throws
+ * DeliveryError INVALID_INPUT when it cannot be made.
+ */
+export function targetInput(
+  target: EventTarget,
+  event: Json,
+  rule: { ruleArn: string; ruleName: string },
+  ingestedAt: number,
+): string {
+  try {
+    return inputOf(target)(event, { ...rule, ingestionTime: new Date(ingestedAt) });
+  } catch (error) {
+    throw new DeliveryError("INVALID_INPUT", (error as Error).message, false);
+  }
+}
+
+/** The input text parsed, for targets that take JSON. */
+export function jsonInput(text: string, what: string): Json {
   try {
     return JSON.parse(text) as Json;
   } catch (error) {
@@ -71,23 +107,14 @@ function parseJson(text: string, what: string): Json {
 /** Delivers once; resolves when the target accepted the event. */
 export async function deliverOnce(delivery: DeliveryRecord, ports: DeliveryPorts): Promise<void> {
   const { target, event } = delivery;
-  let input: string;
-  try {
-    input = inputOf(target)(JSON.parse(event.envelope) as Json, {
-      ruleArn: delivery.ruleArn,
-      ruleName: delivery.ruleName,
-      ingestionTime: new Date(event.ingestedAt),
-    });
-  } catch (error) {
-    throw new DeliveryError("INVALID_INPUT", (error as Error).message, false);
-  }
+  const input = targetInput(target, JSON.parse(event.envelope) as Json, delivery, event.ingestedAt);
   const kind = targetKind(target.Arn);
   switch (kind?.kind) {
     case "state-machine":
-      parseJson(input, "a state machine execution");
+      jsonInput(input, "a state machine execution");
       return ports.startExecution(kind.arn, executionNameFor(delivery), input);
     case "function":
-      return ports.invokeFunction(kind.name, parseJson(input, "a function"));
+      return ports.invokeFunction(kind.name, jsonInput(input, "a function"));
     case "api-destination":
       return ports.callApiDestination(kind.arn, input);
     case "event-bus":

@@ -54,6 +54,12 @@ export function deliveryPorts(deps: PortDependencies): DeliveryPorts {
         );
       }
     },
+    async prepareExecution(stateMachineArn, name, input) {
+      return deps.executions.prepare({ stateMachineArn, name, input });
+    },
+    executionsStarted(records) {
+      for (const record of records) deps.executions.started(record);
+    },
     async invokeFunction(name, event) {
       try {
         await deps.invokeFunction(name, event);

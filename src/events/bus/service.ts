@@ -23,7 +23,13 @@ import type { DeliveryPorts } from "./deliver.js";
 import { DeliveryLoop } from "./delivery-loop.js";
 import { DeliveryError, EventBusError, inserting } from "./errors.js";
 import { EventRetentionLoop } from "./event-retention.js";
-import { type IngestOptions, type PutEventsResult, planIngestion } from "./ingest.js";
+import { attachExecutionStarts } from "./execution-starts.js";
+import {
+  type IngestOptions,
+  type IngestPlan,
+  type PutEventsResult,
+  planIngestion,
+} from "./ingest.js";
 import { type EventProbe, RuleRegistry } from "./registry.js";
 import { ReplayLoop } from "./replay-loop.js";
 import { ReplayService } from "./replays.js";
@@ -442,11 +448,21 @@ export class EventBusService {
     options: IngestOptions = {},
   ): Promise<PutEventsResult> {
     const plan = planIngestion(entries, this.registry, this.context, options, this.archiveRegistry);
-    if (plan.events.length > 0) {
-      await this.store.acceptEvents(plan.events, plan.deliveries, plan.archived);
-      if (plan.deliveries.length > 0) this.deliveries.wake();
-    }
+    if (plan.events.length > 0) await this.accept(plan);
     return plan.result;
+  }
+
+  /** Stores a plan's events, starting its state machine targets in the same transaction. */
+  private async accept(plan: IngestPlan, fromOutbox?: string[]): Promise<void> {
+    await attachExecutionStarts(plan, this.options.ports);
+    const started = await this.store.acceptEvents(
+      plan.events,
+      plan.deliveries,
+      plan.archived,
+      fromOutbox,
+    );
+    if (started.length > 0) this.options.ports.executionsStarted?.(started);
+    if (plan.deliveries.length > started.length) this.deliveries.wake();
   }
 
   /**
@@ -458,9 +474,10 @@ export class EventBusService {
     log: (message: string) => void,
   ): Promise<void> {
     const plan = planStatusEvents(outbox, this.registry, this.context, this.archiveRegistry, log);
-    const ids = outbox.map((event) => event.id);
-    await this.store.acceptEvents(plan.events, plan.deliveries, plan.archived, ids);
-    if (plan.deliveries.length > 0) this.deliveries.wake();
+    await this.accept(
+      plan,
+      outbox.map((event) => event.id),
+    );
   }
 
   /** Sends an accepted event (envelope text) on to another bus, as a new event with its fields. */

@@ -59,7 +59,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
   // The lookups of every authenticated request, cached until the identity tables change.
   Object.assign(sync, cachedIdentityReads(db, sync));
-  const events = eventQueries(db);
+  const events = eventQueries(db, executions.startExecution);
   const store = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(sync)) {
     store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);

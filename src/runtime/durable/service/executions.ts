@@ -9,6 +9,7 @@ import type {
   ExecutionFilter,
   ExecutionRecord,
   HistoryEventRecord,
+  NewExecution,
   Page,
   PageRequest,
   Store,
@@ -20,6 +21,7 @@ import { type ExecutionResult, runInMemory } from "../../in-memory.js";
 import type { DurableEngine } from "../engine.js";
 import { QuotaExceededError, ServiceError } from "../errors.js";
 import { type ExecutionSnapshot, readSnapshot } from "../snapshot.js";
+import type { ResolvedMachine } from "../starter.js";
 
 /** What StartExecution takes. */
 export interface StartExecutionInput {
@@ -58,16 +60,13 @@ export class ExecutionService {
   async start(request: StartExecutionInput): Promise<ExecutionRecord> {
     const input = parseInput(request.input);
     const machine = await this.engine.starter.resolve(request.stateMachineArn);
-    const now = this.clock.now();
     if (machine.type === "EXPRESS") {
       // Express executions are not stored: they run in memory, as AWS keeps no history for them.
-      const execution = this.engine.starter.build(machine, request.name, input, now);
+      const execution = this.engine.starter.build(machine, request.name, input, this.clock.now());
       void this.runExpress(execution.record, input);
       return execution.record;
     }
-    const execution = this.engine.starter.build(machine, request.name, input, now);
-    const team = await this.teams?.chargeFor(request.caller, machine.tags);
-    if (team) execution.team = team;
+    const execution = await this.build(machine, request, input);
     const { record, created } = await this.store
       .startExecution(execution)
       .catch((error) => this.quotaError(error));
@@ -83,6 +82,30 @@ export class ExecutionService {
       return record;
     }
     throw new ServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${record.arn}'`);
+  }
+
+  /**
+   * The execution a start would store, for a caller that stores it in a transaction of its
+   * own (the event bus stores it with the event that starts it) and then calls
+   * {@link started}. Undefined for an EXPRESS machine, which is not stored. Throws as start does.
+   */
+  async prepare(request: StartExecutionInput): Promise<NewExecution | undefined> {
+    const input = parseInput(request.input);
+    const machine = await this.engine.starter.resolve(request.stateMachineArn);
+    if (machine.type === "EXPRESS") return undefined;
+    return this.build(machine, request, input);
+  }
+
+  /** An execution {@link prepare}d was stored: the engine runs it. */
+  started(record: ExecutionRecord): void {
+    this.engine.publishStarted(record);
+  }
+
+  private async build(machine: ResolvedMachine, request: StartExecutionInput, input: Json) {
+    const execution = this.engine.starter.build(machine, request.name, input, this.clock.now());
+    const team = await this.teams?.chargeFor(request.caller, machine.tags);
+    if (team) execution.team = team;
+    return execution;
   }
 
   /** StartSyncExecution: EXPRESS machines only, run to the end in memory. */

@@ -10,7 +10,7 @@ import type {
   StoredEvent,
 } from "../../events-port.js";
 import { decodePageToken, pageOf } from "../../paging.js";
-import type { Page, PageRequest } from "../../port.js";
+import type { ExecutionRecord, NewExecution, Page, PageRequest } from "../../port.js";
 import { ruleFromRow } from "./rules.js";
 
 type Row = Record<string, unknown>;
@@ -71,7 +71,10 @@ export function deliveryInserter(db: Database.Database): (deliveries: NewDeliver
 }
 
 /** The delivery operations of the SQLite store. */
-export function eventDeliveryQueries(db: Database.Database) {
+export function eventDeliveryQueries(
+  db: Database.Database,
+  startExecution: (execution: NewExecution) => { record: ExecutionRecord; created: boolean },
+) {
   const insertEvent = db.prepare(
     "INSERT INTO events (id, bus, envelope, ingested_at) VALUES (@id, @eventBusName, @envelope, @ingestedAt)",
   );
@@ -142,9 +145,26 @@ export function eventDeliveryQueries(db: Database.Database) {
   const durable = db.pragma("synchronous", { simple: true }) as number;
 
   return {
-    acceptEvents(events: StoredEvent[], deliveries: NewDelivery[]) {
+    /** Stores events and their deliveries; returns the executions started by deliveries that carry one. */
+    acceptEvents(events: StoredEvent[], deliveries: NewDelivery[]): ExecutionRecord[] {
       for (const event of events) insertEvent.run(event);
-      enqueue(deliveries);
+      const started: ExecutionRecord[] = [];
+      const queued: NewDelivery[] = [];
+      for (const delivery of deliveries) {
+        if (delivery.start) {
+          try {
+            // In its own savepoint: a start that fails leaves nothing and is queued instead.
+            const { record, created } = startExecution(delivery.start);
+            // An execution of that name exists: the delivery started it before (its name is
+            // per event, rule and target), as the delivery loop counts it too.
+            if (created) started.push(record);
+            continue;
+          } catch {}
+        }
+        queued.push(delivery);
+      }
+      enqueue(queued);
+      return started;
     },
     recordScheduledFire: db.transaction(
       (

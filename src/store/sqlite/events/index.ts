@@ -14,8 +14,11 @@ import { eventResourceQueries } from "./resources.js";
 import { eventRuleQueries } from "./rules.js";
 
 /** Every event bus operation, synchronous. */
-export function eventQueries(db: Database.Database) {
-  const deliveries = eventDeliveryQueries(db);
+export function eventQueries(
+  db: Database.Database,
+  startExecution: Parameters<typeof eventDeliveryQueries>[1],
+) {
+  const deliveries = eventDeliveryQueries(db, startExecution);
   const { archiveEvents, ...archives } = archiveQueries(db);
   const outbox = statusOutboxQueries(db);
   return {
@@ -36,8 +39,9 @@ export function eventQueries(db: Database.Database) {
         owed = owed.filter((delivery) => !gone.has(delivery.eventId));
         archived = archived.filter((copy) => !gone.has(copy.eventId));
       }
-      deliveries.acceptEvents(events, owed);
+      const started = deliveries.acceptEvents(events, owed);
       archiveEvents(archived);
+      return started;
     },
     pendingStatusEvents: (limit: number) => outbox.pending(limit),
     ...eventResourceQueries(db),
