@@ -482,6 +482,28 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         assert.deepEqual(a2, await store.getExecution(executionArn("A", "a2")));
       });
 
+      test("filtered lists read their index backwards: newest first, equal start times by ARN, paged without loss", async () => {
+        for (const [name, at] of [
+          ["c", 1],
+          ["a", 1],
+          ["d", 2],
+          ["b", 1],
+          ["e", 0],
+        ] as const)
+          await start(name, { startedAt: T0 + at });
+        const expected = ["d", "a", "b", "c", "e"];
+        for (const filter of [
+          { status: "RUNNING" as const },
+          { stateMachineArn: machineArn("M") },
+        ]) {
+          const { items } = await drain((p) => store.listExecutions(filter, p), 2);
+          assert.deepEqual(
+            items.map((e) => e.name),
+            expected,
+          );
+        }
+      });
+
       test("list paging is stable while new executions arrive, also with equal start times", async () => {
         for (let i = 0; i < 9; i++) await start(`e${i}`, { startedAt: T0 + Math.floor(i / 3) });
         const expected = (await store.listExecutions({}, { limit: 100 })).items.map((e) => e.arn);
