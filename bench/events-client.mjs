@@ -9,22 +9,27 @@
  * (performance.timeOrigin + performance.now(), comparable across processes). Prints the
  * answer latencies (ms) as a JSON array.
  *
- * argv: url token rate seconds
+ * It first puts events for `warmUpSeconds`, unmeasured, with `warmUp: true` in their detail:
+ * the first calls of a run open the pool's connections and compile the code of both ends,
+ * and a run that measured them would measure that (a few hundred ms of start-up), not the
+ * steady rate.
+ *
+ * argv: url token rate seconds warmUpSeconds
  */
 import { Agent, request } from "node:http";
 
-const [url, token, rate, seconds] = process.argv.slice(2);
+const [url, token, rate, seconds, warmUpSeconds = "0"] = process.argv.slice(2);
 const now = () => performance.timeOrigin + performance.now();
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const target = new URL("/v1/events", url);
-const total = Number(rate) * Number(seconds);
 
 /** One PutEvents call; resolves with its answer latency. */
-function put(seq) {
+function put(seq, warmUp) {
   return new Promise((resolve, reject) => {
     const sentAt = now();
+    const detail = warmUp ? { seq, sentAt, warmUp } : { seq, sentAt };
     const body = JSON.stringify({
-      entries: [{ source: "bench", detailType: "tick", detail: { seq, sentAt } }],
+      entries: [{ source: "bench", detailType: "tick", detail }],
     });
     const call = request(
       target,
@@ -51,13 +56,19 @@ function put(seq) {
   });
 }
 
-const calls = [];
-const start = performance.now();
-for (let seq = 0; seq < total; seq++) {
-  const wait = start + (seq * 1000) / Number(rate) - performance.now();
-  if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-  calls.push(put(seq));
+/** Puts `rate` events/s for `duration` seconds; resolves with their answer latencies. */
+async function run(duration, warmUp) {
+  const calls = [];
+  const start = performance.now();
+  for (let seq = 0; seq < Number(rate) * duration; seq++) {
+    const wait = start + (seq * 1000) / Number(rate) - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    calls.push(put(seq, warmUp));
+  }
+  return Promise.all(calls);
 }
-const answered = await Promise.all(calls);
+
+await run(Number(warmUpSeconds), true);
+const answered = await run(Number(seconds), false);
 agent.destroy();
 process.stdout.write(JSON.stringify(answered));

@@ -6,7 +6,8 @@
  *
  * Two rows: the bus's PutEvents called in-process (what the AWS and REST handlers call), and
  * the REST API over HTTP from a client in its own process (events-client.mjs, open loop:
- * HTTP, JSON and authorisation costs included). Each path runs a second unmeasured first.
+ * HTTP, JSON and authorisation costs included). Each path first puts events for a second,
+ * unmeasured (marked `warmUp` in their detail), over the same client and connections.
  */
 
 import { spawn } from "node:child_process";
@@ -39,23 +40,31 @@ async function call(server: RunningServer, method: string, path: string, body: u
 /** Absolute time in ms, comparable with the client process's. */
 const now = () => performance.timeOrigin + performance.now();
 
-/** Puts RATE events/s for `seconds` through `put` in this process; returns the answer latencies. */
+/**
+ * Puts RATE events/s through `put` in this process, WARM_UP_SECONDS unmeasured and then
+ * `seconds`; returns the measured answer latencies.
+ */
 async function putInProcess(
   put: (detail: object) => Promise<unknown>,
   seconds: number,
 ): Promise<number[]> {
-  const answered: number[] = [];
-  const calls: Promise<unknown>[] = [];
-  const start = performance.now();
-  for (let seq = 0; seq < RATE * seconds; seq++) {
-    // Paced by the clock: call `seq` leaves at start + seq ms.
-    const wait = start + (seq * 1000) / RATE - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const sentAt = now();
-    calls.push(put({ seq, sentAt }).then(() => answered.push(now() - sentAt)));
-  }
-  await Promise.all(calls);
-  return answered;
+  const run = async (duration: number, warmUp: boolean) => {
+    const answered: number[] = [];
+    const calls: Promise<unknown>[] = [];
+    const start = performance.now();
+    for (let seq = 0; seq < RATE * duration; seq++) {
+      // Paced by the clock: call `seq` leaves at start + seq ms.
+      const wait = start + (seq * 1000) / RATE - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const sentAt = now();
+      const detail = warmUp ? { seq, sentAt, warmUp } : { seq, sentAt };
+      calls.push(put(detail).then(() => answered.push(now() - sentAt)));
+    }
+    await Promise.all(calls);
+    return answered;
+  };
+  await run(WARM_UP_SECONDS, true);
+  return run(seconds, false);
 }
 
 /** Runs events-client.mjs against the server; returns the answer latencies it measured. */
@@ -68,6 +77,7 @@ async function putOverHttp(server: RunningServer, seconds: number): Promise<numb
       TOKEN,
       String(RATE),
       String(seconds),
+      String(WARM_UP_SECONDS),
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -81,8 +91,8 @@ async function putOverHttp(server: RunningServer, seconds: number): Promise<numb
 }
 
 /**
- * Runs one path for `seconds`; returns its answer latencies and the put → RUNNING
- * latencies, sorted.
+ * Runs one path for `seconds` (after its warm-up); returns its answer latencies and the
+ * put → RUNNING latencies, sorted.
  */
 async function measure(
   server: RunningServer,
@@ -92,7 +102,8 @@ async function measure(
   const started: number[] = [];
   const listener = (change: { status: string; input: string }) => {
     if (change.status !== "RUNNING") return;
-    started.push(now() - (JSON.parse(change.input) as { sentAt: number }).sentAt);
+    const detail = JSON.parse(change.input) as { sentAt: number; warmUp?: boolean };
+    if (!detail.warmUp) started.push(now() - detail.sentAt);
   };
   server.engine.events.on("status", listener);
   const total = RATE * seconds;
@@ -135,7 +146,6 @@ export async function main(): Promise<void> {
     ];
     for (const [name, run] of runs) {
       try {
-        await measure(server, run, WARM_UP_SECONDS);
         const { total, answered, started } = await measure(server, run, SECONDS);
         rows.push([
           name,
