@@ -3,7 +3,7 @@
  * queue, dead letters, connections, API destinations and webhook sources, in domain terms.
  * `Store` extends it; `test/store/events-contract.ts` is the suite every adapter must pass.
  */
-import type { ExecutionRecord, NewExecution, Page, PageRequest } from "./port.js";
+import type { NewExecution, Page, PageRequest } from "./port.js";
 
 /** An event bus. */
 export interface EventBusRecord {
@@ -276,14 +276,14 @@ export interface EventStore {
    * a crash loses none of them. `fromOutbox` names status outbox events published by this
    * call: they leave the outbox in the same transaction, and one already gone (published by
    * another call) is not stored again, nor are its deliveries and archived copies.
-   * Resolves with the executions started by deliveries that carry a `start`.
+   * Resolves with the `start`s of deliveries that created their execution.
    */
   acceptEvents(
     events: StoredEvent[],
     deliveries: NewDelivery[],
     archived?: ArchivedEvent[],
     fromOutbox?: string[],
-  ): Promise<ExecutionRecord[]>;
+  ): Promise<NewExecution[]>;
   /** Up to `limit` events of the status outbox, oldest first. */
   pendingStatusEvents(limit: number): Promise<StatusEventRecord[]>;
   /**

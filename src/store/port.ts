@@ -285,6 +285,18 @@ export interface Store
     leaseMs: number,
     limit: number,
   ): Promise<ClaimedExecution[]>;
+  /**
+   * Leases an execution this process has just started, from what it was started with rather
+   * than reading its state and tasks back: undefined when it is leased, has ended or has
+   * moved on since (then the due-execution claim takes it). A stop requested meanwhile is in
+   * the claim.
+   */
+  claimStarted(
+    execution: NewExecution,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<ClaimedExecution | undefined>;
   /** Leases one execution regardless of its wake time (API actions such as stop and redrive). */
   claimExecution(
     arn: string,

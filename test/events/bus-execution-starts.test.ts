@@ -32,8 +32,8 @@ const ports: DeliveryPorts = {
     const execution: NewExecution = newExecution(name, { input });
     return execution;
   },
-  executionsStarted(records) {
-    started.push(...records);
+  executionsStarted(executions) {
+    started.push(...executions.map((execution) => execution.record));
   },
 };
 

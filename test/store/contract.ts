@@ -523,6 +523,39 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     });
 
     describe("claims and commits", () => {
+      test("claimStarted leases a new execution from what it started with, only while it has not moved on", async () => {
+        const started = newExecution("fresh", { eventCount: 2 });
+        await store.startExecution(started);
+        const claim = await store.claimStarted(started, "w", T0, LEASE);
+        assert.ok(claim);
+        assert.deepEqual(
+          [claim.record, claim.state, claim.nextEventId, claim.settledTasks, claim.heartbeats],
+          [started.record, started.state, 3, [], {}],
+        );
+        assert.equal(claim.stopRequest, undefined);
+        // Leased: neither claim takes it again.
+        assert.equal(await store.claimStarted(started, "x", T0, LEASE), undefined);
+        assert.deepEqual(await store.claimExecutions("x", T0, LEASE, 10), []);
+        // Once a pass committed, its starting state is stale: only the due claim may take it.
+        await store.commit([commitFor(claim, { events: [event(3, "PassStateEntered")] })]);
+        assert.equal(await store.claimStarted(started, "w", T0 + LEASE + 1, LEASE), undefined);
+
+        const stopped = newExecution("stopped");
+        await store.startExecution(stopped);
+        await store.requestStop(stopped.record.arn, "Cancelled", undefined, T0);
+        const withStop = await store.claimStarted(stopped, "w", T0, LEASE);
+        assert.deepEqual(withStop?.stopRequest, { error: "Cancelled" });
+
+        const ended = newExecution("ended");
+        await store.startExecution(ended);
+        await finish(ended.record.arn, "FAILED");
+        assert.equal(await store.claimStarted(ended, "w", T0 + LEASE + 10, LEASE), undefined);
+        assert.equal(
+          await store.claimStarted(newExecution("never-stored"), "w", T0, LEASE),
+          undefined,
+        );
+      });
+
       test("claimExecutions leases RUNNING executions that are due and unleased", async () => {
         await start("due", { startedAt: T0 });
         await start("later", { startedAt: T0 + 10_000 });

@@ -220,7 +220,7 @@ export function eventStoreContract(name: string, factory: () => Promise<Store>):
         ],
       );
       assert.deepEqual(
-        started.map((record) => record.name),
+        started.map((execution) => execution.record.name),
         ["from-e1"],
       );
       assert.equal((await store.getExecution(executionArn("M", "from-e1")))?.status, "RUNNING");

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Json } from "../../asl/json.js";
 import type { DeliveryRecord, EventTarget } from "../../store/events-port.js";
-import type { ExecutionRecord, NewExecution } from "../../store/port.js";
+import type { NewExecution } from "../../store/port.js";
 import { type CompiledTargetInput, compileTargetInput } from "../transform/index.js";
 import { targetKind } from "./arns.js";
 import { DeliveryError } from "./errors.js";
@@ -34,7 +34,7 @@ export interface DeliveryPorts {
     input: string,
   ): Promise<NewExecution | undefined>;
   /** Executions stored with their events have started. */
-  executionsStarted?(records: ExecutionRecord[]): void;
+  executionsStarted?(executions: NewExecution[]): void;
   invokeFunction(name: string, event: Json): Promise<void>;
   /** Calls an API destination with the body. */
   callApiDestination(arn: string, body: string): Promise<void>;

@@ -57,8 +57,8 @@ export function deliveryPorts(deps: PortDependencies): DeliveryPorts {
     async prepareExecution(stateMachineArn, name, input) {
       return deps.executions.prepare({ stateMachineArn, name, input });
     },
-    executionsStarted(records) {
-      for (const record of records) deps.executions.started(record);
+    executionsStarted(executions) {
+      for (const execution of executions) deps.executions.started(execution);
     },
     async invokeFunction(name, event) {
       try {

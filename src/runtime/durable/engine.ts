@@ -11,6 +11,7 @@ import type {
   ClaimedExecution,
   ExecutionCommit,
   ExecutionRecord,
+  NewExecution,
   Store,
   TaskRecord,
 } from "../../store/port.js";
@@ -73,6 +74,8 @@ export class DurableEngine {
   private readonly owner: string;
   readonly machines = new MachineCache();
   private readonly executionsDue = new Wakeup();
+  /** Executions published as started and not claimed yet. */
+  private started: NewExecution[] = [];
   private readonly dispatcher: ClaimLoop<TaskRecord>;
   private readonly running: Promise<void>[] = [];
   private stopped = true;
@@ -174,10 +177,29 @@ export class DurableEngine {
     );
   }
 
-  /** Starts a nested or API execution and wakes the loop. */
-  publishStarted(record: ExecutionRecord): void {
+  /**
+   * An execution was stored RUNNING (started, or redriven): announces it and wakes the loop.
+   * With the `started` execution it was created from, the loop claims it from that, without
+   * reading it back.
+   */
+  publishStarted(record: ExecutionRecord, started?: NewExecution): void {
     this.emit(record);
+    if (started) this.started.push(started);
     this.wake();
+  }
+
+  /**
+   * Claims the executions published as started, up to `limit`. Those the store does not give
+   * (already claimed or moved on) are left to the due-execution claim.
+   */
+  private async claimStarted(limit: number): Promise<ClaimedExecution[]> {
+    const { store, clock } = this.options;
+    const claims: ClaimedExecution[] = [];
+    for (const execution of this.started.splice(0, limit)) {
+      const claim = await store.claimStarted(execution, this.owner, clock.now(), this.leaseMs());
+      if (claim) claims.push(claim);
+    }
+    return claims;
   }
 
   /** Records a task result (from a runner, SendTaskSuccess/Failure) and wakes its execution. */
@@ -199,13 +221,18 @@ export class DurableEngine {
     const { store, clock } = this.options;
     while (!this.stopped) {
       let claims: ClaimedExecution[] = [];
+      const limit = this.options.batchSize ?? 64;
       try {
-        claims = await store.claimExecutions(
-          this.owner,
-          clock.now(),
-          this.leaseMs(),
-          this.options.batchSize ?? 64,
-        );
+        claims = await this.claimStarted(limit);
+        if (claims.length < limit)
+          claims.push(
+            ...(await store.claimExecutions(
+              this.owner,
+              clock.now(),
+              this.leaseMs(),
+              limit - claims.length,
+            )),
+          );
         if (claims.length > 0) await this.commitAll(claims);
       } catch (error) {
         this.log(`execution loop: ${(error as Error).stack ?? error}`);

@@ -4,7 +4,7 @@
  * in memory (leases.ts explains why): a claim reads, only a commit writes.
  */
 import type Database from "better-sqlite3";
-import type { ClaimedExecution, ExecutionCommit, TaskRecord } from "../port.js";
+import type { ClaimedExecution, ExecutionCommit, NewExecution, TaskRecord } from "../port.js";
 import { historyInserter } from "./history-insert.js";
 import { leasesOf } from "./leases.js";
 import { executionFromRow, taskFromRow } from "./rows.js";
@@ -32,6 +32,9 @@ export function claimQueries(
      WHERE status = 'RUNNING' AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?`,
   );
   const byArn = db.prepare("SELECT * FROM executions WHERE arn = ?");
+  const progressOf = db.prepare(
+    "SELECT status, next_event_id, stop_requested, stop_error, stop_cause FROM executions WHERE arn = ?",
+  );
   const stateOf = db.prepare("SELECT state FROM execution_states WHERE execution_id = ?");
   const settled = db.prepare("SELECT * FROM tasks WHERE execution_id = ? AND settled = 1");
   const beats = db.prepare(
@@ -98,6 +101,15 @@ export function claimQueries(
     }
   }
 
+  /** The stop request of an executions row, if one is waiting. */
+  function stopRequestOf(row: Row): ClaimedExecution["stopRequest"] {
+    if (row.stop_requested !== 1) return undefined;
+    const request: NonNullable<ClaimedExecution["stopRequest"]> = {};
+    if (row.stop_error !== null) request.error = row.stop_error as string;
+    if (row.stop_cause !== null) request.cause = row.stop_cause as string;
+    return request;
+  }
+
   function claimed(row: Row, fence: number): ClaimedExecution {
     const claim: ClaimedExecution = {
       record: executionFromRow(row),
@@ -112,11 +124,8 @@ export function claimQueries(
         ]),
       ),
     };
-    if (row.stop_requested === 1) {
-      claim.stopRequest = {};
-      if (row.stop_error !== null) claim.stopRequest.error = row.stop_error as string;
-      if (row.stop_cause !== null) claim.stopRequest.cause = row.stop_cause as string;
-    }
+    const stopRequest = stopRequestOf(row);
+    if (stopRequest) claim.stopRequest = stopRequest;
     return claim;
   }
 
@@ -135,6 +144,26 @@ export function claimQueries(
         return claims;
       },
     ),
+    claimStarted(execution: NewExecution, owner: string, now: number, leaseMs: number) {
+      const { arn } = execution.record;
+      const nextEventId = execution.events.length + 1;
+      const row = progressOf.get(arn) as Row | undefined;
+      // Committed since it started (its state is no longer the one it started with), or gone.
+      if (row?.status !== "RUNNING" || row.next_event_id !== nextEventId) return undefined;
+      const taken = leases.executions.take(arn, owner, now, leaseMs);
+      if (!taken) return undefined;
+      const claim: ClaimedExecution = {
+        record: execution.record,
+        state: execution.state,
+        nextEventId,
+        fence: taken.fence,
+        settledTasks: [],
+        heartbeats: {},
+      };
+      const stopRequest = stopRequestOf(row);
+      if (stopRequest) claim.stopRequest = stopRequest;
+      return claim;
+    },
     claimExecution: db.transaction((arn: string, owner: string, now: number, leaseMs: number) =>
       lease(byArn.get(arn) as Row | undefined, owner, now, leaseMs),
     ),

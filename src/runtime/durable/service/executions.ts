@@ -71,7 +71,7 @@ export class ExecutionService {
       .startExecution(execution)
       .catch((error) => this.quotaError(error));
     if (created) {
-      this.engine.publishStarted(record);
+      this.engine.publishStarted(record, execution);
       return record;
     }
     if (
@@ -97,8 +97,8 @@ export class ExecutionService {
   }
 
   /** An execution {@link prepare}d was stored: the engine runs it. */
-  started(record: ExecutionRecord): void {
-    this.engine.publishStarted(record);
+  started(execution: NewExecution): void {
+    this.engine.publishStarted(execution.record, execution);
   }
 
   private async build(machine: ResolvedMachine, request: StartExecutionInput, input: Json) {

@@ -145,19 +145,18 @@ export function eventDeliveryQueries(
   const durable = db.pragma("synchronous", { simple: true }) as number;
 
   return {
-    /** Stores events and their deliveries; returns the executions started by deliveries that carry one. */
-    acceptEvents(events: StoredEvent[], deliveries: NewDelivery[]): ExecutionRecord[] {
+    /** Stores events and their deliveries; returns the deliveries' starts that created their execution. */
+    acceptEvents(events: StoredEvent[], deliveries: NewDelivery[]): NewExecution[] {
       for (const event of events) insertEvent.run(event);
-      const started: ExecutionRecord[] = [];
+      const started: NewExecution[] = [];
       const queued: NewDelivery[] = [];
       for (const delivery of deliveries) {
         if (delivery.start) {
           try {
             // In its own savepoint: a start that fails leaves nothing and is queued instead.
-            const { record, created } = startExecution(delivery.start);
             // An execution of that name exists: the delivery started it before (its name is
             // per event, rule and target), as the delivery loop counts it too.
-            if (created) started.push(record);
+            if (startExecution(delivery.start).created) started.push(delivery.start);
             continue;
           } catch {}
         }
