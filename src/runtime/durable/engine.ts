@@ -184,7 +184,9 @@ export class DurableEngine {
    */
   publishStarted(record: ExecutionRecord, started?: NewExecution): void {
     this.emit(record);
-    if (started) this.started.push(started);
+    // Bounded: beyond it (starts outpacing the loop), the due-execution claim finds them in
+    // the store, and memory does not grow with the backlog.
+    if (started && this.started.length < MAX_STARTED) this.started.push(started);
     this.wake();
   }
 
@@ -338,6 +340,9 @@ export class DurableEngine {
     (this.options.log ?? ((text) => process.stderr.write(`${text}\n`)))(message);
   }
 }
+
+/** Executions published as started that the loop keeps to claim without reading them back. */
+const MAX_STARTED = 1024;
 
 /** The status change that left an execution as `record` is. */
 function statusChangeOf(record: ExecutionRecord): ExecutionStatusChange {
