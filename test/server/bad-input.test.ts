@@ -423,69 +423,95 @@ describe("bad input on the AWS JSON endpoint", () => {
   });
 
   test("malformed ARNs are InvalidArn; well-formed unknown ones *DoesNotExist", async () => {
-    const cases: [Promise<unknown>, string][] = [
-      [client.send(new sfn.StartExecutionCommand({ stateMachineArn: "not-an-arn" })), "InvalidArn"],
+    // Sent one at a time: a rejection nobody awaits yet would be an unhandled one.
+    const cases: [() => Promise<unknown>, string][] = [
       [
-        client.send(new sfn.StartExecutionCommand({ stateMachineArn: GHOST_MACHINE })),
-        "StateMachineDoesNotExist",
-      ],
-      [
-        client.send(new sfn.DescribeStateMachineCommand({ stateMachineArn: "arn:aws:nope" })),
+        () => client.send(new sfn.StartExecutionCommand({ stateMachineArn: "not-an-arn" })),
         "InvalidArn",
       ],
       [
-        client.send(new sfn.DescribeStateMachineCommand({ stateMachineArn: GHOST_MACHINE })),
+        () => client.send(new sfn.StartExecutionCommand({ stateMachineArn: GHOST_MACHINE })),
         "StateMachineDoesNotExist",
       ],
-      [client.send(new sfn.DescribeExecutionCommand({ executionArn: "not-an-arn" })), "InvalidArn"],
-      [client.send(new sfn.DescribeExecutionCommand({ executionArn: targetArn })), "InvalidArn"],
       [
-        client.send(new sfn.DescribeExecutionCommand({ executionArn: GHOST_EXECUTION })),
-        "ExecutionDoesNotExist",
-      ],
-      [client.send(new sfn.GetExecutionHistoryCommand({ executionArn: "x:y:z" })), "InvalidArn"],
-      [client.send(new sfn.StopExecutionCommand({ executionArn: "nope" })), "InvalidArn"],
-      [
-        client.send(new sfn.StopExecutionCommand({ executionArn: GHOST_EXECUTION })),
-        "ExecutionDoesNotExist",
-      ],
-      [client.send(new sfn.RedriveExecutionCommand({ executionArn: "nope" })), "InvalidArn"],
-      [
-        client.send(
-          new sfn.UpdateStateMachineCommand({ stateMachineArn: "nope", definition: "{}" }),
-        ),
+        () => client.send(new sfn.DescribeStateMachineCommand({ stateMachineArn: "arn:aws:nope" })),
         "InvalidArn",
       ],
-      [client.send(new sfn.DeleteStateMachineCommand({ stateMachineArn: "nope" })), "InvalidArn"],
       [
-        client.send(
-          new sfn.UpdateStateMachineCommand({ stateMachineArn: GHOST_MACHINE, roleArn: "x" }),
-        ),
-        "StateMachineDoesNotExist",
-      ],
-      [client.send(new sfn.ListExecutionsCommand({ stateMachineArn: "not-an-arn" })), "InvalidArn"],
-      [
-        client.send(new sfn.ListExecutionsCommand({ stateMachineArn: GHOST_MACHINE })),
+        () => client.send(new sfn.DescribeStateMachineCommand({ stateMachineArn: GHOST_MACHINE })),
         "StateMachineDoesNotExist",
       ],
       [
-        client.send(
-          new sfn.SendTaskSuccessCommand({
-            taskToken: "00000000-0000-4000-8000-000000000000",
-            output: "not json",
-          }),
-        ),
+        () => client.send(new sfn.DescribeExecutionCommand({ executionArn: "not-an-arn" })),
+        "InvalidArn",
+      ],
+      [
+        () => client.send(new sfn.DescribeExecutionCommand({ executionArn: targetArn })),
+        "InvalidArn",
+      ],
+      [
+        () => client.send(new sfn.DescribeExecutionCommand({ executionArn: GHOST_EXECUTION })),
+        "ExecutionDoesNotExist",
+      ],
+      [
+        () => client.send(new sfn.GetExecutionHistoryCommand({ executionArn: "x:y:z" })),
+        "InvalidArn",
+      ],
+      [() => client.send(new sfn.StopExecutionCommand({ executionArn: "nope" })), "InvalidArn"],
+      [
+        () => client.send(new sfn.StopExecutionCommand({ executionArn: GHOST_EXECUTION })),
+        "ExecutionDoesNotExist",
+      ],
+      [() => client.send(new sfn.RedriveExecutionCommand({ executionArn: "nope" })), "InvalidArn"],
+      [
+        () =>
+          client.send(
+            new sfn.UpdateStateMachineCommand({ stateMachineArn: "nope", definition: "{}" }),
+          ),
+        "InvalidArn",
+      ],
+      [
+        () => client.send(new sfn.DeleteStateMachineCommand({ stateMachineArn: "nope" })),
+        "InvalidArn",
+      ],
+      [
+        () =>
+          client.send(
+            new sfn.UpdateStateMachineCommand({ stateMachineArn: GHOST_MACHINE, roleArn: "x" }),
+          ),
+        "StateMachineDoesNotExist",
+      ],
+      [
+        () => client.send(new sfn.ListExecutionsCommand({ stateMachineArn: "not-an-arn" })),
+        "InvalidArn",
+      ],
+      [
+        () => client.send(new sfn.ListExecutionsCommand({ stateMachineArn: GHOST_MACHINE })),
+        "StateMachineDoesNotExist",
+      ],
+      [
+        () =>
+          client.send(
+            new sfn.SendTaskSuccessCommand({
+              taskToken: "00000000-0000-4000-8000-000000000000",
+              output: "not json",
+            }),
+          ),
         "InvalidOutput",
       ],
-      [client.send(new sfn.SendTaskHeartbeatCommand({ taskToken: "bad token!" })), "InvalidToken"],
       [
-        client.send(
-          new sfn.DescribeActivityCommand({ activityArn: `${ACCOUNT_ARN}:activity:ghost` }),
-        ),
+        () => client.send(new sfn.SendTaskHeartbeatCommand({ taskToken: "bad token!" })),
+        "InvalidToken",
+      ],
+      [
+        () =>
+          client.send(
+            new sfn.DescribeActivityCommand({ activityArn: `${ACCOUNT_ARN}:activity:ghost` }),
+          ),
         "ActivityDoesNotExist",
       ],
     ];
-    for (const [promise, name] of cases) await assertSdkError(promise, name);
+    for (const [send, name] of cases) await assertSdkError(send(), name);
   });
 
   test("unsigned, badly signed and unknown-key requests are refused", async () => {
