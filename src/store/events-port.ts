@@ -277,12 +277,18 @@ export interface EventStore {
    * call: they leave the outbox in the same transaction, and one already gone (published by
    * another call) is not stored again, nor are its deliveries and archived copies.
    * Resolves with the `start`s of deliveries that created their execution.
+   *
+   * `syncedLater`: the caller answers nobody before a later commit of its own that reaches the
+   * disk (a request's audit row), which makes this one durable too, so the store need not wait
+   * for the disk for this one. Until then a crash of the process loses nothing; a power loss
+   * may lose it.
    */
   acceptEvents(
     events: StoredEvent[],
     deliveries: NewDelivery[],
     archived?: ArchivedEvent[],
     fromOutbox?: string[],
+    options?: { syncedLater?: boolean },
   ): Promise<NewExecution[]>;
   /** Up to `limit` events of the status outbox, oldest first. */
   pendingStatusEvents(limit: number): Promise<StatusEventRecord[]>;

@@ -11,16 +11,22 @@ import type { ApiContext, Principal } from "../context.js";
 /** The action that lets a caller put events with a reserved (`aws.`) source. */
 export const RESERVED_SOURCE_ACTION = "events:PutReservedSourceEvents";
 
-/** The PutEvents options for this caller's entries. */
-export async function reservedSourceOptions(
+/**
+ * The options of a PutEvents request of the APIs: whether this caller may put its entries'
+ * reserved sources, and `syncedLater`, because both API guards write the request's audit row
+ * (a commit that reaches the disk) after the operation and answer only once it is written.
+ */
+export async function apiPutEventsOptions(
   api: ApiContext,
   principal: Principal,
   entries: readonly PutEventsRequestEntry[],
-): Promise<{ allowReservedSources?: boolean }> {
+): Promise<{ allowReservedSources?: boolean; syncedLater: true }> {
   const reserved = entries.some(
     (e) => typeof e?.Source === "string" && e.Source.startsWith("aws."),
   );
-  if (!reserved) return {};
+  if (!reserved) return { syncedLater: true };
   const decision = await api.auth.authorizer.decide(principal.user, RESERVED_SOURCE_ACTION, []);
-  return decision.effect === "allow" ? { allowReservedSources: true } : {};
+  return decision.effect === "allow"
+    ? { allowReservedSources: true, syncedLater: true }
+    : { syncedLater: true };
 }

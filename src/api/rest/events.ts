@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { testEventPattern } from "../../events/pattern/index.js";
 import type { EventRuleRecord } from "../../store/events-port.js";
-import { reservedSourceOptions } from "../authz/reserved-sources.js";
+import { apiPutEventsOptions } from "../authz/reserved-sources.js";
 import type { ApiContext, App, EventsApi } from "../context.js";
 import { PrefixPageQuery } from "./route-parts.js";
 import { ErrorSchema } from "./schemas.js";
@@ -109,7 +109,7 @@ export function eventRoutes(app: App, api: ApiContext): void {
       }));
       const result = await events.bus.putEvents(
         entries,
-        await reservedSourceOptions(api, c.get("principal"), entries),
+        await apiPutEventsOptions(api, c.get("principal"), entries),
       );
       return c.json(
         {

@@ -41,6 +41,12 @@ export interface IngestPlan {
 export interface IngestOptions extends EntryValidationOptions {
   /** Keep only events some rule matched (opsflow's own status events: most match nothing). */
   readonly matchedOnly?: boolean;
+  /**
+   * The caller answers only after a later commit that reaches the disk (an API request's
+   * audit row), so storing the events need not wait for the disk itself (see the store's
+   * acceptEvents).
+   */
+  readonly syncedLater?: boolean;
 }
 
 /** The deliveries an event owes to the targets of the rules it matched. */

@@ -448,18 +448,19 @@ export class EventBusService {
     options: IngestOptions = {},
   ): Promise<PutEventsResult> {
     const plan = planIngestion(entries, this.registry, this.context, options, this.archiveRegistry);
-    if (plan.events.length > 0) await this.accept(plan);
+    if (plan.events.length > 0) await this.accept(plan, [], options.syncedLater === true);
     return plan.result;
   }
 
   /** Stores a plan's events, starting its state machine targets in the same transaction. */
-  private async accept(plan: IngestPlan, fromOutbox?: string[]): Promise<void> {
+  private async accept(plan: IngestPlan, fromOutbox: string[], syncedLater = false) {
     await attachExecutionStarts(plan, this.options.ports);
     const started = await this.store.acceptEvents(
       plan.events,
       plan.deliveries,
       plan.archived,
       fromOutbox,
+      { syncedLater },
     );
     if (started.length > 0) this.options.ports.executionsStarted?.(started);
     if (plan.deliveries.length > started.length) this.deliveries.wake();

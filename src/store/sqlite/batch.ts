@@ -4,11 +4,20 @@
  * group-committed write of a database joins the same queue, whatever its kind: a turn that
  * starts executions, settles tasks, commits execution passes and appends audit events pays
  * for one fsync, not one per kind.
+ *
+ * A write whose caller makes it durable with a later commit before answering anyone (a
+ * request's audit row is written after the request's own writes, and the answer waits for
+ * it) may skip the fsync: a group made only of such writes commits without one
+ * (synchronous=NORMAL for that commit). The later commit syncs the whole WAL, these frames
+ * included. Until then a crash of the process loses nothing (the frames are in the file);
+ * a power loss may lose them, before anyone was answered.
  */
 import type Database from "better-sqlite3";
 
 interface Pending {
   run(): unknown;
+  /** False when the caller syncs it with a later commit (see above). */
+  sync: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -17,7 +26,12 @@ interface Pending {
 class GroupCommitter {
   private queue: Pending[] = [];
 
-  constructor(private readonly db: Database.Database) {}
+  /** Commits sync the WAL (synchronous=FULL): only then is there an fsync to skip. */
+  private readonly full: boolean;
+
+  constructor(private readonly db: Database.Database) {
+    this.full = db.pragma("synchronous", { simple: true }) === 2;
+  }
 
   /** Queues one write; the first of a turn schedules the flush. */
   enqueue(item: Pending): void {
@@ -31,6 +45,8 @@ class GroupCommitter {
     if (batch.length === 0) return;
     this.queue = [];
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const unsynced = this.full && batch.every((item) => !item.sync);
+    if (unsynced) this.db.pragma("synchronous = NORMAL");
     try {
       this.db.transaction(() => {
         for (const item of batch) {
@@ -44,6 +60,8 @@ class GroupCommitter {
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
+    } finally {
+      if (unsynced) this.db.pragma("synchronous = FULL");
     }
     batch.forEach((item, index) => {
       const outcome = outcomes[index];
@@ -64,10 +82,15 @@ function committerOf(db: Database.Database): GroupCommitter {
   return committer;
 }
 
-/** Wraps a synchronous write so concurrent calls (of it and of every other wrapped write of `db`) are committed together. */
+/**
+ * Wraps a synchronous write so concurrent calls (of it and of every other wrapped write of
+ * `db`) are committed together. `syncedLater` tells from a call's arguments that its caller
+ * makes it durable with a later commit (see the top of this file).
+ */
 export function groupCommit<A extends unknown[], R>(
   db: Database.Database,
   write: (...args: A) => R,
+  syncedLater: (...args: A) => boolean = () => false,
 ): (...args: A) => Promise<R> {
   const committer = committerOf(db);
   // A savepoint inside the group's transaction: a failing write undoes only itself.
@@ -76,6 +99,7 @@ export function groupCommit<A extends unknown[], R>(
     new Promise<R>((resolve, reject) => {
       committer.enqueue({
         run: () => each(args),
+        sync: !syncedLater(...args),
         resolve: resolve as (value: unknown) => void,
         reject,
       });

@@ -75,6 +75,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
   for (const name of groupCommitted)
     store[name] = groupCommit(db, events[name] as (...a: unknown[]) => unknown);
+  store.acceptEvents = groupCommit(
+    db,
+    events.acceptEvents,
+    (_events, _deliveries, _archived, _outbox, options?: { syncedLater?: boolean }) =>
+      options?.syncedLater === true,
+  );
   const ops = opsQueries(db, tasks.settleTask);
   for (const [name, fn] of Object.entries(ops))
     store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);

@@ -7,7 +7,7 @@ import { type PutEventsRequestEntry, PutEventsRequestError } from "../../../even
 import { InvalidEventError, InvalidEventPatternError } from "../../../events/pattern/index.js";
 import { ServiceError } from "../../../runtime/durable/errors.js";
 import { InvalidPageTokenError } from "../../../store/paging.js";
-import { reservedSourceOptions } from "../../authz/reserved-sources.js";
+import { apiPutEventsOptions } from "../../authz/reserved-sources.js";
 import type { AwsServiceHandler } from "../../aws-endpoint.js";
 import { AwsError, commonError } from "../errors.js";
 import { EVENTBRIDGE } from "../services.js";
@@ -42,7 +42,7 @@ export function eventBridgeHandler(account: string): AwsServiceHandler {
     if (!api.events)
       throw commonError("UnknownOperationException", "The event bus is not running.");
     const entries = required(request, "Entries", arrayOf) as PutEventsRequestEntry[];
-    return api.events.bus.putEvents(entries, await reservedSourceOptions(api, principal, entries));
+    return api.events.bus.putEvents(entries, await apiPutEventsOptions(api, principal, entries));
   };
   return { service: EVENTBRIDGE, operations, toAwsError: toEventBridgeError };
 }

@@ -1,7 +1,7 @@
 /**
  * The event bus operations of the SQLite store (see EventStore in events-port.ts).
- * `groupCommitted` lists the writes on the ingestion and delivery paths, which the store
- * wraps in group commit so concurrent PutEvents share one fsync.
+ * `groupCommitted` lists the writes on the delivery path that the store wraps in group commit
+ * as they are; acceptEvents is group committed too, with its `syncedLater` option.
  */
 import type Database from "better-sqlite3";
 import type { ArchivedEvent, NewDelivery, StoredEvent } from "../../events-port.js";
@@ -31,6 +31,8 @@ export function eventQueries(
       owed: NewDelivery[],
       archived: ArchivedEvent[] = [],
       fromOutbox: string[] = [],
+      // The group committer reads it (see batch.ts); the writes are the same either way.
+      _options?: { syncedLater?: boolean },
     ) {
       const gone = new Set(fromOutbox.filter((id) => !outbox.remove(id)));
       if (gone.size > 0) {
@@ -52,4 +54,4 @@ export function eventQueries(
 }
 
 /** Writes committed in groups (each in its own savepoint). */
-export const groupCommitted = ["acceptEvents", "settleDelivery"] as const;
+export const groupCommitted = ["settleDelivery"] as const;
