@@ -75,7 +75,7 @@ export class DurableEngine {
   readonly machines = new MachineCache();
   private readonly executionsDue = new Wakeup();
   /** Executions published as started and not claimed yet. */
-  private started: NewExecution[] = [];
+  private readonly started: NewExecution[] = [];
   private readonly dispatcher: ClaimLoop<TaskRecord>;
   private readonly running: Promise<void>[] = [];
   private stopped = true;
