@@ -63,6 +63,26 @@ export async function bestOf(
   return best;
 }
 
+/**
+ * Like {@link bestOf} for several bodies whose figures are compared: each round runs every body
+ * once, so a stretch in which the shared machine runs slowly hits all of them alike instead of
+ * all the rounds of one. Returns each body's best elapsed milliseconds.
+ */
+export async function bestOfEach(
+  repeat: number,
+  bodies: readonly (() => unknown)[],
+): Promise<number[]> {
+  for (const body of bodies) await body();
+  const best = bodies.map(() => Number.POSITIVE_INFINITY);
+  for (let i = 0; i < repeat; i++)
+    for (const [index, body] of bodies.entries()) {
+      const start = performance.now();
+      await body();
+      best[index] = Math.min(best[index]!, performance.now() - start);
+    }
+  return best;
+}
+
 /** The bench token, and a server on a temporary data directory for in-process benchmarks. */
 export const BENCH_TOKEN = "opsf_benchbenchbenchbenchbenchbenchbenchbenchbe";
 
