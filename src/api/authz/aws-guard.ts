@@ -65,7 +65,18 @@ export function awsGuard(
       auth.arns,
     ) ??
     [];
-  const origin = (call: AwsCall) => ({ sourceIp: call.sourceIp, userAgent: call.userAgent });
+  /** Records `call`'s audit event: `entry` adds to what every event of a call has. */
+  const record = (
+    call: AwsCall,
+    entry: Omit<AuditEntry, "service" | "action" | "sourceIp" | "userAgent">,
+  ) =>
+    auth.audit.record({
+      service: call.service.signingName,
+      action: actionOf(call),
+      sourceIp: call.sourceIp,
+      userAgent: call.userAgent,
+      ...entry,
+    });
   /** The request as the audit log keeps it: without the members its rule withholds. */
   const audited = (call: AwsCall) => {
     const withheld = AWS_RULES[call.service.signingName]?.[call.operation]?.withheld ?? [];
@@ -85,12 +96,9 @@ export function awsGuard(
     message: string,
   ): Promise<AwsError> => {
     if (rate.firstRefusal)
-      await auth.audit.record({
+      await record(call, {
         ...who,
-        service: call.service.signingName,
-        action: actionOf(call),
         resources: [],
-        ...origin(call),
         outcome: "Denied",
         errorCode: "ThrottlingException",
         errorMessage: message,
@@ -115,12 +123,9 @@ export function awsGuard(
             `Rate exceeded for refused authentication attempts from ${call.sourceIp ?? "this address"}.`,
           );
       }
-      await auth.audit.record({
+      await record(call, {
         ...who,
-        service: call.service.signingName,
-        action: actionOf(call),
         resources: [],
-        ...origin(call),
         outcome: "Failure",
         errorCode: error.code,
         errorMessage: error.message.split("\n")[0],
@@ -164,13 +169,10 @@ export function awsGuard(
       const message = rule
         ? denialMessage(principal.user, action, decision)
         : `No permission rule covers ${action}; it is refused to everyone.`;
-      await auth.audit.record({
+      await record(call, {
         principal,
-        service: call.service.signingName,
-        action,
         resources,
         parameters: audited(call),
-        ...origin(call),
         outcome: "Denied",
         errorCode: "AccessDeniedException",
         errorMessage: message,
@@ -181,13 +183,10 @@ export function awsGuard(
       const rule = AWS_RULES[call.service.signingName]?.[call.operation];
       if (rule?.read && error === undefined) return;
       const aws = error as Partial<AwsError> | undefined;
-      await auth.audit.record({
+      await record(call, {
         principal: call.principal,
-        service: call.service.signingName,
-        action: actionOf(call),
         resources: resourcesOf(call),
         parameters: audited(call),
-        ...origin(call),
         outcome: error === undefined ? "Success" : "Failure",
         errorCode: error === undefined ? undefined : (aws?.code ?? "InternalFailure"),
         errorMessage: error === undefined ? undefined : aws?.message,

@@ -8,6 +8,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { matchedRoutes } from "hono/route";
+import type { AuditEntry } from "../../auth/audit.js";
 import { denialMessage } from "../../auth/authorizer.js";
 import type { RateVerdict } from "../../auth/rate-limit.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../../auth/sessions.js";
@@ -136,6 +137,10 @@ export function restGuard(api: ApiContext) {
       ...(body !== undefined && { body }),
     };
 
+    /** Records this request's audit event: `entry` adds to what all of them share. */
+    const record = (entry: Omit<AuditEntry, "service" | "action" | "sourceIp" | "userAgent">) =>
+      audit.record({ service: "rest", action, ...origin, ...entry });
+
     /**
      * The answer to a throttled request. One audit event per throttling episode, not per
      * refused request (see rate-limit.ts): a flood must not become a flood of audit rows.
@@ -147,12 +152,9 @@ export function restGuard(api: ApiContext) {
     ) => {
       const seconds = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
       if (rate.firstRefusal)
-        await audit.record({
+        await record({
           principal,
-          service: "rest",
-          action,
           resources: [],
-          ...origin,
           outcome: "Denied",
           errorCode: "ThrottlingException",
           errorMessage: message(seconds),
@@ -172,13 +174,10 @@ export function restGuard(api: ApiContext) {
           undefined,
           (s) => `Rate exceeded for refused credentials from this address: retry in ${s} s.`,
         );
-      await audit.record({
+      await record({
         principal: who.claimed,
-        service: "rest",
-        action,
         resources: [],
         parameters,
-        ...origin,
         outcome: refusal.status === 401 ? "Failure" : "Denied",
         errorCode: refusal.code,
         errorMessage: refusal.message,
@@ -210,12 +209,9 @@ export function restGuard(api: ApiContext) {
       const real = matchedRoutes(c).some((route) => route.method !== "ALL");
       if (!real) return next();
       const message = `No permission rule covers ${method} ${c.req.path}; it is refused to everyone.`;
-      await audit.record({
+      await record({
         principal,
-        service: "rest",
-        action,
         resources: [],
-        ...origin,
         outcome: "Denied",
         errorCode: "AccessDeniedException",
         errorMessage: message,
@@ -242,13 +238,10 @@ export function restGuard(api: ApiContext) {
         }));
       if (decision.effect === "deny") {
         const message = denialMessage(principal.user, action, decision);
-        await audit.record({
+        await record({
           principal,
-          service: "rest",
-          action,
           resources,
           parameters,
-          ...origin,
           outcome: "Denied",
           errorCode: "AccessDeniedException",
           errorMessage: message,
@@ -267,13 +260,10 @@ export function restGuard(api: ApiContext) {
         error = undefined;
       }
     }
-    await audit.record({
+    await record({
       principal,
-      service: "rest",
-      action,
       resources,
       parameters,
-      ...origin,
       outcome: status < 400 ? "Success" : status === 403 ? "Denied" : "Failure",
       errorCode: error?.code ?? (status >= 400 ? String(status) : undefined),
       errorMessage: error?.message,
