@@ -58,14 +58,10 @@ function inputOf(target: EventTarget): CompiledTargetInput {
 }
 
 /**
- * A stable execution name per (event, rule, target): a redelivery after a crash finds the
- * execution the first attempt started instead of starting a second one.
+ * A stable execution name per (event, rule, target): a redelivery after a crash, or the
+ * delivery of a start the accepting transaction could not make, finds the execution started
+ * before instead of starting a second one.
  */
-export function executionNameFor(delivery: DeliveryRecord): string {
-  return executionName(delivery.event.id, delivery.ruleArn, delivery.target.Id);
-}
-
-/** {@link executionNameFor}, from its parts. */
 export function executionName(eventId: string, ruleArn: string, targetId: string): string {
   const digest = createHash("sha256")
     .update(`${ruleArn}\u0000${targetId}`)
@@ -112,7 +108,11 @@ export async function deliverOnce(delivery: DeliveryRecord, ports: DeliveryPorts
   switch (kind?.kind) {
     case "state-machine":
       jsonInput(input, "a state machine execution");
-      return ports.startExecution(kind.arn, executionNameFor(delivery), input);
+      return ports.startExecution(
+        kind.arn,
+        executionName(event.id, delivery.ruleArn, target.Id),
+        input,
+      );
     case "function":
       return ports.invokeFunction(kind.name, jsonInput(input, "a function"));
     case "api-destination":
