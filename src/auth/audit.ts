@@ -3,9 +3,9 @@
  * for every mutating request, every login and every denial; read like CloudTrail's
  * LookupEvents. Parameters are kept with their secrets redacted and their size bounded.
  */
-import { randomUUID } from "node:crypto";
 import type { AuditEventRecord, AuditFilter, AuditOutcome } from "../store/identity-port.js";
 import type { Page, PageRequest, Store } from "../store/port.js";
+import { auditEventId } from "./audit-id.js";
 import type { Principal } from "./principal.js";
 
 /** What a caller records; the id and time are added here. */
@@ -63,9 +63,10 @@ export class AuditLog {
   /** Records one event. Never throws: a failed write is logged, the request goes on. */
   async record(entry: AuditEntry): Promise<void> {
     const credential = entry.principal?.credential ?? entry.credential;
+    const at = this.now();
     const event: AuditEventRecord = {
-      id: randomUUID(),
-      at: this.now(),
+      id: auditEventId(at),
+      at,
       service: entry.service,
       action: entry.action,
       resources: [...new Set(entry.resources)],
