@@ -5,7 +5,7 @@
  */
 import type { AuditEventRecord, AuditFilter, AuditOutcome } from "../store/identity-port.js";
 import type { Page, PageRequest, Store } from "../store/port.js";
-import { auditEventId } from "./audit-id.js";
+import { timeOrderedId } from "../store/time-ordered-id.js";
 import type { Principal } from "./principal.js";
 
 /** What a caller records; the id and time are added here. */
@@ -65,7 +65,7 @@ export class AuditLog {
     const credential = entry.principal?.credential ?? entry.credential;
     const at = this.now();
     const event: AuditEventRecord = {
-      id: auditEventId(at),
+      id: timeOrderedId(at),
       at,
       service: entry.service,
       action: entry.action,

@@ -100,3 +100,13 @@ test("EXPRESS machines, starts that throw and inputs that are not JSON are queue
   assert.equal(started.length, 1);
   assert.deepEqual(await queued(), ["broken", "express", "text"]);
 });
+
+test("event ids carry the bus clock's time, so the names of the executions they start grow with it", async () => {
+  await bus.putTargets("r", undefined, [{ Id: "sfn", Arn: `${MACHINES}:M` }]);
+  const first = await put();
+  const second = await put();
+  const millisecondOf = (id: string) => Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+  assert.equal(millisecondOf(first), T0);
+  assert.notEqual(first, second);
+  assert.ok(started[0].name.startsWith(first));
+});

@@ -1,4 +1,4 @@
-/** Stopping .sync children with their parent; activity heartbeats counted from the worker taking the task. */
+/** Stopping .sync children with their parent; activity heartbeats counted from the worker taking the task; generated execution names. */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as sfn from "@aws-sdk/client-sfn";
@@ -90,4 +90,22 @@ test("HeartbeatSeconds counts from when a worker takes the activity task, not fr
       "ExecutionSucceeded",
     ],
   );
+});
+
+test("an execution started without a name gets a version 7 UUID carrying its start time", async () => {
+  const machine = await create("unnamed-starts", {
+    StartAt: "P",
+    States: { P: { Type: "Pass", End: true } },
+  });
+  const names: string[] = [];
+  for (let index = 0; index < 3; index++) {
+    const { executionArn, startDate } = await client.send(
+      new sfn.StartExecutionCommand({ stateMachineArn: machine }),
+    );
+    const name = (executionArn as string).split(":").at(-1) as string;
+    assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(Number.parseInt(name.replace(/-/g, "").slice(0, 12), 16), startDate?.getTime());
+    names.push(name);
+  }
+  assert.equal(new Set(names).size, 3);
 });

@@ -3,13 +3,14 @@
  * engine (execution targets, status change events) and to functions. Called by the
  * composition root; the bus's loops start with `bus.start()`.
  */
-import { randomUUID } from "node:crypto";
+
 import type { EventsApi } from "../../api/context.js";
 import type { Json } from "../../asl/json.js";
 import type { Clock } from "../../runtime/clock.js";
 import type { DurableEngine } from "../../runtime/durable/engine.js";
 import type { ExecutionService } from "../../runtime/durable/service/executions.js";
 import type { Store } from "../../store/port.js";
+import { timeOrderedId } from "../../store/time-ordered-id.js";
 import { SourceService } from "../sources/service.js";
 import { ConnectionService } from "./connections.js";
 import type { NotificationPublisher } from "./deliver.js";
@@ -64,7 +65,7 @@ export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: 
   const service = bus;
   recordStatusChanges(deps.engine, {
     wanted: () => service.wantsEvents("default", STATUS_PROBE),
-    newId: randomUUID,
+    newId: () => timeOrderedId(now()),
     now,
     committed: () => service.statusEventsCommitted(),
   });

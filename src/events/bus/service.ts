@@ -14,6 +14,7 @@ import type {
   StatusEventRecord,
 } from "../../store/events-port.js";
 import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import { timeOrderedId } from "../../store/time-ordered-id.js";
 import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
 import { ArchiveRegistry } from "./archive-registry.js";
 import { ArchiveRetentionLoop } from "./archive-retention.js";
@@ -102,7 +103,8 @@ export class EventBusService {
   constructor(private readonly options: EventBusOptions) {
     const log = options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
     this.context = {
-      newId: randomUUID,
+      // Event ids (and so the names of the executions they start) grow with time: see time-ordered-id.ts.
+      newId: () => timeOrderedId(options.clock.now()),
       now: () => new Date(options.clock.now()),
       account: options.account,
       region: options.region,

@@ -7,6 +7,7 @@ import type { Entropy } from "../../asl/scope.js";
 import { startFrame } from "../../evaluator/index.js";
 import type { StatusEventRecord } from "../../store/events-port.js";
 import type { ExecutionRecord, NewExecution, StateMachineType, Store } from "../../store/port.js";
+import { timeOrderedId } from "../../store/time-ordered-id.js";
 import { TaskFailure } from "../../tasks/types.js";
 import { ServiceError } from "./errors.js";
 import type { MachineCache } from "./machine-cache.js";
@@ -100,7 +101,8 @@ export class ExecutionStarter {
     now: number,
     parent?: ExecutionSnapshot["parent"],
   ): NewExecution {
-    const executionName = name ?? this.config.entropy.uuid();
+    // A generated name grows with time, so the ARN index appends (see time-ordered-id.ts).
+    const executionName = name ?? timeOrderedId(now);
     if (!NAME.test(executionName))
       throw new ServiceError("InvalidName", `Invalid Name: '${executionName}'`);
     const inputText = JSON.stringify(input);
