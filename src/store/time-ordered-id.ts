@@ -6,11 +6,21 @@
  * checkpoint to write, and a split now and then), while ids that grow with time append to
  * its last page.
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
+
+// Random bytes are drawn for 256 ids at a time: one call per id cost more than the rest of
+// the id (as node:crypto's randomUUID also does).
+const pool = Buffer.alloc(16 * 256);
+let next = pool.length;
 
 /** A version 7 UUID for something that happened at `ms` (milliseconds since the epoch). */
 export function timeOrderedId(ms: number): string {
-  const bytes = randomBytes(16);
+  if (next === pool.length) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  const bytes = pool.subarray(next, next + 16);
+  next += 16;
   bytes.writeUIntBE(Math.max(0, Math.trunc(ms)) % 2 ** 48, 0, 6);
   bytes[6] = 0x70 | (bytes[6] & 0x0f); // version 7
   bytes[8] = 0x80 | (bytes[8] & 0x3f); // variant 10
