@@ -76,6 +76,12 @@ export class DurableEngine {
   private readonly executionsDue = new Wakeup();
   /** Executions published as started and not claimed yet. */
   private readonly started: NewExecution[] = [];
+  /**
+   * False while the due-execution query could only find executions the loop already holds:
+   * when nothing but a published start woke it, that query (a read transaction over the
+   * wake-time index) found nothing new, at a few percent of the main thread under load.
+   */
+  private dueMaybe = true;
   private readonly dispatcher: ClaimLoop<TaskRecord>;
   private readonly running: Promise<void>[] = [];
   private stopped = true;
@@ -111,6 +117,7 @@ export class DurableEngine {
   async start(): Promise<void> {
     await this.options.store.recoverLeases();
     this.stopped = false;
+    this.dueMaybe = true;
     this.running.push(this.executionLoop());
     this.dispatcher.start();
   }
@@ -125,6 +132,7 @@ export class DurableEngine {
 
   /** Something became due now (a new execution, a task result). */
   wake(): void {
+    this.dueMaybe = true;
     this.executionsDue.ring();
   }
 
@@ -186,8 +194,10 @@ export class DurableEngine {
     this.emit(record);
     // Bounded: beyond it (starts outpacing the loop), the due-execution claim finds them in
     // the store, and memory does not grow with the backlog.
-    if (started && this.started.length < MAX_STARTED) this.started.push(started);
-    this.wake();
+    if (started && this.started.length < MAX_STARTED) {
+      this.started.push(started);
+      this.executionsDue.ring();
+    } else this.wake();
   }
 
   /**
@@ -200,6 +210,7 @@ export class DurableEngine {
     for (const execution of this.started.splice(0, limit)) {
       const claim = await store.claimStarted(execution, this.owner, clock.now(), this.leaseMs());
       if (claim) claims.push(claim);
+      else this.dueMaybe = true;
     }
     return claims;
   }
@@ -224,9 +235,11 @@ export class DurableEngine {
     while (!this.stopped) {
       let claims: ClaimedExecution[] = [];
       const limit = this.options.batchSize ?? 64;
+      const checkDue = this.dueMaybe;
+      this.dueMaybe = false;
       try {
         claims = await this.claimStarted(limit);
-        if (claims.length < limit)
+        if (checkDue && claims.length < limit)
           claims.push(
             ...(await store.claimExecutions(
               this.owner,
@@ -235,8 +248,11 @@ export class DurableEngine {
               limit - claims.length,
             )),
           );
+        // A full batch may have left more behind.
+        if (claims.length === limit) this.dueMaybe = true;
         if (claims.length > 0) await this.commitAll(claims);
       } catch (error) {
+        this.dueMaybe = true;
         this.log(`execution loop: ${(error as Error).stack ?? error}`);
       }
       if (claims.length > 0) {
@@ -249,6 +265,7 @@ export class DurableEngine {
       // Wake at the next due time, and at least every second (another process may add work).
       const until = Math.min(next ?? Number.POSITIVE_INFINITY, clock.now() + 1000);
       await this.executionsDue.sleep((signal) => clock.sleepUntil(until, signal));
+      if (clock.now() >= until) this.dueMaybe = true;
     }
   }
 
@@ -284,6 +301,8 @@ export class DurableEngine {
     let newTasks = false;
     for (const commit of commits) {
       if (lost.has(commit.arn)) continue;
+      // Still running: it may be due again at once (a pass cut short by the step budget).
+      if (commit.record.status === "RUNNING") this.dueMaybe = true;
       if (commit.newTasks.some((task) => task.kind === "dispatch")) newTasks = true;
       if (commit.newTasks.some((task) => task.kind === "activity"))
         this.events.emit("activity-task");
