@@ -1,6 +1,6 @@
 /**
- * Ids of rows that only grow (audit events, accepted events, and the names of the executions
- * events start): UUIDs of version 7 (RFC 9562), whose first 48 bits are the time in
+ * Ids of rows that only grow (audit events, accepted events, and the names of executions that
+ * events start or that are started without one): UUIDs of version 7 (RFC 9562), whose first 48 bits are the time in
  * milliseconds. Each such id is a key of a unique index written by every request: random ids
  * put each entry on a random page of the index (one more page for the commit and the
  * checkpoint to write, and a split now and then), while ids that grow with time append to

@@ -3,7 +3,6 @@
  * engine (execution targets, status change events) and to functions. Called by the
  * composition root; the bus's loops start with `bus.start()`.
  */
-
 import type { EventsApi } from "../../api/context.js";
 import type { Json } from "../../asl/json.js";
 import type { Clock } from "../../runtime/clock.js";

@@ -103,7 +103,7 @@ export class EventBusService {
   constructor(private readonly options: EventBusOptions) {
     const log = options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
     this.context = {
-      // Event ids (and so the names of the executions they start) grow with time: see time-ordered-id.ts.
+      // Ids that grow with time, as do the names of the executions they start.
       newId: () => timeOrderedId(options.clock.now()),
       now: () => new Date(options.clock.now()),
       account: options.account,
