@@ -10,10 +10,7 @@ import { InvalidPageTokenError } from "../../src/store/paging.js";
 import {
   type ClaimedExecution,
   type ExecutionCommit,
-  type ExecutionRecord,
   type ExecutionStatus,
-  type HistoryEventRecord,
-  type NewExecution,
   type Page,
   type PageRequest,
   type StateMachineAliasRecord,
