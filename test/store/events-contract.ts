@@ -11,7 +11,7 @@ import type {
   StoredEvent,
 } from "../../src/store/events-port.js";
 import { type Store, StoreConflictError } from "../../src/store/port.js";
-import { executionArn, newExecution } from "./fixtures.js";
+import { createFullTeam, executionArn, newExecution } from "./fixtures.js";
 
 const T0 = 1_700_000_000_000;
 const PREFIX = "arn:aws:events:us-east-1:123456789012";
@@ -203,12 +203,7 @@ export function eventStoreContract(name: string, factory: () => Promise<Store>):
     });
 
     test("a delivery carrying a start starts its execution with the event instead of being queued; a refused start is queued", async () => {
-      await store.createTeam({
-        name: "full",
-        quotas: { concurrentExecutions: 0 },
-        createdAt: T0,
-        updatedAt: T0,
-      });
+      await createFullTeam(store);
       const refused = newExecution("refused");
       refused.team = { team: "full", units: {} };
       const started = await store.acceptEvents(

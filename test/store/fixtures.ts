@@ -1,11 +1,13 @@
 /**
- * Records the store tests build: executions with their first history events, and tasks.
+ * Records the store tests build: executions with their first history events, tasks, and a
+ * team that refuses every start.
  * Shared by the contract suite and the SQLite-only tests.
  */
 import type {
   ExecutionRecord,
   HistoryEventRecord,
   NewExecution,
+  Store,
   TaskRecord,
 } from "../../src/store/port.js";
 
@@ -82,4 +84,14 @@ export function task(
     createdAt: T0,
     ...overrides,
   };
+}
+
+/** Creates team `full`, whose quota allows no concurrent execution: every start in it is refused. */
+export function createFullTeam(store: Store): Promise<void> {
+  return store.createTeam({
+    name: "full",
+    quotas: { concurrentExecutions: 0 },
+    createdAt: T0,
+    updatedAt: T0,
+  });
 }

@@ -13,7 +13,7 @@ import type { NewDelivery, StatusEventRecord, StoredEvent } from "../../src/stor
 import type { ExecutionCommit, NewExecution, Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { TeamQuotaExceededError } from "../../src/store/teams-port.js";
-import { newExecution as executionOf, PREFIX, T0, task } from "./fixtures.js";
+import { createFullTeam, newExecution as executionOf, PREFIX, T0, task } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "opsflow-outbox-"));
 let files = 0;
@@ -78,12 +78,7 @@ describe("status outbox (sqlite file)", () => {
   });
 
   test("a start refused inside its transaction (team quota) leaves no status event", async () => {
-    await store.createTeam({
-      name: "full",
-      quotas: { concurrentExecutions: 0 },
-      createdAt: T0,
-      updatedAt: T0,
-    });
+    await createFullTeam(store);
     await assert.rejects(
       store.startExecution(
         newExecution("refused", {
