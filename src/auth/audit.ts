@@ -3,8 +3,9 @@
  * for every mutating request, every login and every denial; read like CloudTrail's
  * LookupEvents. Parameters are kept with their secrets redacted and their size bounded.
  */
-import type { AuditEventRecord, AuditFilter, AuditOutcome } from "../store/identity-port.js";
-import type { Page, PageRequest, Store } from "../store/port.js";
+import type { AuditEventRecord, AuditFilter, AuditOutcome } from "../store/audit-port.js";
+import type { Page, PageRequest } from "../store/paging.js";
+import type { Store } from "../store/port.js";
 import { timeOrderedId } from "../store/time-ordered-id.js";
 import type { Principal } from "./principal.js";
 

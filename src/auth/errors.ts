@@ -1,5 +1,5 @@
 /** The errors of the identity layer, with the HTTP status and code the API answers. */
-import { StoreConflictError } from "../store/port.js";
+import { StoreConflictError } from "../store/errors.js";
 
 /** The codes, with their statuses. */
 export const AUTH_ERROR_STATUS = {

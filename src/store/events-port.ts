@@ -3,7 +3,8 @@
  * queue, dead letters, connections, API destinations and webhook sources, in domain terms.
  * `Store` extends it; `test/store/events-contract.ts` is the suite every adapter must pass.
  */
-import type { NewExecution, Page, PageRequest } from "./port.js";
+import type { Page, PageRequest } from "./paging.js";
+import type { NewExecution } from "./workflows-port.js";
 
 /** An event bus. */
 export interface EventBusRecord {

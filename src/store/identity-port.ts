@@ -2,7 +2,7 @@
  * The identity part of the store port: users, groups, role grants, inline policies, console
  * sessions, credential status, and the append-only audit trail. `Store` extends it.
  */
-import type { Page, PageRequest } from "./port.js";
+import type { Page, PageRequest } from "./paging.js";
 
 /** A user. The password hash is argon2's PHC string; the TOTP secret is sealed. */
 export interface UserRecord {
@@ -52,41 +52,41 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
-/** What happened to an audited request. */
-export type AuditOutcome = "Success" | "Failure" | "Denied";
-
-/** One audit event, as CloudTrail would record it. */
-export interface AuditEventRecord {
+/** A SigV4 access key; the secret is sealed with the server's master key. */
+export interface AccessKeyRecord {
   id: string;
-  at: number;
-  user?: string;
-  credentialKind?: string;
-  credentialId?: string;
-  /** `rest`, `states`, `events`, `console`, ... */
-  service: string;
-  action: string;
-  resources: string[];
-  /** The request's parameters, secrets redacted, JSON text. */
-  parameters?: string;
-  sourceIp?: string;
-  userAgent?: string;
-  outcome: AuditOutcome;
-  errorCode?: string;
-  errorMessage?: string;
+  sealedSecret: string;
+  user: string;
+  status: "Active" | "Inactive";
+  createdAt: number;
+  lastUsedAt?: number;
+  lastUsedService?: string;
+  lastUsedRegion?: string;
 }
 
-/** LookupEvents filters; all given ones must match. Times are inclusive, in ms. */
-export interface AuditFilter {
-  user?: string;
-  credentialId?: string;
-  action?: string;
-  resource?: string;
-  startTime?: number;
-  endTime?: number;
+/** A bearer API token; only its hash is stored. */
+export interface ApiTokenRecord {
+  id: string;
+  tokenHash: string;
+  user: string;
+  description?: string;
+  status: "Active" | "Inactive";
+  createdAt: number;
+  lastUsedAt?: number;
+  lastUsedService?: string;
+  lastUsedRegion?: string;
 }
 
 /** Identity persistence. */
 export interface IdentityStore {
+  createAccessKey(record: AccessKeyRecord): Promise<void>;
+  getAccessKey(id: string): Promise<AccessKeyRecord | undefined>;
+  listAccessKeys(user?: string): Promise<AccessKeyRecord[]>;
+  touchAccessKey(id: string, at: number, service: string, region: string): Promise<void>;
+  createApiToken(record: ApiTokenRecord): Promise<void>;
+  findApiToken(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  listApiTokens(user?: string): Promise<ApiTokenRecord[]>;
+
   /** @throws StoreConflictError `exists` */
   createUser(record: UserRecord): Promise<void>;
   getUser(name: string): Promise<UserRecord | undefined>;
@@ -133,9 +133,4 @@ export interface IdentityStore {
   createSession(record: SessionRecord): Promise<void>;
   getSession(idHash: string): Promise<SessionRecord | undefined>;
   deleteSession(idHash: string): Promise<boolean>;
-
-  /** Appends one event; there is no way to change or remove it. */
-  appendAudit(event: AuditEventRecord): Promise<void>;
-  /** Events newest first, paged. */
-  lookupAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEventRecord>>;
 }

@@ -3,7 +3,7 @@
  * Changes are decided inside the store's transaction from the incident as stored (like votes
  * on approvals), so concurrent changes cannot both pass a transition check.
  */
-import type { Page, PageRequest } from "./port.js";
+import type { Page, PageRequest } from "./paging.js";
 
 /** Where an incident is in its life: open → acknowledged → resolved → closed. */
 export type IncidentStatus = "open" | "acknowledged" | "resolved" | "closed";

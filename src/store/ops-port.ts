@@ -2,7 +2,7 @@
  * The operations part of the store port: notification topics, subscriptions, messages and
  * their durable deliveries, and approval requests with their votes. `Store` extends it.
  */
-import type { Page, PageRequest } from "./port.js";
+import type { Page, PageRequest } from "./paging.js";
 
 /** A notification topic (SNS-shaped ARN). */
 export interface TopicRecord {

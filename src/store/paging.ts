@@ -3,7 +3,17 @@
  * base64url-encoded, so pages stay stable while rows are added.
  */
 import type { Json } from "../asl/json.js";
-import type { Page } from "./port.js";
+
+/** A page request: keyset paging with an opaque token. */
+export interface PageRequest {
+  limit: number;
+  nextToken?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
 
 /** Encodes a keyset position. */
 export function encodePageToken(key: Json): string {

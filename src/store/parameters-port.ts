@@ -3,7 +3,7 @@
  * versions. `Store` extends it. The store never sees a SecureString in clear: the service
  * seals values before they reach it and opens them after.
  */
-import type { Page, PageRequest } from "./port.js";
+import type { Page, PageRequest } from "./paging.js";
 
 /** The types of parameter, as SSM names them. */
 export type ParameterType = "String" | "StringList" | "SecureString";

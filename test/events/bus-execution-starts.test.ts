@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 import { type DeliveryPorts, executionName } from "../../src/events/bus/deliver.js";
 import type { EventBusService } from "../../src/events/bus/service.js";
-import type { ExecutionRecord, NewExecution, Store } from "../../src/store/port.js";
+import type { Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import type { ExecutionRecord, NewExecution } from "../../src/store/workflows-port.js";
 import { newExecution } from "../store/fixtures.js";
 import { manualClock, noDeliveries, startBus } from "./helpers.js";
 

@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, test } from "node:test";
 import { STATUS_DETAIL_TYPE, statusChangeEntry } from "../../src/events/bus/status-events.js";
-import type { NewExecution, Store } from "../../src/store/port.js";
+import type { Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import type { NewExecution } from "../../src/store/workflows-port.js";
 import { manualClock, startBus } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "opsflow-status-outbox-"));

@@ -6,20 +6,19 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { StoreConflictError } from "../../src/store/errors.js";
+import type { Page, PageRequest } from "../../src/store/paging.js";
 import { InvalidPageTokenError } from "../../src/store/paging.js";
-import {
-  type ClaimedExecution,
-  type ExecutionCommit,
-  type ExecutionStatus,
-  type Page,
-  type PageRequest,
-  type StateMachineAliasRecord,
-  type StateMachineRecord,
-  type StateMachineVersionRecord,
-  type Store,
-  StoreConflictError,
-  type TaskRecord,
-} from "../../src/store/port.js";
+import type { Store } from "../../src/store/port.js";
+import type {
+  ClaimedExecution,
+  ExecutionCommit,
+  ExecutionStatus,
+  StateMachineAliasRecord,
+  StateMachineRecord,
+  StateMachineVersionRecord,
+  TaskRecord,
+} from "../../src/store/workflows-port.js";
 import {
   type ExecutionOptions,
   event,

@@ -4,13 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { StoreConflictError } from "../../src/store/errors.js";
 import type {
   EventRuleRecord,
   EventTarget,
   NewDelivery,
   StoredEvent,
 } from "../../src/store/events-port.js";
-import { type Store, StoreConflictError } from "../../src/store/port.js";
+import type { Store } from "../../src/store/port.js";
 import { createFullTeam, executionArn, newExecution } from "./fixtures.js";
 
 const T0 = 1_700_000_000_000;

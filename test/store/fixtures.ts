@@ -3,13 +3,13 @@
  * team that refuses every start.
  * Shared by the contract suite and the SQLite-only tests.
  */
+import type { Store } from "../../src/store/port.js";
 import type {
   ExecutionRecord,
   HistoryEventRecord,
   NewExecution,
-  Store,
   TaskRecord,
-} from "../../src/store/port.js";
+} from "../../src/store/workflows-port.js";
 
 export const T0 = 1_700_000_000_000;
 export const PREFIX = "arn:aws:states:us-east-1:123456789012";

@@ -10,9 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, test } from "node:test";
 import type { NewDelivery, StatusEventRecord, StoredEvent } from "../../src/store/events-port.js";
-import type { ExecutionCommit, NewExecution, Store } from "../../src/store/port.js";
+import type { Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { TeamQuotaExceededError } from "../../src/store/teams-port.js";
+import type { ExecutionCommit, NewExecution } from "../../src/store/workflows-port.js";
 import { createFullTeam, newExecution as executionOf, PREFIX, T0, task } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "opsflow-outbox-"));

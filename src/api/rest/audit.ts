@@ -3,7 +3,7 @@
  * LookupEvents. There is no route that changes or deletes an event.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AuditEventRecord } from "../../store/identity-port.js";
+import type { AuditEventRecord } from "../../store/audit-port.js";
 import type { ApiContext, App } from "../context.js";
 import { errors, json } from "./identity-shared.js";
 

@@ -1,6 +1,10 @@
 /** Request and response schemas of the native REST API (zod, also the OpenAPI document). */
 import { z } from "@hono/zod-openapi";
-import type { ExecutionRecord, HistoryEventRecord, StateMachineRecord } from "../../store/port.js";
+import type {
+  ExecutionRecord,
+  HistoryEventRecord,
+  StateMachineRecord,
+} from "../../store/workflows-port.js";
 
 export const ErrorSchema = z
   .object({

@@ -5,8 +5,9 @@
  * the mapping manages follows the provider's group claim on every sign-in. Groups outside the
  * mapping are left alone, so memberships granted in opsflow itself survive.
  */
+
+import { StoreConflictError } from "../../store/errors.js";
 import type { Store } from "../../store/port.js";
-import { StoreConflictError } from "../../store/port.js";
 import type { OidcIdentity } from "./flow.js";
 
 /** The membership changes a sign-in made (for the audit log). */

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ApiDestinationRecord } from "../../store/events-port.js";
-import type { Page, PageRequest, Store } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
+import type { Store } from "../../store/port.js";
 import { type ArnScope, apiDestinationArn } from "./arns.js";
 import { pageInMemory } from "./connections-paging.js";
 import { EventBusError, inserting } from "./errors.js";

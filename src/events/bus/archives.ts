@@ -4,7 +4,8 @@
  * them (see planIngestion), for `RetentionDays` (0: forever).
  */
 import type { ArchiveRecord } from "../../store/events-port.js";
-import type { Page, PageRequest, Store } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
+import type { Store } from "../../store/port.js";
 import { compilePattern, InvalidEventPatternError } from "../pattern/index.js";
 import type { ArchiveRegistry } from "./archive-registry.js";
 import { type ArnScope, archiveArn, busOfArn } from "./arns.js";

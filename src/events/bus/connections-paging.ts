@@ -1,6 +1,7 @@
 /** Keyset paging of small in-memory lists sorted by name (connections, API destinations). */
+
+import type { Page, PageRequest } from "../../store/paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../store/paging.js";
-import type { Page, PageRequest } from "../../store/port.js";
 
 /** The page after `page.nextToken` of `items` (sorted by name). */
 export function pageInMemory<T extends { name: string }>(items: T[], page: PageRequest): Page<T> {

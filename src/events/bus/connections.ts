@@ -7,7 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { openSecret, sealSecret } from "../../auth/secret-box.js";
 import type { ConnectionAuthorizationType, ConnectionRecord } from "../../store/events-port.js";
-import type { Page, PageRequest, Store } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
+import type { Store } from "../../store/port.js";
 import type { Connection } from "../../tasks/http/connection.js";
 import { ApiDestinationService } from "./api-destinations.js";
 import { type ArnScope, connectionArn } from "./arns.js";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Json } from "../../asl/json.js";
 import type { DeliveryRecord, EventTarget } from "../../store/events-port.js";
-import type { NewExecution } from "../../store/port.js";
+import type { NewExecution } from "../../store/workflows-port.js";
 import { type CompiledTargetInput, compileTargetInput } from "../transform/index.js";
 import { targetKind } from "./arns.js";
 import { DeliveryError } from "./errors.js";

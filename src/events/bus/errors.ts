@@ -2,7 +2,7 @@
  * Typed errors of the event bus service, named with EventBridge's error codes so the AWS
  * endpoint and the REST API report the same thing.
  */
-import { StoreConflictError } from "../../store/port.js";
+import { StoreConflictError } from "../../store/errors.js";
 
 /** EventBridge error codes the bus raises. */
 export type EventBusErrorCode =

@@ -5,7 +5,8 @@
  * this validates requests and records them.
  */
 import type { ReplayRecord } from "../../store/events-port.js";
-import type { Page, PageRequest, Store } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
+import type { Store } from "../../store/port.js";
 import { type ArnScope, archiveNameOf, busOfArn, replayArn, ruleOfArn } from "./arns.js";
 import { EventBusError, inserting } from "./errors.js";
 

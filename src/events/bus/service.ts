@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../runtime/clock.js";
+import { StoreConflictError } from "../../store/errors.js";
 import type {
   DeadLetterRecord,
   EventBusRecord,
@@ -13,7 +14,8 @@ import type {
   EventTarget,
   StatusEventRecord,
 } from "../../store/events-port.js";
-import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
+import type { Store } from "../../store/port.js";
 import { timeOrderedId } from "../../store/time-ordered-id.js";
 import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
 import { ArchiveRegistry } from "./archive-registry.js";

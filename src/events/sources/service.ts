@@ -3,8 +3,9 @@
  * as a hash (like API tokens), and posts its payloads to one bus.
  */
 import { generateApiToken, hashApiToken, verifyApiToken } from "../../auth/key-hash.js";
+import { StoreConflictError } from "../../store/errors.js";
 import type { EventSourceKind, EventSourceRecord } from "../../store/events-port.js";
-import { type Store, StoreConflictError } from "../../store/port.js";
+import type { Store } from "../../store/port.js";
 import { EventBusError } from "../bus/errors.js";
 
 const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;

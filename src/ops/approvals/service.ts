@@ -11,7 +11,8 @@ import type {
   ApprovalStatus,
   NewNotificationDelivery,
 } from "../../store/ops-port.js";
-import type { Page, PageRequest, Store } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
+import type { Store } from "../../store/port.js";
 import type { TaskInvocation } from "../../tasks/types.js";
 import { OpsError } from "../errors.js";
 import { deadlineVerdict, isApprover, voteVerdict } from "./decision.js";

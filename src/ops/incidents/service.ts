@@ -12,7 +12,7 @@ import type {
   IncidentVerdict,
   NewTimelineEntry,
 } from "../../store/incidents-port.js";
-import type { Page, PageRequest } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
 import { OpsError } from "../errors.js";
 import { changeKind, type IncidentEventKind, incidentEntry } from "./events.js";
 import type { Caller, ChangeRequest, OpenRequest } from "./requests.js";

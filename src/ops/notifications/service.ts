@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { sealSecret } from "../../auth/secret-box.js";
+import { StoreConflictError } from "../../store/errors.js";
 import type {
   DeliveryFilter,
   NewNotificationDelivery,
@@ -14,7 +15,8 @@ import type {
   SubscriptionRecord,
   TopicRecord,
 } from "../../store/ops-port.js";
-import { type Page, type PageRequest, type Store, StoreConflictError } from "../../store/port.js";
+import type { Page, PageRequest } from "../../store/paging.js";
+import type { Store } from "../../store/port.js";
 import { invalid, OpsError } from "../errors.js";
 import { type ArnScope, subscriptionArn, TOPIC_NAME, topicArn, topicNameOf } from "./arns.js";
 import { checkPublishInput, type PublishInput, render } from "./message.js";

@@ -6,13 +6,13 @@
  * SecureString reads as its ciphertext (base64), as SSM answers: never the clear value.
  */
 import { openSecret, sealSecret } from "../../auth/secret-box.js";
+import type { Page, PageRequest } from "../../store/paging.js";
 import type {
   ParameterFilter,
   ParameterRecord,
   ParameterStore,
   ParameterType,
 } from "../../store/parameters-port.js";
-import type { Page, PageRequest } from "../../store/port.js";
 import { looksLikeArn, namesOfPath, parseParameterArn } from "./arns.js";
 import { invalidParameter, ParameterError } from "./errors.js";
 import { checkName, checkPath, parseSelector, type Selector } from "./names.js";

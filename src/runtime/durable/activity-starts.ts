@@ -3,7 +3,7 @@
  * (with the time and the worker's name) and wakes the execution; the next pass records
  * ActivityStarted from that row, so the event is durable even when no result ever comes.
  */
-import type { TaskRecord } from "../../store/port.js";
+import type { TaskRecord } from "../../store/workflows-port.js";
 import type { PendingTask, StoredFrame } from "./snapshot.js";
 
 /** An activity task whose ActivityStarted event is still to be recorded. */

@@ -7,14 +7,14 @@ import { EventEmitter } from "node:events";
 import type { Json } from "../../asl/json.js";
 import type { Entropy } from "../../asl/scope.js";
 import type { StatusEventRecord } from "../../store/events-port.js";
+import type { Store } from "../../store/port.js";
 import type {
   ClaimedExecution,
   ExecutionCommit,
   ExecutionRecord,
   NewExecution,
-  Store,
   TaskRecord,
-} from "../../store/port.js";
+} from "../../store/workflows-port.js";
 import { type TaskDispatcher, TaskFailure } from "../../tasks/types.js";
 import { ClaimLoop } from "../claim-loop.js";
 import type { Clock } from "../clock.js";

@@ -1,6 +1,6 @@
 import type { JsonObject } from "../../asl/json.js";
 import type { HistoryEventType, HistorySink } from "../../evaluator/index.js";
-import type { HistoryEventRecord } from "../../store/port.js";
+import type { HistoryEventRecord } from "../../store/workflows-port.js";
 
 /** Collects the events of one processing pass, numbered on from the execution's counter. */
 export class HistoryBuffer implements HistorySink {

@@ -3,7 +3,7 @@
  * forms: the parameters a Task passes, and the results Step Functions returns.
  */
 import { isJsonObject, type Json, type JsonObject } from "../../asl/json.js";
-import type { ExecutionRecord } from "../../store/port.js";
+import type { ExecutionRecord } from "../../store/workflows-port.js";
 import { TaskFailure } from "../../tasks/types.js";
 
 /** What a nested StartExecution asks for. */

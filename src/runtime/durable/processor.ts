@@ -22,7 +22,7 @@ import type {
   ExecutionCommit,
   NewExecution,
   TaskRecord,
-} from "../../store/port.js";
+} from "../../store/workflows-port.js";
 import { TaskFailure } from "../../tasks/types.js";
 import { activityStarts } from "./activity-starts.js";
 import { ForkTracker } from "./forks.js";

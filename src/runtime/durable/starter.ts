@@ -6,8 +6,13 @@ import type { Json } from "../../asl/json.js";
 import type { Entropy } from "../../asl/scope.js";
 import { startFrame } from "../../evaluator/index.js";
 import type { StatusEventRecord } from "../../store/events-port.js";
-import type { ExecutionRecord, NewExecution, StateMachineType, Store } from "../../store/port.js";
+import type { Store } from "../../store/port.js";
 import { timeOrderedId } from "../../store/time-ordered-id.js";
+import type {
+  ExecutionRecord,
+  NewExecution,
+  StateMachineType,
+} from "../../store/workflows-port.js";
 import { TaskFailure } from "../../tasks/types.js";
 import { ServiceError } from "./errors.js";
 import type { MachineCache } from "./machine-cache.js";

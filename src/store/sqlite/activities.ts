@@ -1,7 +1,7 @@
 /** Activities: named queues that external workers poll. */
 import type Database from "better-sqlite3";
+import type { Page, PageRequest } from "../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../paging.js";
-import type { Page, PageRequest } from "../port.js";
 
 type Activity = { arn: string; name: string; createdAt: number };
 type Row = { arn: string; name: string; created_at: number };

@@ -3,9 +3,9 @@
  * deletes), read newest first with keyset paging on the sequence number.
  */
 import type Database from "better-sqlite3";
-import type { AuditEventRecord, AuditFilter } from "../identity-port.js";
+import type { AuditEventRecord, AuditFilter } from "../audit-port.js";
+import type { PageRequest } from "../paging.js";
 import { decodePageToken, encodePageToken } from "../paging.js";
-import type { PageRequest } from "../port.js";
 
 type Row = Record<string, unknown>;
 

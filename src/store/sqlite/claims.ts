@@ -4,7 +4,12 @@
  * in memory (leases.ts explains why): a claim reads, only a commit writes.
  */
 import type Database from "better-sqlite3";
-import type { ClaimedExecution, ExecutionCommit, NewExecution, TaskRecord } from "../port.js";
+import type {
+  ClaimedExecution,
+  ExecutionCommit,
+  NewExecution,
+  TaskRecord,
+} from "../workflows-port.js";
 import { historyInserter } from "./history-insert.js";
 import { leasesOf } from "./leases.js";
 import { executionFromRow, taskFromRow } from "./rows.js";

@@ -1,6 +1,7 @@
 /** Access keys and API tokens. */
 import type Database from "better-sqlite3";
-import { type AccessKeyRecord, type ApiTokenRecord, StoreConflictError } from "../port.js";
+import { StoreConflictError } from "../errors.js";
+import type { AccessKeyRecord, ApiTokenRecord } from "../identity-port.js";
 
 type Row = Record<string, unknown>;
 

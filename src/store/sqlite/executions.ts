@@ -1,15 +1,14 @@
 /** Executions: start (idempotent by name), read, list, history, stop requests and redrive. */
 import type Database from "better-sqlite3";
+import { StoreConflictError } from "../errors.js";
+import type { Page, PageRequest } from "../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../paging.js";
-import {
-  type ExecutionFilter,
-  type ExecutionRecord,
-  type HistoryEventRecord,
-  type NewExecution,
-  type Page,
-  type PageRequest,
-  StoreConflictError,
-} from "../port.js";
+import type {
+  ExecutionFilter,
+  ExecutionRecord,
+  HistoryEventRecord,
+  NewExecution,
+} from "../workflows-port.js";
 import { historyInserter } from "./history-insert.js";
 import { executionFromRow, historyFromRow } from "./rows.js";
 import { statusOutboxQueries } from "./status-outbox.js";

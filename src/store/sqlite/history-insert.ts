@@ -4,7 +4,7 @@
  * SQLite's parser-free but per-call VDBE start-up).
  */
 import type Database from "better-sqlite3";
-import type { HistoryEventRecord } from "../port.js";
+import type { HistoryEventRecord } from "../workflows-port.js";
 
 /** Rows per statement: 16 events × 6 columns stays far below SQLite's variable limit. */
 const CHUNK = 16;

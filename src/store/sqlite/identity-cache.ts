@@ -5,8 +5,7 @@
  * connection makes it: a deactivated key or token is refused from the next request on.
  */
 import type Database from "better-sqlite3";
-import type { UserPermissions } from "../identity-port.js";
-import type { AccessKeyRecord, ApiTokenRecord } from "../port.js";
+import type { AccessKeyRecord, ApiTokenRecord, UserPermissions } from "../identity-port.js";
 import { VersionedCache, watchTables } from "./change-watch.js";
 
 /** Tables whose rows the cached lookups are built from. */

@@ -1,5 +1,6 @@
 /** Users, groups, role grants, inline policies, sessions and credential status (SQLite). */
 import type Database from "better-sqlite3";
+import { StoreConflictError } from "../errors.js";
 import type {
   GroupRecord,
   PolicyRecord,
@@ -8,7 +9,6 @@ import type {
   UserPermissions,
   UserRecord,
 } from "../identity-port.js";
-import { StoreConflictError } from "../port.js";
 
 type Row = Record<string, unknown>;
 

@@ -1,18 +1,30 @@
 /**
- * The embedded default store: one SQLite file (WAL, synchronous=FULL by default).
+ * The embedded default store: one SQLite file (WAL, synchronous=FULL by default). Each port
+ * is assembled from its query modules and checked against the port by the compiler.
  */
+import type Database from "better-sqlite3";
+import type { AuditStore } from "../audit-port.js";
+import type { EventStore } from "../events-port.js";
+import type { IdentityStore } from "../identity-port.js";
+import type { IncidentStore } from "../incidents-port.js";
+import type { OpsStore } from "../ops-port.js";
+import type { ParameterStore } from "../parameters-port.js";
 import type { Store } from "../port.js";
+import type { TeamStore } from "../teams-port.js";
+import type { WorkflowStore } from "../workflows-port.js";
 import { activityQueries } from "./activities.js";
 import { auditQueries } from "./audit.js";
 import { flushGroupCommits, groupCommit } from "./batch.js";
 import { claimQueries } from "./claims.js";
 import { credentialQueries } from "./credentials.js";
 import { lockDatabase, openDatabase, type Synchronous } from "./database.js";
-import { eventQueries, groupCommitted } from "./events/index.js";
+import { eventQueries } from "./events/index.js";
 import { executionQueries } from "./executions.js";
 import { identityQueries } from "./identity.js";
 import { cachedIdentityReads } from "./identity-cache.js";
-import { groupCommittedOps, opsQueries } from "./ops/index.js";
+import { approvalQueries } from "./ops/approvals.js";
+import { incidentQueries } from "./ops/incidents.js";
+import { notificationQueries } from "./ops/notifications.js";
 import { parameterQueries } from "./parameters.js";
 import { stateMachineQueries } from "./state-machines.js";
 import { taskQueries } from "./tasks.js";
@@ -25,72 +37,111 @@ export interface SqliteStoreOptions {
   synchronous?: Synchronous;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a method table of any signatures
+type Methods = Record<string, (...args: any[]) => unknown>;
+
+/** The same methods, answering with promises (the port's signatures). */
+type Asynchronous<T extends Methods> = {
+  [K in keyof T]: (...args: Parameters<T[K]>) => Promise<Awaited<ReturnType<T[K]>>>;
+};
+
+/** Wraps synchronous queries in the port's async signatures (each runs at once). */
+function asynchronous<T extends Methods>(sync: T): Asynchronous<T> {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(sync))
+    wrapped[name] = async (...args: unknown[]) => fn(...args);
+  return wrapped as Asynchronous<T>;
+}
+
 /**
  * Opens the SQLite store. better-sqlite3 is synchronous: each method runs one short
- * transaction; the async signatures are the port's, shared with networked adapters.
+ * transaction; the async signatures are the ports', shared with networked adapters.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   // One store per database file: the leases it holds in memory must be the only ones.
   const unlock = options.path === ":memory:" ? () => undefined : lockDatabase(options.path);
-  let db: ReturnType<typeof openDatabase>;
+  let db: Database.Database;
   try {
     db = openDatabase(options.path, options.synchronous);
   } catch (error) {
     unlock();
     throw error;
   }
-  const machines = stateMachineQueries(db);
+  const ports = sqlitePorts(db);
+  return {
+    ...ports,
+    close: async () => {
+      // Writes queued for the next group commit were promised to their callers: commit them.
+      flushGroupCommits(db);
+      db.close();
+      unlock();
+    },
+  } satisfies Store;
+}
+
+/** Every port of the store on `db`. Writes on hot paths share group commits (batch.ts). */
+function sqlitePorts(db: Database.Database) {
   const executions = executionQueries(db);
   const tasks = taskQueries(db);
   const claims = claimQueries(db, executions.startExecution, tasks.settleTask);
-  const activities = activityQueries(db);
-  const audit = auditQueries(db);
-  const sync = {
-    ...machines,
-    ...executions,
-    ...claims,
-    ...tasks,
-    ...activities,
-    ...credentialQueries(db),
-    ...identityQueries(db),
-    ...audit,
-    ...parameterQueries(db),
-    ...teamQueries(db),
-  };
-  // The lookups of every authenticated request, cached until the identity tables change.
-  Object.assign(sync, cachedIdentityReads(db, sync));
+  const workflows = {
+    ...asynchronous({
+      ...stateMachineQueries(db),
+      ...executions,
+      ...claims,
+      ...tasks,
+      ...activityQueries(db),
+    }),
+    startExecution: groupCommit(db, executions.startExecution),
+    settleTask: groupCommit(db, tasks.settleTask),
+    // The runtime's commits of execution passes join the same group (one fsync per turn).
+    commit: groupCommit(db, claims.commit),
+  } satisfies WorkflowStore;
+
+  const identityReads = { ...credentialQueries(db), ...identityQueries(db) };
+  const identity = asynchronous({
+    ...identityReads,
+    // The lookups of every authenticated request, cached until the identity tables change.
+    ...cachedIdentityReads(db, identityReads),
+  }) satisfies IdentityStore;
+
+  const auditQueryTable = auditQueries(db);
+  const audit = {
+    ...asynchronous(auditQueryTable),
+    // Every mutating request appends an audit event: they share commits too.
+    appendAudit: groupCommit(db, auditQueryTable.appendAudit),
+  } satisfies AuditStore;
+
   const events = eventQueries(db, executions.startExecution);
-  const store = {} as Record<string, unknown>;
-  for (const [name, fn] of Object.entries(sync)) {
-    store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
-  }
-  // The writes every request makes share transactions with their concurrent peers.
-  store.startExecution = groupCommit(db, executions.startExecution);
-  store.settleTask = groupCommit(db, tasks.settleTask);
-  // The runtime's commits of execution passes join the same group (one fsync per turn).
-  store.commit = groupCommit(db, claims.commit);
-  // Every mutating request appends an audit event: they share commits too.
-  store.appendAudit = groupCommit(db, audit.appendAudit);
-  for (const [name, fn] of Object.entries(events))
-    store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
-  for (const name of groupCommitted)
-    store[name] = groupCommit(db, events[name] as (...a: unknown[]) => unknown);
-  store.acceptEvents = groupCommit(
-    db,
-    events.acceptEvents,
-    (_events, _deliveries, _archived, _outbox, options?: { syncedLater?: boolean }) =>
-      options?.syncedLater === true,
-  );
-  const ops = opsQueries(db, tasks.settleTask);
-  for (const [name, fn] of Object.entries(ops))
-    store[name] = async (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args);
-  for (const name of groupCommittedOps)
-    store[name] = groupCommit(db, ops[name] as (...a: unknown[]) => unknown);
-  store.close = async () => {
-    // Writes queued for the next group commit were promised to their callers: commit them.
-    flushGroupCommits(db);
-    db.close();
-    unlock();
+  const eventStore = {
+    ...asynchronous(events),
+    settleDelivery: groupCommit(db, events.settleDelivery),
+    acceptEvents: groupCommit(
+      db,
+      events.acceptEvents,
+      (_events, _deliveries, _archived, _outbox, options?: { syncedLater?: boolean }) =>
+        options?.syncedLater === true,
+    ),
+  } satisfies EventStore;
+
+  const { enqueueNotifications, ...notifications } = notificationQueries(db);
+  const ops = {
+    ...asynchronous({
+      ...notifications,
+      ...approvalQueries(db, { settleTask: tasks.settleTask, enqueueNotifications }),
+    }),
+    publishMessage: groupCommit(db, notifications.publishMessage),
+    settleNotificationDelivery: groupCommit(db, notifications.settleNotificationDelivery),
+  } satisfies OpsStore;
+
+  return {
+    ...workflows,
+    ...identity,
+    ...audit,
+    ...eventStore,
+    ...ops,
+    ...(asynchronous(incidentQueries(db)) satisfies IncidentStore),
+    ...(asynchronous(parameterQueries(db)) satisfies ParameterStore),
+    ...(asynchronous(teamQueries(db)) satisfies TeamStore),
   };
-  return store as unknown as Store;
 }

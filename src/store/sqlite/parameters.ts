@@ -4,9 +4,9 @@
  */
 import type Database from "better-sqlite3";
 import type { Json } from "../../asl/json.js";
+import type { Page, PageRequest } from "../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../paging.js";
 import type { ParameterFilter, ParameterRecord, ParameterType } from "../parameters-port.js";
-import type { Page, PageRequest } from "../port.js";
 import { present } from "./ops/notifications.js";
 
 type Row = Record<string, unknown>;

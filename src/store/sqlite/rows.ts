@@ -1,6 +1,6 @@
 /** Row ↔ record mapping shared by the SQLite modules. */
 import type { Json } from "../../asl/json.js";
-import type { ExecutionRecord, HistoryEventRecord, TaskRecord } from "../port.js";
+import type { ExecutionRecord, HistoryEventRecord, TaskRecord } from "../workflows-port.js";
 
 type Row = Record<string, unknown>;
 

@@ -4,15 +4,14 @@
  */
 import type Database from "better-sqlite3";
 import type { Json } from "../../asl/json.js";
+import { StoreConflictError } from "../errors.js";
+import type { Page, PageRequest } from "../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../paging.js";
-import {
-  type Page,
-  type PageRequest,
-  type StateMachineAliasRecord,
-  type StateMachineRecord,
-  type StateMachineVersionRecord,
-  StoreConflictError,
-} from "../port.js";
+import type {
+  StateMachineAliasRecord,
+  StateMachineRecord,
+  StateMachineVersionRecord,
+} from "../workflows-port.js";
 import { VersionedCache, watchTables } from "./change-watch.js";
 
 type Row = Record<string, unknown>;

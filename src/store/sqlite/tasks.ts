@@ -4,7 +4,7 @@
  * waits for its token, so after a crash it runs again (at least once), with the same key.
  */
 import type Database from "better-sqlite3";
-import type { TaskRecord, TaskSettlement } from "../port.js";
+import type { TaskRecord, TaskSettlement } from "../workflows-port.js";
 import { leasesOf } from "./leases.js";
 import { taskFromRow } from "./rows.js";
 

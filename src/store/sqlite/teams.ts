@@ -5,7 +5,7 @@
  * transaction (a savepoint of the group commit) rolls back, and nothing of it remains.
  */
 import type Database from "better-sqlite3";
-import { StoreConflictError } from "../port.js";
+import { StoreConflictError } from "../errors.js";
 import {
   type TeamCharge,
   TeamQuotaExceededError,

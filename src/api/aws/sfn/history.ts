@@ -3,7 +3,7 @@
  * (`stateEnteredEventDetails`, `taskScheduledEventDetails`, ...) with JSON payloads as text.
  */
 import type { Json } from "../../../asl/json.js";
-import type { HistoryEventRecord } from "../../../store/port.js";
+import type { HistoryEventRecord } from "../../../store/workflows-port.js";
 import { toAwsTimestamp } from "../timestamp.js";
 
 type Details = Record<string, Json>;

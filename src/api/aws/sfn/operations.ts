@@ -5,7 +5,7 @@
 
 import { ServiceError } from "../../../runtime/durable/errors.js";
 import { checkDefinition } from "../../../runtime/durable/service/state-machines.js";
-import type { StateMachineType } from "../../../store/port.js";
+import type { StateMachineType } from "../../../store/workflows-port.js";
 import { activityArn, aliasArn, executionArn, stateMachineArn, versionArn } from "../../arns.js";
 import type { ApiContext, Principal } from "../../context.js";
 import { sfnError } from "../sfn-errors.js";

@@ -4,7 +4,7 @@ import type {
   StateMachineAliasRecord,
   StateMachineRecord,
   StateMachineVersionRecord,
-} from "../../../store/port.js";
+} from "../../../store/workflows-port.js";
 import { toAwsTimestamp } from "../timestamp.js";
 
 const ts = (ms: number) => toAwsTimestamp(new Date(ms));

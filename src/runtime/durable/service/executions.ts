@@ -5,16 +5,15 @@
 import type { Json } from "../../../asl/json.js";
 import type { Entropy } from "../../../asl/scope.js";
 import { startFrame } from "../../../evaluator/index.js";
+import type { Page, PageRequest } from "../../../store/paging.js";
+import type { Store } from "../../../store/port.js";
+import { type TeamCharge, TeamQuotaExceededError } from "../../../store/teams-port.js";
 import type {
   ExecutionFilter,
   ExecutionRecord,
   HistoryEventRecord,
   NewExecution,
-  Page,
-  PageRequest,
-  Store,
-} from "../../../store/port.js";
-import { type TeamCharge, TeamQuotaExceededError } from "../../../store/teams-port.js";
+} from "../../../store/workflows-port.js";
 import type { TaskDispatcher } from "../../../tasks/types.js";
 import type { Clock } from "../../clock.js";
 import { type ExecutionResult, runInMemory } from "../../in-memory.js";

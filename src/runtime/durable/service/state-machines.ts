@@ -10,16 +10,15 @@ import {
   formatInvalidDefinitionMessage,
   validateDefinition,
 } from "../../../asl/validation/index.js";
-import {
-  type Page,
-  type PageRequest,
-  type StateMachineAliasRecord,
-  type StateMachineRecord,
-  type StateMachineType,
-  type StateMachineVersionRecord,
-  type Store,
-  StoreConflictError,
-} from "../../../store/port.js";
+import { StoreConflictError } from "../../../store/errors.js";
+import type { Page, PageRequest } from "../../../store/paging.js";
+import type { Store } from "../../../store/port.js";
+import type {
+  StateMachineAliasRecord,
+  StateMachineRecord,
+  StateMachineType,
+  StateMachineVersionRecord,
+} from "../../../store/workflows-port.js";
 import { ServiceError } from "../errors.js";
 
 /** What CreateStateMachine takes. */

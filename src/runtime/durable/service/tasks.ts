@@ -4,7 +4,9 @@
  */
 import { once } from "node:events";
 import type { Json } from "../../../asl/json.js";
-import type { Page, PageRequest, Store, TaskSettlement } from "../../../store/port.js";
+import type { Page, PageRequest } from "../../../store/paging.js";
+import type { Store } from "../../../store/port.js";
+import type { TaskSettlement } from "../../../store/workflows-port.js";
 import type { Clock } from "../../clock.js";
 import type { DurableEngine } from "../engine.js";
 import { ServiceError } from "../errors.js";

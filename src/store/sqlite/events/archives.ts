@@ -6,8 +6,8 @@ import type {
   ArchiveRecord,
   ArchiveState,
 } from "../../events-port.js";
+import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
-import type { Page, PageRequest } from "../../port.js";
 import { insertOnce } from "./insert-once.js";
 import { likePrefix } from "./like-prefix.js";
 

@@ -9,8 +9,9 @@ import type {
   NewDelivery,
   StoredEvent,
 } from "../../events-port.js";
+import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, pageOf } from "../../paging.js";
-import type { ExecutionRecord, NewExecution, Page, PageRequest } from "../../port.js";
+import type { ExecutionRecord, NewExecution } from "../../workflows-port.js";
 import { ruleFromRow } from "./rules.js";
 
 type Row = Record<string, unknown>;

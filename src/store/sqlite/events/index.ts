@@ -1,7 +1,7 @@
 /**
  * The event bus operations of the SQLite store (see EventStore in events-port.ts).
- * `groupCommitted` lists the writes on the delivery path that the store wraps in group commit
- * as they are; acceptEvents is group committed too, with its `syncedLater` option.
+ * The store wraps settleDelivery and acceptEvents (with its `syncedLater` option) in group
+ * commits.
  */
 import type Database from "better-sqlite3";
 import type { ArchivedEvent, NewDelivery, StoredEvent } from "../../events-port.js";
@@ -52,6 +52,3 @@ export function eventQueries(
     ...replayQueries(db),
   };
 }
-
-/** Writes committed in groups (each in its own savepoint). */
-export const groupCommitted = ["settleDelivery"] as const;

@@ -1,5 +1,5 @@
 /** Inserts that report a name clash as the port's conflict error. */
-import { StoreConflictError } from "../../port.js";
+import { StoreConflictError } from "../../errors.js";
 
 /** Runs an insert, turning a primary-key or unique clash into StoreConflictError("exists"). */
 export function insertOnce(run: () => unknown, what: string): void {

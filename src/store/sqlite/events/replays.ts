@@ -1,8 +1,8 @@
 /** Replays: durable background work whose every batch commits with its deliveries. */
 import type Database from "better-sqlite3";
 import type { ReplayBatch, ReplayRecord, ReplayState } from "../../events-port.js";
+import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
-import type { Page, PageRequest } from "../../port.js";
 import { deliveryInserter } from "./deliveries.js";
 import { insertOnce } from "./insert-once.js";
 import { likePrefix } from "./like-prefix.js";

@@ -1,8 +1,9 @@
 /** Event buses, rules and targets. */
 import type Database from "better-sqlite3";
+import { StoreConflictError } from "../../errors.js";
 import type { EventBusRecord, EventRuleRecord, EventTarget } from "../../events-port.js";
+import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
-import { type Page, type PageRequest, StoreConflictError } from "../../port.js";
 import { likePrefix } from "./like-prefix.js";
 
 type Row = Record<string, unknown>;

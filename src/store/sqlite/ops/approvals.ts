@@ -13,8 +13,9 @@ import type {
   NewNotificationDelivery,
   VoteVerdict,
 } from "../../ops-port.js";
+import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
-import type { Page, PageRequest, TaskSettlement } from "../../port.js";
+import type { TaskSettlement } from "../../workflows-port.js";
 import { present } from "./notifications.js";
 
 type Row = Record<string, unknown>;

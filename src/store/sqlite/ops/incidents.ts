@@ -12,8 +12,8 @@ import type {
   NewTimelineEntry,
   TimelineEntry,
 } from "../../incidents-port.js";
+import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
-import type { Page, PageRequest } from "../../port.js";
 import { present } from "./notifications.js";
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,6 @@
 /** Topics, subscriptions, messages and the notification delivery queue (see OpsStore). */
 import type Database from "better-sqlite3";
+import { StoreConflictError } from "../../errors.js";
 import type {
   DeliveryFilter,
   MessageRecord,
@@ -9,8 +10,8 @@ import type {
   SubscriptionRecord,
   TopicRecord,
 } from "../../ops-port.js";
+import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, pageOf } from "../../paging.js";
-import { type Page, type PageRequest, StoreConflictError } from "../../port.js";
 
 type Row = Record<string, unknown>;
 
