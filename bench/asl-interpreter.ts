@@ -8,7 +8,7 @@ import type { Json } from "../src/asl/json.js";
 import { validateDefinition } from "../src/asl/validation/index.js";
 import { compileMachine } from "../src/evaluator/index.js";
 import { runInMemory } from "../src/runtime/in-memory.js";
-import type { TaskDispatcher } from "../src/tasks/types.js";
+import type { TaskDispatcher } from "../src/runtime/task-dispatcher.js";
 import { printTable, rate } from "./table.js";
 
 const LOOP_ITERATIONS = 10_000;

@@ -6,18 +6,20 @@
  *
  * Run: `npx tsx bench/function-dispatch.ts` (about 10 s).
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Json } from "../src/asl/json.js";
+import type { TaskInvocation } from "../src/runtime/task-dispatcher.js";
+import { openSqliteStore } from "../src/store/sqlite/index.js";
 import {
   createFunctionDispatcher,
   type FunctionDispatcher,
   FunctionPool,
   FunctionRegistry,
 } from "../src/tasks/functions/index.js";
-import type { TaskInvocation } from "../src/tasks/types.js";
 import { printTable, rate } from "./table.js";
 
 const LATENCY_CALLS = 2_000;
@@ -67,7 +69,8 @@ async function measure(dispatcher: FunctionDispatcher, name: string): Promise<(s
 /** Runs the benchmark and prints its table. */
 export async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "opsflow-bench-fn-"));
-  const registry = new FunctionRegistry(root);
+  const store = openSqliteStore({ path: ":memory:" });
+  const registry = new FunctionRegistry(root, store);
   const pool = new FunctionPool({ maxWorkersPerFunction: CONCURRENCY });
   const dispatcher = createFunctionDispatcher(registry, pool);
   try {
@@ -83,6 +86,7 @@ export async function main(): Promise<void> {
     );
   } finally {
     await pool.close();
+    await store.close();
     rmSync(root, { recursive: true, force: true });
   }
 }

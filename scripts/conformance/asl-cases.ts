@@ -13,15 +13,15 @@ import {
   validateDefinition,
 } from "../../src/asl/validation/index.js";
 import { compileMachine } from "../../src/evaluator/index.js";
-import { VirtualClock } from "../../src/runtime/clock.js";
+import { VirtualClock } from "../../src/kernel/clock.js";
 import { type ExecutionResult, runInMemory } from "../../src/runtime/in-memory.js";
+import { type TaskDispatcher, TaskFailure } from "../../src/runtime/task-dispatcher.js";
 import {
   functionNotFound,
   handlerError,
   invokeEnvelope,
   resolveFunctionCall,
 } from "../../src/tasks/lambda.js";
-import { type TaskDispatcher, TaskFailure } from "../../src/tasks/types.js";
 import { deleteAtPath } from "./ignore-paths.js";
 
 /** Where the corpus lives, relative to the repository root. */

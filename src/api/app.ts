@@ -42,6 +42,15 @@ export function createApp(api: ApiContext, extra: RouteSet[] = []): App {
   );
 
   app.get("/health", (c) => c.json({ status: "ok" }));
+  // For load balancers: this node can serve requests (its database answers and is migrated).
+  app.get("/ready", async (c) =>
+    (await api.ready().catch(() => false))
+      ? c.json({ status: "ready" })
+      : c.json(
+          { status: "unavailable", message: "The database is unreachable or not migrated." },
+          503,
+        ),
+  );
 
   const tooLarge = (c: Context<AppEnv>) => {
     const message = `The request body is over ${api.maxBodyBytes} bytes.`;

@@ -90,6 +90,8 @@ export interface ApiContext {
   auth: AuthApi;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** True when the database answers and is migrated (`/ready`). */
+  ready(): Promise<boolean>;
 }
 
 /** The Hono environment of every route: the authenticated principal. */

@@ -2,12 +2,13 @@
  * The functions Step Functions adds to JSONata. Where an intrinsic function does the same job
  * the JSONata function delegates to it, so both languages behave alike.
  */
+
+import type { Entropy } from "../kernel/entropy.js";
 import { StatesError, StatesErrorName } from "./errors.js";
 import type { IntrinsicFunction } from "./intrinsics/function.js";
 import { JavaRandom } from "./intrinsics/java-random.js";
 import { intrinsicFunctions } from "./intrinsics/registry.js";
 import type { Json } from "./json.js";
-import type { Entropy } from "./scope.js";
 
 /** The binding under which the evaluator passes the run's entropy to these functions. */
 export const ENTROPY_BINDING = "__opsflowEntropy";

@@ -1,3 +1,4 @@
+import type { Entropy } from "../kernel/entropy.js";
 import type { Json } from "./json.js";
 
 /**
@@ -16,12 +17,4 @@ export interface Scope {
 export interface Variables {
   /** The value of a variable, or undefined when no visible scope declares it. */
   get(name: string): Json | undefined;
-}
-
-/** Sources of non-determinism, injected so the language core stays pure and testable. */
-export interface Entropy {
-  /** A float in [0, 1). */
-  random(): number;
-  /** A random RFC 4122 version 4 UUID string. */
-  uuid(): string;
 }

@@ -3,10 +3,15 @@
  * for every mutating request, every login and every denial; read like CloudTrail's
  * LookupEvents. Parameters are kept with their secrets redacted and their size bounded.
  */
-import type { AuditEventRecord, AuditFilter, AuditOutcome } from "../store/audit-port.js";
+
+import { timeOrderedId } from "../kernel/time-ordered-id.js";
+import type {
+  AuditEventRecord,
+  AuditFilter,
+  AuditOutcome,
+  AuditStore,
+} from "../store/audit-port.js";
 import type { Page, PageRequest } from "../store/paging.js";
-import type { Store } from "../store/port.js";
-import { timeOrderedId } from "../store/time-ordered-id.js";
 import type { Principal } from "./principal.js";
 
 /** What a caller records; the id and time are added here. */
@@ -57,7 +62,7 @@ function parametersText(parameters: unknown): string | undefined {
 /** Appends and looks up audit events. */
 export class AuditLog {
   constructor(
-    private readonly store: Store,
+    private readonly store: AuditStore,
     private readonly now: () => number,
   ) {}
 

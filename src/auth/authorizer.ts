@@ -4,7 +4,8 @@
  * with IAM's rule (explicit deny wins, otherwise deny unless allowed).
  */
 import { stateMachineArnOf } from "../runtime/durable/arns.js";
-import type { Store } from "../store/port.js";
+import type { IdentityStore } from "../store/identity-port.js";
+import type { WorkflowStore } from "../store/workflows-port.js";
 import { readsResourceTags } from "./conditions.js";
 import { type Decision, evaluate, type PolicyStatement, parsePolicy } from "./policy.js";
 import { isRoleName, ROLES, SELF_SERVICE } from "./roles.js";
@@ -22,7 +23,7 @@ export class Authorizer {
   /** Parsed policy documents by text: documents are few and change rarely. */
   private readonly parsed = new Map<string, PolicyStatement[]>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: WorkflowStore & IdentityStore) {}
 
   /** The user's grants, or undefined when the user does not exist (it may do nothing). */
   async grantsOf(user: string): Promise<Grants | undefined> {

@@ -4,8 +4,8 @@
  * Changes to permissions go through the escalation check with the caller's grants.
  */
 
-import type { PolicyRecord, PrincipalKind } from "../store/identity-port.js";
-import type { Store } from "../store/port.js";
+import { sealSecret } from "../kernel/secret-box.js";
+import type { IdentityStore, PolicyRecord, PrincipalKind } from "../store/identity-port.js";
 import type { Authorizer, Grants } from "./authorizer.js";
 import { AuthError, inserting } from "./errors.js";
 import { checkEscalation } from "./escalation.js";
@@ -19,7 +19,6 @@ import { hashPassword, passwordProblem } from "./passwords.js";
 import { InvalidPolicyError, parsePolicy } from "./policy.js";
 import type { Principal } from "./principal.js";
 import { isRoleName, ROLE_NAMES } from "./roles.js";
-import { sealSecret } from "./secret-box.js";
 import { generateTotpSecret, totpUri } from "./totp.js";
 
 /** User and group names: IAM's characters, 1–64 long. */
@@ -57,7 +56,7 @@ export interface UserView {
 /** The identity service. */
 export class IdentityService {
   constructor(
-    private readonly store: Store,
+    private readonly store: IdentityStore,
     private readonly authorizer: Authorizer,
     private readonly masterKey: Buffer,
     private readonly now: () => number,

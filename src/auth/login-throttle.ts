@@ -3,12 +3,13 @@
  * per claimed user and per source address. Past a few free failures each further one locks
  * that user (or address) out for twice as long as the last, from a base up to a cap; a
  * success clears the user's count. The address allows more failures than a user, since many
- * people may share one (a NAT, a proxy). Counts fade after a quiet period. In memory, on the
- * injected clock: a restart forgives.
+ * people may share one (a NAT, a proxy). Counts fade after a quiet period. Kept in the store,
+ * on the injected clock: a lockout holds on every node that shares the database.
  *
  * A lock on a user also stops its owner for a while: that is the price of stopping password
  * guessing, bounded by the cap; the audit log shows who caused it.
  */
+import type { SignInFailureRecord, SignInThrottleStore } from "../store/sign-in-port.js";
 
 /** The thresholds. */
 export interface LoginThrottleSettings {
@@ -32,51 +33,43 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = {
   forgetAfterMs: 60 * 60_000,
 };
 
-interface Tally {
-  failures: number;
-  lastAt: number;
-  lockedUntil: number;
-  /** A refusal of this lockout was already reported (audited). */
-  reported: boolean;
-}
-
 /** Whether a sign-in may be tried now. */
 export type LoginVerdict =
   | { ok: true }
   | { ok: false; by: "user" | "address"; retryAfterMs: number; firstRefusal: boolean };
 
-const MAX_RECORDS = 50_000;
+/** How often records past `forgetAfterMs` are deleted (at the next failure after this). */
+const PRUNE_EVERY_MS = 60_000;
 
 /** Failure counts and lockouts by user and by address. */
 export class LoginThrottle {
-  private readonly records = new Map<string, Tally>();
+  private prunedAt = 0;
 
   constructor(
+    private readonly store: SignInThrottleStore,
     private readonly now: () => number,
     private readonly settings: LoginThrottleSettings = DEFAULT_LOGIN_THROTTLE,
   ) {}
 
-  private get(key: string): Tally | undefined {
-    const record = this.records.get(key);
-    if (record && this.now() - record.lastAt > this.settings.forgetAfterMs) {
-      this.records.delete(key);
-      return undefined;
-    }
+  /** The record under `key`, unless it faded. */
+  private async get(key: string): Promise<SignInFailureRecord | undefined> {
+    const record = await this.store.getSignInFailures(key);
+    if (record && this.now() - record.lastAt > this.settings.forgetAfterMs) return undefined;
     return record;
   }
 
   /** May `user` from `address` try to sign in now? */
-  check(user: string, address: string | undefined): LoginVerdict {
+  async check(user: string, address: string | undefined): Promise<LoginVerdict> {
     const now = this.now();
     for (const [by, key] of [
       ["user", `u:${user}`],
       ["address", `a:${address}`],
     ] as const) {
       if (by === "address" && address === undefined) continue;
-      const record = this.get(key);
+      const record = await this.get(key);
       if (record && record.lockedUntil > now) {
-        const firstRefusal = !record.reported;
-        record.reported = true;
+        const firstRefusal =
+          !record.reported && (await this.store.reportSignInLockout(key, record.lockedUntil));
         return { ok: false, by, retryAfterMs: record.lockedUntil - now, firstRefusal };
       }
     }
@@ -84,37 +77,41 @@ export class LoginThrottle {
   }
 
   /** Counts a failed attempt; answers the lockout it starts, if any (ms). */
-  failed(user: string, address: string | undefined): number {
-    const lockUser = this.count(`u:${user}`, this.settings.userFailures);
+  async failed(user: string, address: string | undefined): Promise<number> {
+    const lockUser = await this.count(`u:${user}`, this.settings.userFailures);
     const lockAddress =
-      address === undefined ? 0 : this.count(`a:${address}`, this.settings.addressFailures);
+      address === undefined ? 0 : await this.count(`a:${address}`, this.settings.addressFailures);
+    const now = this.now();
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      // Unknown names and addresses must not grow the table without bound.
+      this.prunedAt = now;
+      await this.store.pruneSignInFailures(now - this.settings.forgetAfterMs);
+    }
     return Math.max(lockUser, lockAddress);
   }
 
   /** A successful sign-in clears the user's count (not the address's). */
-  succeeded(user: string): void {
-    this.records.delete(`u:${user}`);
+  async succeeded(user: string): Promise<void> {
+    await this.store.deleteSignInFailures(`u:${user}`);
   }
 
-  private count(key: string, free: number): number {
+  private async count(key: string, free: number): Promise<number> {
     const now = this.now();
-    let record = this.get(key);
-    if (!record) {
-      if (this.records.size >= MAX_RECORDS) {
-        // Oldest first (insertion order): unknown names cannot grow this without bound.
-        const oldest = this.records.keys().next().value;
-        if (oldest !== undefined) this.records.delete(oldest);
-      }
-      record = { failures: 0, lastAt: now, lockedUntil: 0, reported: false };
-      this.records.set(key, record);
-    }
-    record.failures += 1;
-    record.lastAt = now;
-    if (record.failures < free) return 0;
-    const { baseLockMs, maxLockMs } = this.settings;
-    const lock = Math.min(maxLockMs, baseLockMs * 2 ** (record.failures - free));
-    record.lockedUntil = now + lock;
-    record.reported = false;
-    return lock;
+    const { baseLockMs, maxLockMs, forgetAfterMs } = this.settings;
+    const record = await this.store.countSignInFailure(key, (current) => {
+      const faded = !current || now - current.lastAt > forgetAfterMs;
+      const failures = (faded ? 0 : current.failures) + 1;
+      if (failures < free)
+        return {
+          key,
+          failures,
+          lastAt: now,
+          lockedUntil: faded ? 0 : current.lockedUntil,
+          reported: faded ? false : current.reported,
+        };
+      const lock = Math.min(maxLockMs, baseLockMs * 2 ** (failures - free));
+      return { key, failures, lastAt: now, lockedUntil: now + lock, reported: false };
+    });
+    return record.failures < free ? 0 : record.lockedUntil - now;
   }
 }

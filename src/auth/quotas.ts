@@ -8,12 +8,19 @@
  * execution (store/sqlite/teams.ts).
  *
  * The start path stays cheap for users without a team: memberships are cached in memory
- * (loaded once, reloaded after any membership change made here), so a start of a caller
- * without a team, on an untagged machine, makes no extra query.
+ * (reloaded after any membership change made here, and at most a second old, so a change
+ * made on another node applies within a second), so a start of a caller without a team, on
+ * an untagged machine, makes at most one extra query a second.
  */
 import { ServiceError } from "../runtime/durable/errors.js";
-import type { Store } from "../store/port.js";
-import { type TeamCharge, type TeamQuotas, type TeamRecord, utcDay } from "../store/teams-port.js";
+import type { IdentityStore } from "../store/identity-port.js";
+import {
+  type TeamCharge,
+  type TeamQuotas,
+  type TeamRecord,
+  type TeamStore,
+  utcDay,
+} from "../store/teams-port.js";
 import { AuthError, inserting } from "./errors.js";
 import { NAME } from "./identity.js";
 
@@ -75,12 +82,16 @@ export function unitsOf(tags: Record<string, string> | undefined): Record<string
   return units;
 }
 
+/** How old cached memberships may be: changes made by another node apply this late at most. */
+const MEMBERSHIP_CACHE_MS = 1000;
+
 /** Teams, members, quotas and usage. */
 export class TeamService {
   private members: Map<string, string> | undefined;
+  private membersLoadedAt = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: IdentityStore & TeamStore,
     private readonly now: () => number,
   ) {}
 
@@ -92,7 +103,11 @@ export class TeamService {
     caller: string | undefined,
     tags: Record<string, string> | undefined,
   ): Promise<TeamCharge | undefined> {
-    this.members ??= await this.store.teamMemberships();
+    const now = this.now();
+    if (!this.members || now - this.membersLoadedAt >= MEMBERSHIP_CACHE_MS) {
+      this.members = await this.store.teamMemberships();
+      this.membersLoadedAt = now;
+    }
     const team = (caller !== undefined && this.members.get(caller)) || tags?.[TEAM_TAG];
     if (!team) return undefined;
     return { team, units: unitsOf(tags) };

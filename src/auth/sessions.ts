@@ -5,10 +5,10 @@
  * opens no session; a changed cookie is simply unknown.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Store } from "../store/port.js";
+import { openSecret } from "../kernel/secret-box.js";
+import type { IdentityStore } from "../store/identity-port.js";
 import { verifyPassword } from "./passwords.js";
 import type { Principal } from "./principal.js";
-import { openSecret } from "./secret-box.js";
 import { totpStep } from "./totp.js";
 
 /** The cookie's name. */
@@ -29,7 +29,7 @@ export type SessionLookup =
 /** Logs users in and out and resolves session cookies. */
 export class SessionService {
   constructor(
-    private readonly store: Store,
+    private readonly store: IdentityStore,
     private readonly masterKey: Buffer,
     private readonly now: () => number,
     /** How long a session lasts from login. */

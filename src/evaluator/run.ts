@@ -5,7 +5,8 @@
 import { StatesError, StatesErrorName } from "../asl/errors.js";
 import type { Json, JsonObject } from "../asl/json.js";
 import { ENTROPY_BINDING } from "../asl/jsonata-functions.js";
-import type { Entropy, Scope, Variables } from "../asl/scope.js";
+import type { Scope, Variables } from "../asl/scope.js";
+import type { Entropy } from "../kernel/entropy.js";
 import type { CompiledState } from "./machine.js";
 import type { Frame, StepContext } from "./types.js";
 

@@ -4,7 +4,7 @@
  * (a Resumption).
  */
 import type { Json, JsonObject } from "../asl/json.js";
-import type { Entropy } from "../asl/scope.js";
+import type { Entropy } from "../kernel/entropy.js";
 import type { HistorySink } from "./history.js";
 import type { CompiledMachine } from "./machine.js";
 

@@ -7,10 +7,11 @@
 
 import type { NotificationPublisher } from "../events/bus/deliver.js";
 import type { PutEventsRequestEntry } from "../events/envelope.js";
-import type { Clock } from "../runtime/clock.js";
-import type { Store } from "../store/port.js";
+import type { Clock } from "../kernel/clock.js";
+import type { IdentityStore } from "../store/identity-port.js";
+import type { IncidentStore } from "../store/incidents-port.js";
+import type { OpsStore } from "../store/ops-port.js";
 import type { ResourceRunner } from "../tasks/chain.js";
-import { DeadlineLoop } from "./approvals/deadline-loop.js";
 import { approvalRunner } from "./approvals/runner.js";
 import { ApprovalService, type GroupResolver } from "./approvals/service.js";
 import { incidentRunner } from "./incidents/runner.js";
@@ -36,7 +37,7 @@ export interface OpsSettings {
 
 /** What the operations services are built from. */
 export interface OpsDependencies {
-  store: Store;
+  store: OpsStore & IncidentStore & IdentityStore;
   clock: Clock;
   masterKey: Buffer;
   region: string;
@@ -89,7 +90,6 @@ export function buildOps(deps: OpsDependencies): Ops {
     emailEnabled,
     wake: () => loop.wake(),
   });
-  let deadlines: DeadlineLoop | undefined;
   const approvals = new ApprovalService({
     store: deps.store,
     clock: deps.clock,
@@ -99,10 +99,9 @@ export function buildOps(deps: OpsDependencies): Ops {
     ...(deps.settings.groups && { groups: deps.settings.groups }),
     settled: deps.wakeEngine,
     mailed: () => loop.wake(),
-    scheduled: () => deadlines?.wake(),
+    log,
   });
-  deadlines = new DeadlineLoop(deps.store, deps.clock, approvals, log);
-  const timers = deadlines;
+  const timers = approvals.deadlines;
   const incidents = new IncidentService({
     store: deps.store,
     now: () => deps.clock.now(),

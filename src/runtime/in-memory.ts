@@ -4,14 +4,20 @@
  */
 import { StatesErrorName } from "../asl/errors.js";
 import type { Json } from "../asl/json.js";
-import type { Entropy } from "../asl/scope.js";
 import {
+  type BranchResult,
+  branchAborted,
+  branchEnded,
+  branchStarted,
   type CompiledMachine,
+  concurrencyLimit,
   type Effect,
   type ExecutionInfo,
   type ForkEffect,
   type Frame,
   type HistorySink,
+  joinResumption,
+  openJoin,
   type Resumption,
   recordAbandoned,
   type StepContext,
@@ -19,9 +25,10 @@ import {
   step,
   taskEventPrefix,
 } from "../evaluator/index.js";
-import { type TaskDispatcher, TaskFailure } from "../tasks/types.js";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, systemClock } from "../kernel/clock.js";
+import { cryptoEntropy, type Entropy } from "../kernel/entropy.js";
 import { type HistoryEvent, MemoryHistory } from "./history.js";
+import { type TaskDispatcher, TaskFailure } from "./task-dispatcher.js";
 
 /** How an execution ended. */
 export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -50,8 +57,6 @@ export interface InMemoryOptions {
   /** Aborts the execution (status ABORTED). */
   signal?: AbortSignal;
 }
-
-type BranchResult = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
 
 const TIMED_OUT = Symbol("timed out");
 
@@ -255,87 +260,39 @@ class MemoryRunner {
     history: HistorySink,
     signal: AbortSignal,
   ): Promise<Resumption> {
-    const total = effect.branches.length;
-    const outputs: Json[] = new Array(total);
+    const join = openJoin(effect);
     const controller = new AbortController();
     const stop = () => controller.abort(signal.reason);
     signal.addEventListener("abort", stop, { once: true });
-    const tolerance = toleranceOf(effect);
-    let failures = 0;
-    let failure: { error?: string; cause?: string } | undefined;
     let next = 0;
-    const isMap = effect.mode === "map";
 
     const worker = async () => {
-      while (next < total && !controller.signal.aborted) {
+      while (next < join.total && !controller.signal.aborted) {
         const index = next++;
         const branch = effect.branches[index];
+        // A distributed Map's iterations are runs of their own: their events are not kept.
         const sink = effect.distributed
           ? new MemoryHistory(() => this.clock.now(), false)
           : history;
-        if (isMap && !effect.distributed)
-          history.record("MapIterationStarted", { index, name: effect.state });
+        branchStarted(join, index, history);
         const frame = startFrame(branch.machine, branch.input, effect.outerVariables);
         const result = await this.runFrame(branch.machine, frame, sink, controller.signal);
-        if (result === undefined) {
-          if (isMap && !effect.distributed)
-            history.record("MapIterationAborted", { index, name: effect.state });
-          continue;
-        }
-        if (result.ok) {
-          outputs[index] = result.output;
-          if (isMap && !effect.distributed)
-            history.record("MapIterationSucceeded", { index, name: effect.state });
-          continue;
-        }
-        if (isMap && !effect.distributed)
-          history.record("MapIterationFailed", { index, name: effect.state });
-        // A failed Parallel branch is torn down with its failing task: AWS records it as aborted.
-        if (!isMap) recordAbandoned(branch.machine, frame, history);
-        failures++;
-        outputs[index] = null;
-        if (!tolerance(failures, total)) {
-          failure ??= tolerance.configured
-            ? {
-                error: StatesErrorName.ExceedToleratedFailureThreshold,
-                cause: "The specified tolerated failure threshold was exceeded",
-              }
-            : result;
+        if (result === undefined) branchAborted(join, index, history);
+        else if (
+          branchEnded(join, index, result, history, { machine: branch.machine, frame }) === "failed"
+        )
           controller.abort("branch failed");
-        }
       }
     };
-    const limit = effect.maxConcurrency > 0 ? Math.min(effect.maxConcurrency, total) : total;
+    const limit = Math.min(concurrencyLimit(effect.maxConcurrency), join.total);
     try {
       await Promise.all(Array.from({ length: Math.max(limit, 0) }, worker));
     } finally {
       signal.removeEventListener("abort", stop);
     }
     if (signal.aborted) throw signal.reason;
-    if (failure) {
-      return failure.cause === undefined
-        ? { kind: "branches-failed", error: failure.error }
-        : { kind: "branches-failed", error: failure.error, cause: failure.cause };
-    }
-    return { kind: "branches-succeeded", outputs };
+    return joinResumption(join);
   }
-}
-
-interface Tolerance {
-  (failures: number, total: number): boolean;
-  configured: boolean;
-}
-
-/** Whether a Map may go on after `failures` failed iterations out of `total`. */
-function toleranceOf(effect: ForkEffect): Tolerance {
-  const count = effect.toleratedFailureCount;
-  const percentage = effect.toleratedFailurePercentage;
-  const configured = count !== undefined || percentage !== undefined;
-  const check = (failures: number, total: number) =>
-    configured &&
-    (count === undefined || failures <= count) &&
-    (percentage === undefined || (failures * 100) / total <= percentage);
-  return Object.assign(check, { configured });
 }
 
 function executionInfo(
@@ -388,9 +345,3 @@ class DefaultExecutionInfo implements ExecutionInfo {
     return this.given.redriveCount ?? 0;
   }
 }
-
-/** Real randomness, for runs that are not tests. */
-export const cryptoEntropy: Entropy = {
-  random: () => Math.random(),
-  uuid: () => crypto.randomUUID(),
-};

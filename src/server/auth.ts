@@ -16,12 +16,15 @@ import {
 } from "../auth/rate-limit.js";
 import { resourceArns } from "../auth/resources.js";
 import { SessionService } from "../auth/sessions.js";
-import type { Clock } from "../runtime/clock.js";
-import type { Store } from "../store/port.js";
+import type { Clock } from "../kernel/clock.js";
+import type { AuditStore } from "../store/audit-port.js";
+import type { IdentityStore } from "../store/identity-port.js";
+import type { SignInThrottleStore } from "../store/sign-in-port.js";
+import type { WorkflowStore } from "../store/workflows-port.js";
 
 /** What the identity layer needs. */
 export interface AuthSettings {
-  store: Store;
+  store: WorkflowStore & IdentityStore & AuditStore & SignInThrottleStore;
   masterKey: Buffer;
   clock: Clock;
   region: string;
@@ -51,7 +54,7 @@ export function buildAuth(settings: AuthSettings): AuthApi {
     sessions: new SessionService(store, masterKey, now, settings.sessionTtlMs),
     arns: resourceArns(settings.region, settings.account),
     region: settings.region,
-    loginThrottle: new LoginThrottle(now, settings.loginThrottle),
+    loginThrottle: new LoginThrottle(settings.store, now, settings.loginThrottle),
     rateLimit:
       settings.rateLimit === false
         ? () => ({ ok: true })

@@ -31,21 +31,25 @@ import { OidcSignIn } from "../auth/oidc/flow.js";
 import { OidcProvider, type OidcSettings } from "../auth/oidc/provider.js";
 import { TeamService } from "../auth/quotas.js";
 import type { RateLimitSettings } from "../auth/rate-limit.js";
-import { resolveMasterKey } from "../auth/secret-box.js";
 import { createSigV4Verifier } from "../auth/sigv4.js";
+import { ConnectionService } from "../events/bus/connections.js";
 import { buildEventBus } from "../events/bus/server.js";
 import type { EventBusService } from "../events/bus/service.js";
+import type { PutEventsRequestEntry } from "../events/envelope.js";
+import { SourceService } from "../events/sources/service.js";
+import { type Clock, systemClock } from "../kernel/clock.js";
+import { cryptoEntropy } from "../kernel/entropy.js";
+import { resolveMasterKey } from "../kernel/secret-box.js";
+import { Wire } from "../kernel/wire.js";
 import { buildParameters } from "../ops/parameters/index.js";
 import { buildOps, type Ops, type OpsSettings } from "../ops/server.js";
-import { type Clock, systemClock } from "../runtime/clock.js";
 import { stateMachineArnOf } from "../runtime/durable/arns.js";
 import { DurableEngine } from "../runtime/durable/engine.js";
 import { ExecutionService } from "../runtime/durable/service/executions.js";
 import { StateMachineService } from "../runtime/durable/service/state-machines.js";
 import { TaskService } from "../runtime/durable/service/tasks.js";
-import { cryptoEntropy } from "../runtime/in-memory.js";
 import type { Store } from "../store/port.js";
-import { openSqliteStore } from "../store/sqlite/index.js";
+import type { WorkflowStore } from "../store/workflows-port.js";
 import { chainRunners } from "../tasks/chain.js";
 import {
   createFunctionDispatcher,
@@ -58,12 +62,22 @@ import {
   type AdminBootstrap,
   accessKeyLookup,
   bearerLookup,
+  checkMasterKey,
   ensureAdminCredentials,
 } from "./credentials.js";
+import { openStore } from "./store.js";
 
 /** Server settings (flags and environment are turned into this by the CLI). */
 export interface ServerConfig {
+  /** Functions, the master key file and (without `database`) the SQLite database. */
   dataDir: string;
+  /** A PostgreSQL URL: nodes given the same one share all their state. */
+  database?: string;
+  /**
+   * How long a node's claim on an execution lasts (30 s unless given): after a node dies, the
+   * others take its executions over once their claims run out.
+   */
+  leaseMs?: number;
   port: number;
   host: string;
   region: string;
@@ -110,18 +124,22 @@ export interface RunningServer {
 /** Builds everything and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const clock = config.clock ?? systemClock;
-  const store = openSqliteStore({
-    path: join(config.dataDir, "opsflow.db"),
-    synchronous: config.synchronous,
-  });
+  const store = await openStore(config);
   const masterKey = await resolveMasterKey({
     value: config.masterKey,
     path: join(config.dataDir, "master.key"),
   });
+  await checkMasterKey(store, masterKey).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   for (const line of await ensureAdminCredentials(store, masterKey, config.admin, clock.now()))
     (config.print ?? console.log)(line);
 
-  const registry = new FunctionRegistry(join(config.dataDir, "functions"));
+  // Functions live in the store; the data directory caches their code (and older data
+  // directories' functions are imported from it here).
+  const registry = new FunctionRegistry(join(config.dataDir, "functions"), store);
+  await registry.start();
   // Parameters: SecureStrings sealed under the master key; functions read through their context.
   const parameters = buildParameters({
     store,
@@ -140,11 +158,22 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     region: config.region,
     account: config.account,
   });
-  // HTTP Tasks authorize through the event bus's connections (built below, used at call time).
+  // HTTP Tasks authorize through the event bus's connections, as API destinations do.
+  const connections = new ConnectionService(
+    store,
+    masterKey,
+    { region: config.region, account: config.account },
+    () => clock.now(),
+  );
   const http = createHttpInvokeDispatcher({
-    connections: async (arn) => api.events?.connections.resolve(arn),
+    connections: (arn) => connections.resolve(arn),
     now: () => clock.now(),
   });
+  // Two calls run against the build order, through wires made first: an approval's decision
+  // wakes the engine (which runs approval tasks, so comes after ops), and incident changes go
+  // on the bus (whose rules start executions, so it comes after the engine).
+  const wakeEngine = new Wire<[], void>("wake the engine");
+  const publishEvent = new Wire<[PutEventsRequestEntry], Promise<unknown>>("publish on the bus");
   const ops = buildOps({
     store,
     clock,
@@ -156,9 +185,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       groups: async (user) => (await store.permissionsOf(user))?.groups ?? [],
       ...config.ops,
     },
-    wakeEngine: () => engine.wake(),
-    // Incident changes go on the default bus (stored only when a rule matches them).
-    publishEvent: (entry) => events.api.bus.putEvents([entry], { matchedOnly: true }),
+    wakeEngine: wakeEngine.send,
+    publishEvent: publishEvent.send,
   });
   // {{resolve:ssm...}} references resolve here, at dispatch: never in state data or history.
   const dispatcher = parameters.resolving(
@@ -173,24 +201,47 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     region: config.region,
     account: config.account,
     payloadLimitBytes: config.payloadLimitBytes,
+    ...(config.leaseMs !== undefined && { leaseMs: config.leaseMs }),
   });
+  wakeEngine.connect(() => engine.wake());
   engine.onStatusChange((change) => {
     if (change.status !== "RUNNING") ops.executionEnded(change.executionArn);
   });
   const roleArn = `arn:aws:iam::${config.account}:role/opsflow`;
   const teams = new TeamService(store, () => clock.now());
+  const stateMachines = new StateMachineService(
+    store,
+    { region: config.region, account: config.account, defaultRoleArn: roleArn },
+    () => clock.now(),
+  );
+  const executions = new ExecutionService(store, engine, clock, dispatcher, cryptoEntropy, teams);
+  const tasks = new TaskService(store, engine, clock, {
+    region: config.region,
+    account: config.account,
+  });
+  const bus = buildEventBus({
+    store,
+    clock,
+    engine,
+    executions,
+    invokeFunction: (name, event) => functions.invokeFunction(name, event),
+    connections,
+    region: config.region,
+    account: config.account,
+    topics: ops.publisher,
+    ...(config.eventRetentionMs !== undefined && { eventRetentionMs: config.eventRetentionMs }),
+    ...(config.statusEventDelayMs !== undefined && {
+      statusEventDelayMs: config.statusEventDelayMs,
+    }),
+  });
+  // Incident changes go on the default bus (stored only when a rule matches them).
+  publishEvent.connect((entry) => bus.putEvents([entry], { matchedOnly: true }));
   const api: ApiContext = {
     engine,
-    stateMachines: new StateMachineService(
-      store,
-      { region: config.region, account: config.account, defaultRoleArn: roleArn },
-      () => clock.now(),
-    ),
-    executions: new ExecutionService(store, engine, clock, dispatcher, cryptoEntropy, teams),
-    tasks: new TaskService(store, engine, clock, {
-      region: config.region,
-      account: config.account,
-    }),
+    stateMachines,
+    executions,
+    tasks,
+    events: { bus, connections, sources: new SourceService(store, () => clock.now()) },
     functions: {
       deploy: (request) => registry.deploy({ ...request, files: decodeFiles(request.files) }),
       list: () => registry.list(),
@@ -209,28 +260,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       ...(config.sessionTtlMs !== undefined && { sessionTtlMs: config.sessionTtlMs }),
     }),
     maxBodyBytes: Math.max(config.payloadLimitBytes * 4, 1_048_576),
+    ready: () => store.ready(),
   };
   const verifier = createSigV4Verifier({
     lookup: accessKeyLookup(store, masterKey),
     now: () => new Date(clock.now()),
     services: ["states", "events", "ssm"],
   });
-  const events = await buildEventBus({
-    store,
-    clock,
-    engine,
-    executions: api.executions,
-    invokeFunction: (name, event) => functions.invokeFunction(name, event),
-    masterKey,
-    region: config.region,
-    account: config.account,
-    topics: ops.publisher,
-    ...(config.eventRetentionMs !== undefined && { eventRetentionMs: config.eventRetentionMs }),
-    ...(config.statusEventDelayMs !== undefined && {
-      statusEventDelayMs: config.statusEventDelayMs,
-    }),
-  });
-  api.events = events.api;
   const app = createApp(api, [
     awsEndpoint(
       verifier,
@@ -264,9 +300,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     parameterRoutes(parameters.service),
   ]);
   // The bus first: its rules must be loaded before recovered executions publish status events.
-  await events.api.bus.start();
+  await bus.start();
   await ops.start();
   await engine.start();
+  // Executions other nodes made due (a start, a task result) are claimed at once.
+  const stopListening = await store.onExecutionsDue(() => engine.wake());
   const server = await new Promise<Server>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(listening as Server),
@@ -279,13 +317,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   return {
     url,
     engine,
-    executions: api.executions,
+    executions,
     store,
-    events: events.api.bus,
+    events: bus,
     ops,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await events.api.bus.stop();
+      stopListening();
+      await bus.stop();
       await engine.stop();
       await ops.stop();
       await pool.close();
@@ -305,7 +344,10 @@ function decodeFiles(files: Record<string, string>): Record<string, Buffer> {
  * The definition an execution runs: stored with it, or (Express executions are not stored)
  * its state machine's.
  */
-async function definitionOf(store: Store, executionArn: string): Promise<string | undefined> {
+async function definitionOf(
+  store: WorkflowStore,
+  executionArn: string,
+): Promise<string | undefined> {
   const execution = await store.getExecution(executionArn);
   if (execution) return execution.definition;
   const arn = stateMachineArnOf(executionArn);

@@ -11,8 +11,9 @@ import {
   hashApiToken,
 } from "../auth/key-hash.js";
 import type { Principal } from "../auth/principal.js";
-import { openSecret, sealSecret } from "../auth/secret-box.js";
-import type { Store } from "../store/port.js";
+import { openSecret, sealSecret } from "../kernel/secret-box.js";
+import { StoreConflictError } from "../store/errors.js";
+import type { IdentityStore } from "../store/identity-port.js";
 
 /** What the first start may take from the environment. */
 export interface AdminBootstrap {
@@ -23,16 +24,17 @@ export interface AdminBootstrap {
 
 /** Creates the admin credentials if there are none; returns the lines to print once. */
 export async function ensureAdminCredentials(
-  store: Store,
+  store: IdentityStore,
   masterKey: Buffer,
   given: AdminBootstrap,
   now: number,
 ): Promise<string[]> {
   const lines: string[] = [];
   // The admin user holds the admin role; created once, when there are no users at all (a
-  // data directory from before users existed gets it on its next start).
+  // data directory from before users existed gets it on its next start). Nodes that start
+  // together on an empty database race here: the one that loses finds the user made.
   if ((await store.listUsers()).length === 0) {
-    await store.createUser({ name: "admin", createdAt: now, updatedAt: now });
+    await store.createUser({ name: "admin", createdAt: now, updatedAt: now }).catch(ignoreExisting);
     await store.grantRole("user", "admin", "admin");
   }
   if ((await store.listAccessKeys()).length === 0) {
@@ -64,8 +66,36 @@ export async function ensureAdminCredentials(
   return lines;
 }
 
+function ignoreExisting(error: unknown): void {
+  if (!(error instanceof StoreConflictError && error.reason === "exists")) throw error;
+}
+
+/** This node's master key does not open the secrets in the database. */
+export class MasterKeyMismatchError extends Error {
+  override readonly name = "MasterKeyMismatchError";
+}
+
+/**
+ * Refuses a master key that does not open the stored secrets (an access key's, sealed by
+ * whichever node created it): nodes sharing a database must share the key, or each would
+ * seal secrets the others cannot read.
+ */
+export async function checkMasterKey(store: IdentityStore, masterKey: Buffer): Promise<void> {
+  const [key] = await store.listAccessKeys();
+  if (!key) return;
+  try {
+    openSecret(masterKey, key.sealedSecret, key.id);
+  } catch {
+    throw new MasterKeyMismatchError(
+      "The master key does not open the secrets stored in this database. Every node on one " +
+        "database needs the same key: set OPSFLOW_MASTER_KEY (or copy master.key) from the " +
+        "node that created the database.",
+    );
+  }
+}
+
 /** Looks up an access key for SigV4: its secret and principal, when active. */
-export function accessKeyLookup(store: Store, masterKey: Buffer) {
+export function accessKeyLookup(store: IdentityStore, masterKey: Buffer) {
   return async (
     accessKeyId: string,
   ): Promise<(Principal & { secretAccessKey: string }) | undefined> => {
@@ -80,7 +110,7 @@ export function accessKeyLookup(store: Store, masterKey: Buffer) {
 }
 
 /** Resolves a bearer token to its principal, when active. */
-export function bearerLookup(store: Store) {
+export function bearerLookup(store: IdentityStore) {
   return async (token: string): Promise<Principal | undefined> => {
     const record = await store.findApiToken(hashApiToken(token));
     if (record?.status !== "Active") return undefined;

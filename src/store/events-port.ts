@@ -261,6 +261,11 @@ export interface EventStore {
     namePrefix: string | undefined,
     page: PageRequest,
   ): Promise<Page<EventRuleRecord>>;
+  /**
+   * A value that moves whenever another process may have changed buses, rules, targets or
+   * archives: each node reloads its matchers when it differs from the one it loaded with.
+   */
+  eventConfigurationVersion(): Promise<string>;
   /** Every rule of every bus with its targets: what the matchers are built from at start. */
   loadRules(): Promise<{ rule: EventRuleRecord; targets: EventTarget[] }[]>;
   /** Deletes a rule and its targets. */

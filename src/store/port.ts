@@ -5,10 +5,12 @@
  */
 import type { AuditStore } from "./audit-port.js";
 import type { EventStore } from "./events-port.js";
+import type { FunctionStore } from "./functions-port.js";
 import type { IdentityStore } from "./identity-port.js";
 import type { IncidentStore } from "./incidents-port.js";
 import type { OpsStore } from "./ops-port.js";
 import type { ParameterStore } from "./parameters-port.js";
+import type { SignInThrottleStore } from "./sign-in-port.js";
 import type { TeamStore } from "./teams-port.js";
 import type { WorkflowStore } from "./workflows-port.js";
 
@@ -21,7 +23,11 @@ export interface Store
     IdentityStore,
     AuditStore,
     ParameterStore,
-    TeamStore {
+    SignInThrottleStore,
+    TeamStore,
+    FunctionStore {
+  /** True when the database answers and holds every migration this opsflow knows. */
+  ready(): Promise<boolean>;
   /** Commits what was promised, then closes the database. */
   close(): Promise<void>;
 }

@@ -252,10 +252,18 @@ export interface WorkflowStore {
    */
   nextWakeAt(): Promise<number | undefined>;
   /**
-   * Forgets leases held by processes that are gone. The embedded store serves one process per
-   * data directory, so at start-up every lease is stale.
+   * Forgets leases held by processes that are gone, where the adapter can know them: the
+   * embedded store serves one process per file, so at its start-up every lease is stale. A
+   * shared database cannot tell a dead node from a live one: there leases run out instead.
    */
   recoverLeases(): Promise<void>;
+  /**
+   * Calls `listener` when another process made executions due (a start, a task result, a
+   * stop), so an idle node claims them at once instead of at its next poll; resolves with
+   * the unsubscribe. A store that serves one process never calls it: that process's own
+   * parts wake each other.
+   */
+  onExecutionsDue(listener: () => void): Promise<() => void>;
 
   /** Marks a stop request and wakes the execution. */
   requestStop(

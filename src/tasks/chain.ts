@@ -1,6 +1,10 @@
 /** Several task runners behind one dispatcher: the first that handles a resource runs it. */
 import type { Json } from "../asl/json.js";
-import { type TaskDispatcher, TaskFailure, type TaskInvocation } from "./types.js";
+import {
+  type TaskDispatcher,
+  TaskFailure,
+  type TaskInvocation,
+} from "../runtime/task-dispatcher.js";
 
 /** A runner that says which resources it serves. */
 export interface ResourceRunner extends TaskDispatcher {

@@ -11,6 +11,11 @@
  * `Events.ConnectionResource.*` (unknown connection, OAuth failures).
  */
 import type { Json, JsonObject } from "../asl/json.js";
+import {
+  type TaskDispatcher,
+  TaskFailure,
+  type TaskInvocation,
+} from "../runtime/task-dispatcher.js";
 import type { Connection, ConnectionResolver, OAuthConnection } from "./http/connection.js";
 import { raceAbort, withDeadline } from "./http/deadline.js";
 import {
@@ -22,7 +27,6 @@ import { OAuthTokenCache } from "./http/oauth.js";
 import { type HttpTaskParameters, parseParameters } from "./http/parameters.js";
 import { type PreparedRequest, prepareRequest } from "./http/request.js";
 import { readResult } from "./http/response.js";
-import { type TaskDispatcher, TaskFailure, type TaskInvocation } from "./types.js";
 
 export type {
   ApiKeyConnection,

@@ -4,7 +4,7 @@
  * are named.
  */
 import { isJsonObject, type Json, type JsonObject } from "../asl/json.js";
-import { TaskFailure } from "./types.js";
+import { TaskFailure } from "../runtime/task-dispatcher.js";
 
 /** A resolved function call. */
 export interface FunctionCall {

@@ -4,8 +4,12 @@
  * function; any other resource calls the handler keyed by the full resource string.
  */
 import type { Json } from "../asl/json.js";
+import {
+  type TaskDispatcher,
+  TaskFailure,
+  type TaskInvocation,
+} from "../runtime/task-dispatcher.js";
 import { functionNotFound, handlerError, invokeEnvelope, resolveFunctionCall } from "./lambda.js";
-import { type TaskDispatcher, TaskFailure, type TaskInvocation } from "./types.js";
 
 /** What a handler receives besides its event: a subset of Lambda's context object. */
 export interface HandlerContext {

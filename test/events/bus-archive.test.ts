@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { EventBusService } from "../../src/events/bus/service.js";
-import type { Clock } from "../../src/runtime/clock.js";
+import type { Clock } from "../../src/kernel/clock.js";
 import type { Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { manualClock, startBus } from "./helpers.js";

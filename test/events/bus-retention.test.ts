@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import type { DeliveryPorts } from "../../src/events/bus/deliver.js";
 import { DeliveryError } from "../../src/events/bus/errors.js";
 import { EventBusService } from "../../src/events/bus/service.js";
-import { VirtualClock } from "../../src/runtime/clock.js";
+import { VirtualClock } from "../../src/kernel/clock.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { manualClock, noDeliveries, startBus } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 /** What the event bus tests on a real store share: a clock moved by hand and a bus on it. */
 import type { DeliveryPorts } from "../../src/events/bus/deliver.js";
 import { type EventBusOptions, EventBusService } from "../../src/events/bus/service.js";
-import type { Clock } from "../../src/runtime/clock.js";
+import type { Clock } from "../../src/kernel/clock.js";
 import type { Store } from "../../src/store/port.js";
 
 /** A clock that moves only when told; sleepers never wake (the tests drive the bus's loops). */

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SMTPServer } from "smtp-server";
 import { generateApiToken, hashApiToken } from "../../src/auth/key-hash.js";
+import type { Clock } from "../../src/kernel/clock.js";
 import type { OpsSettings } from "../../src/ops/server.js";
-import type { Clock } from "../../src/runtime/clock.js";
 import { type RunningServer, type ServerConfig, startServer } from "../../src/server/compose.js";
 import { ADMIN } from "../server/harness.js";
 

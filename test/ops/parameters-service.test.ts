@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Json } from "../../src/asl/json.js";
-import { generateMasterKey } from "../../src/auth/secret-box.js";
+import { generateMasterKey } from "../../src/kernel/secret-box.js";
 import { ParameterError } from "../../src/ops/parameters/errors.js";
 import { parseSelector } from "../../src/ops/parameters/names.js";
 import {
@@ -15,9 +15,9 @@ import {
   resolvingDispatcher,
 } from "../../src/ops/parameters/references.js";
 import { ParameterService } from "../../src/ops/parameters/service.js";
+import { TaskFailure, type TaskInvocation } from "../../src/runtime/task-dispatcher.js";
 import type { Store } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import { TaskFailure, type TaskInvocation } from "../../src/tasks/types.js";
 
 const SECRET = "s3cret-for-the-service-test";
 let store: Store;

@@ -6,7 +6,7 @@ import type { MachineDefinition } from "../../src/asl/definition.js";
 import type { Json } from "../../src/asl/json.js";
 import { validateDefinition } from "../../src/asl/validation/index.js";
 import { compileMachine } from "../../src/evaluator/index.js";
-import { VirtualClock } from "../../src/runtime/clock.js";
+import { VirtualClock } from "../../src/kernel/clock.js";
 import { runInMemory } from "../../src/runtime/in-memory.js";
 import { localFunctions } from "../../src/tasks/local-functions.js";
 

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import type { MachineDefinition } from "../../src/asl/definition.js";
 import type { Json } from "../../src/asl/json.js";
 import { compileMachine } from "../../src/evaluator/index.js";
-import { VirtualClock } from "../../src/runtime/clock.js";
+import { VirtualClock } from "../../src/kernel/clock.js";
 import { runInMemory } from "../../src/runtime/in-memory.js";
 import { localFunctions } from "../../src/tasks/local-functions.js";
 

@@ -6,6 +6,25 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freshDatabaseUrl } from "../store/postgres.js";
+
+/**
+ * `OPSFLOW_TEST_STORE=postgres` runs every server of these tests on PostgreSQL: each data
+ * directory gets a database of its own, kept for restarts on the same directory.
+ */
+const onPostgres = process.env.OPSFLOW_TEST_STORE === "postgres";
+const databases = new Map<string, Promise<string>>();
+
+/** The `--database` of a server on `dataDir` in this test run, if it runs on PostgreSQL. */
+export async function testDatabaseFor(dataDir: string): Promise<string | undefined> {
+  if (!onPostgres) return undefined;
+  let url = databases.get(dataDir);
+  if (!url) {
+    url = freshDatabaseUrl();
+    databases.set(dataDir, url);
+  }
+  return url;
+}
 
 export const ADMIN = {
   accessKeyId: "AKIAOPSFLOWTEST00001",
@@ -32,9 +51,21 @@ export async function startServerProcess(
   port = 0,
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
+  // A test that names the database itself (nodes sharing one) keeps it.
+  const database = env.OPSFLOW_DATABASE_URL ? undefined : await testDatabaseFor(dataDir);
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "src/cli/bin.ts", "server", "--data-dir", dataDir, "--port", String(port)],
+    [
+      "--import",
+      "tsx",
+      "src/cli/bin.ts",
+      "server",
+      "--data-dir",
+      dataDir,
+      "--port",
+      String(port),
+      ...(database ? ["--database", database] : []),
+    ],
     {
       env: {
         ...process.env,

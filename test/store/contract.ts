@@ -1,15 +1,14 @@
 /**
- * The store contract: the behaviour the durable runtime and the API rely on, tested through the
- * `Store` port only (no SQL), so every adapter (SQLite now, PostgreSQL later) runs the same
- * suite. An adapter's test file calls `storeContract(name, factory)`; the factory returns a
- * fresh, empty store for each test.
+ * The workflows contract: the behaviour the durable runtime and the API rely on, tested
+ * through the `WorkflowStore` port only (no SQL), so every adapter (SQLite, PostgreSQL) runs
+ * the same suite. An adapter's test file calls `storeContract(name, factory)`; the factory
+ * returns a fresh, empty store for each test.
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { StoreConflictError } from "../../src/store/errors.js";
 import type { Page, PageRequest } from "../../src/store/paging.js";
 import { InvalidPageTokenError } from "../../src/store/paging.js";
-import type { Store } from "../../src/store/port.js";
 import type {
   ClaimedExecution,
   ExecutionCommit,
@@ -18,6 +17,7 @@ import type {
   StateMachineRecord,
   StateMachineVersionRecord,
   TaskRecord,
+  WorkflowStore,
 } from "../../src/store/workflows-port.js";
 import {
   type ExecutionOptions,
@@ -127,10 +127,31 @@ const conflict = (reason: StoreConflictError["reason"]) => (error: unknown) =>
 
 const BAD_TOKENS = ["%%% not a token %%%", Buffer.from('{"bogus":true}').toString("base64url")];
 
+/** What the workflows contract runs against: the port, and a way to close it. */
+export type WorkflowContractStore = WorkflowStore & { close(): Promise<void> };
+
+/** How an adapter runs the workflows contract. */
+export interface WorkflowContractOptions {
+  /** Why the suite is skipped (no database configured), or false/undefined to run it. */
+  skip?: string | false;
+  /**
+   * Opens two stores on one fresh, empty database, as two nodes of a cluster see it. Absent
+   * where one store per database is the rule (SQLite: its leases live in the one process,
+   * and `recoverLeases` forgets them all at start-up); present, live leases are the other
+   * nodes' and survive `recoverLeases`.
+   */
+  nodes?: () => Promise<[WorkflowContractStore, WorkflowContractStore]>;
+}
+
 /** Runs the contract suite against the stores `factory` opens (a fresh, empty store each time). */
-export function storeContract(name: string, factory: () => Promise<Store>): void {
-  describe(`store contract: ${name}`, () => {
-    let store: Store;
+export function storeContract(
+  name: string,
+  factory: () => Promise<WorkflowContractStore>,
+  options: WorkflowContractOptions = {},
+): void {
+  const shared = options.nodes !== undefined;
+  describe(`store contract: ${name}`, { skip: options.skip }, () => {
+    let store: WorkflowContractStore;
     beforeEach(async () => {
       store = await factory();
     });
@@ -464,7 +485,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         await finish(executionArn("A", "a2"), "SUCCEEDED");
         await finish(executionArn("B", "b1"), "FAILED");
 
-        const names = async (filter: Parameters<Store["listExecutions"]>[0]) =>
+        const names = async (filter: Parameters<WorkflowStore["listExecutions"]>[0]) =>
           (await drain((p) => store.listExecutions(filter, p), 2)).items.map((e) => e.name);
         assert.deepEqual(await names({}), ["a3", "a2", "b1", "a1"]);
         assert.deepEqual(await names({ stateMachineArn: machineArn("A") }), ["a3", "a2", "a1"]);
@@ -946,7 +967,9 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         assert.equal(await store.nextWakeAt(), T0 + 500);
       });
 
-      test("recoverLeases frees every execution lease", async () => {
+      test("recoverLeases frees every execution lease", {
+        skip: shared && "leases are shared",
+      }, async () => {
         const record = await start("e");
         const [old] = await store.claimExecutions("dead", T0, LEASE, 10);
         await store.recoverLeases();
@@ -957,7 +980,9 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         assert.deepEqual(await store.commit([commitFor(fresh)]), []);
       });
 
-      test("recoverLeases makes started dispatch tasks claimable again, nothing else", async () => {
+      test("recoverLeases makes started dispatch tasks claimable again, nothing else", {
+        skip: shared && "leases are shared",
+      }, async () => {
         const record = await start("e");
         await schedule(record.arn, [
           task(record.arn, "running"),
@@ -986,6 +1011,44 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         );
         assert.equal(again[0].status, "started");
         assert.equal(await store.claimActivityTask(activityArn("q"), "other", T0 + 3), undefined);
+      });
+
+      test("on a shared database recoverLeases keeps live leases; expired ones are claimable again", {
+        skip: !shared && "one store per database",
+      }, async () => {
+        const record = await start("e");
+        await schedule(record.arn, [
+          task(record.arn, "running"),
+          task(record.arn, "awaiting", { awaitsToken: true }),
+          task(record.arn, "done"),
+        ]);
+        const [held] = await store.claimExecutions("live", T0, LEASE, 10);
+        assert.equal(held, undefined, "not due: it waits for its tasks");
+        const live = await claim(record.arn, T0 + 1, "live");
+        const tasks = await store.claimDispatchTasks("live", T0 + 1, 60_000, 10);
+        assert.equal(tasks.length, 3);
+        await store.markTaskAwaitingToken("awaiting", T0 + 2);
+        await store.settleTask("done", { output: "1" }, T0 + 2);
+
+        // Another node starts: the leases of the live one are not its to forget.
+        await store.recoverLeases();
+        assert.equal(await store.claimExecution(record.arn, "new", T0 + 3, LEASE), undefined);
+        assert.deepEqual(await store.claimDispatchTasks("new", T0 + 3, 60_000, 10), []);
+        assert.deepEqual(await store.commit([commitFor(live)]), [], "the live lease still commits");
+
+        // The node dies: once its lease ends, its dispatch task runs again, with the same key.
+        const again = await store.claimDispatchTasks("new", T0 + 60_002, 60_000, 10);
+        assert.deepEqual(
+          again.map((t) => [t.token, t.status, t.idempotencyKey, t.startedAt]),
+          [
+            [
+              "running",
+              "started",
+              tasks.find((t) => t.token === "running")?.idempotencyKey,
+              T0 + 1,
+            ],
+          ],
+        );
       });
 
       test("requestStop on a running execution wakes it with the stop request", async () => {
@@ -1349,67 +1412,6 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       });
     });
 
-    describe("credentials", () => {
-      test("access keys: create, get, list by user, touch", async () => {
-        const alice = {
-          id: "AKIAALICE",
-          sealedSecret: "sealed-1",
-          user: "alice",
-          status: "Active" as const,
-          createdAt: T0,
-        };
-        const bob = { ...alice, id: "AKIABOB", user: "bob", createdAt: T0 + 1 };
-        const alice2 = {
-          ...alice,
-          id: "AKIAALICE2",
-          status: "Inactive" as const,
-          createdAt: T0 + 2,
-        };
-        for (const key of [alice, bob, alice2]) await store.createAccessKey(key);
-        assert.deepEqual(await store.getAccessKey("AKIAALICE"), alice);
-        assert.equal(await store.getAccessKey("AKIANOPE"), undefined);
-        assert.deepEqual(await store.listAccessKeys("alice"), [alice, alice2]);
-        assert.deepEqual(await store.listAccessKeys("carol"), []);
-        assert.deepEqual(await store.listAccessKeys(), [alice, bob, alice2]);
-
-        await store.touchAccessKey("AKIAALICE", T0 + 50, "states", "us-east-1");
-        assert.deepEqual(await store.getAccessKey("AKIAALICE"), {
-          ...alice,
-          lastUsedAt: T0 + 50,
-          lastUsedService: "states",
-          lastUsedRegion: "us-east-1",
-        });
-        await store.touchAccessKey("AKIANOPE", T0 + 50, "states", "us-east-1");
-        assert.equal(await store.getAccessKey("AKIANOPE"), undefined);
-      });
-
-      test("API tokens: create, find by hash, list by user", async () => {
-        const t1 = {
-          id: "tok1",
-          tokenHash: "hash-1",
-          user: "alice",
-          description: "ci",
-          status: "Active" as const,
-          createdAt: T0,
-        };
-        const t2 = {
-          id: "tok2",
-          tokenHash: "hash-2",
-          user: "bob",
-          status: "Active" as const,
-          createdAt: T0 + 1,
-        };
-        await store.createApiToken(t1);
-        await store.createApiToken(t2);
-        assert.deepEqual(await store.findApiToken("hash-1"), t1);
-        assert.deepEqual(await store.findApiToken("hash-2"), t2);
-        assert.equal(await store.findApiToken("tok1"), undefined, "found by hash, not by id");
-        assert.deepEqual(await store.listApiTokens("alice"), [t1]);
-        assert.deepEqual(await store.listApiTokens(), [t1, t2]);
-        assert.deepEqual(await store.listApiTokens("nobody"), []);
-      });
-    });
-
     describe("concurrency", () => {
       test("many concurrent starts all resolve; one name started many times is created once", async () => {
         const distinct = Array.from({ length: 60 }, (_, i) => newExecution(`e${i}`));
@@ -1476,12 +1478,21 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
           calls.push({ token, promise: store.settleTask(token, { error: "dup" }, T0 + 5) });
         }
         const outcomes = await Promise.all(calls.map((c) => c.promise));
-        for (const token of tokens) {
+        for (const [n, token] of tokens.entries()) {
           const mine = outcomes.filter((_, i) => calls[i].token === token);
-          assert.deepEqual(mine.sort(), ["already-settled", "settled"], token);
+          assert.deepEqual([...mine].sort(), ["already-settled", "settled"], token);
+          // The result that arrived first wins. Calls made at once reach a networked
+          // database in any order; an embedded one takes them in call order.
+          const successWon = outcomes[n * 3] === "settled";
           const stored = await store.getTask(token);
-          assert.equal(stored?.status, "succeeded", "the first result wins");
-          assert.equal(stored?.output, `"${token}"`);
+          assert.equal(
+            stored?.status,
+            successWon ? "succeeded" : "failed",
+            "the first result wins",
+          );
+          if (successWon) assert.equal(stored?.output, `"${token}"`);
+          else assert.equal(stored?.error, "dup");
+          if (!shared) assert.ok(successWon, "in call order");
         }
         assert.ok(
           outcomes
@@ -1513,6 +1524,121 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
         const got = leased.flat().map((t) => t.token);
         assert.equal(got.length, 12);
         assert.deepEqual([...new Set(got)].sort(), [...tokens].sort());
+      });
+    });
+
+    describe("several nodes on one database", { skip: !shared && "one store per database" }, () => {
+      let a: WorkflowContractStore;
+      let b: WorkflowContractStore;
+      beforeEach(async () => {
+        if (!options.nodes) return;
+        [a, b] = await options.nodes();
+      });
+      afterEach(async () => {
+        await a?.close();
+        await b?.close();
+      });
+
+      test("two nodes never both claim one execution or one task", async () => {
+        const started = Array.from({ length: 30 }, (_, i) => newExecution(`e${i}`));
+        for (const e of started) await a.startExecution(e);
+        const rounds = await Promise.all(
+          [a, b, a, b, a, b].map((node, i) => node.claimExecutions(`n${i}`, T0, LEASE, 7)),
+        );
+        const arns = rounds.flat().map((c) => c.record.arn);
+        assert.equal(new Set(arns).size, arns.length, "no execution claimed twice");
+        const rest = await b.claimExecutions("late", T0, LEASE, 100);
+        assert.equal(arns.length + rest.length, 30, "every due execution claimed once");
+        assert.deepEqual(await a.claimExecutions("again", T0 + LEASE, LEASE, 100), []);
+        const fences = [...rounds.flat(), ...rest].map((c) => c.fence);
+        assert.equal(new Set(fences).size, fences.length, "every lease has its own fence");
+
+        // By ARN and just after a start, likewise: one of the two nodes gets it.
+        const fresh = newExecution("fresh");
+        await b.startExecution(fresh);
+        const byStart = await Promise.all([
+          a.claimStarted(fresh, "a", T0, LEASE),
+          b.claimStarted(fresh, "b", T0, LEASE),
+          a.claimExecution(fresh.record.arn, "a2", T0, LEASE),
+          b.claimExecution(fresh.record.arn, "b2", T0, LEASE),
+        ]);
+        assert.equal(byStart.filter((c) => c !== undefined).length, 1);
+
+        const [holder] = rounds.flat();
+        const tokens = Array.from({ length: 16 }, (_, i) => `d${i}`);
+        await a.commit([
+          commitFor(holder, { newTasks: tokens.map((t) => task(holder.record.arn, t)) }),
+        ]);
+        const leased = await Promise.all(
+          [a, b, a, b].map((n, i) => n.claimDispatchTasks(`t${i}`, T0, LEASE, 5)),
+        );
+        const got = leased.flat().map((t) => t.token);
+        assert.equal(got.length, 16);
+        assert.deepEqual([...new Set(got)].sort(), [...tokens].sort());
+      });
+
+      test("a node whose lease was taken over has its commit refused, wherever it commits", async () => {
+        const record = (await a.startExecution(newExecution("e"))).record;
+        const [old] = await a.claimExecutions("a", T0, 1000, 10);
+        assert.ok(old);
+        assert.deepEqual(await b.claimExecutions("b", T0 + 1000, 1000, 10), []);
+        const [current] = await b.claimExecutions("b", T0 + 1001, 1000, 10);
+        assert.ok(current, "claimable by another node once the lease expired");
+        assert.ok(current.fence > old.fence);
+
+        const stale = commitFor(old, {
+          record: { status: "SUCCEEDED", output: "{}", stoppedAt: T0 + 2 },
+          state: "stale",
+          events: [event(2, "ExecutionSucceeded")],
+          newTasks: [task(record.arn, "stale-task")],
+          childExecutions: [newExecution("stale-child")],
+        });
+        const fresh = commitFor(current, {
+          state: "current",
+          events: [event(2, "PassStateEntered"), event(3, "PassStateExited")],
+          wakeAt: T0 + 5000,
+        });
+        // Both commit at once, each through its own node.
+        const [lostA, lostB] = await Promise.all([a.commit([stale]), b.commit([fresh])]);
+        assert.deepEqual(lostA, [record.arn]);
+        assert.deepEqual(lostB, []);
+        assert.deepEqual(await a.commit([stale]), [record.arn], "refused again, after the other");
+        assert.equal((await a.getExecution(record.arn))?.status, "RUNNING");
+        assert.equal(await b.getTask("stale-task"), undefined);
+        assert.equal(await a.getExecution(executionArn("M", "stale-child")), undefined);
+        const history = await a.getHistory(record.arn, { page: { limit: 10 }, reverse: false });
+        assert.deepEqual(
+          history.items.map((e) => [e.id, e.type]),
+          [
+            [1, "ExecutionStarted"],
+            [2, "PassStateEntered"],
+            [3, "PassStateExited"],
+          ],
+        );
+        assert.equal(await a.nextWakeAt(), T0 + 5000);
+        const [next] = await a.claimExecutions("a", T0 + 5000, 1000, 10);
+        assert.equal(next?.state, "current");
+        assert.equal(next.nextEventId, 4);
+      });
+
+      test("a result or stop sent through one node wakes the execution for the others", async () => {
+        const record = (await a.startExecution(newExecution("e"))).record;
+        const [c] = await a.claimExecutions("a", T0, LEASE, 10);
+        await a.commit([commitFor(c, { newTasks: [task(record.arn, "t")] })]);
+        assert.equal(await b.nextWakeAt(), undefined);
+        assert.equal(await b.settleTask("t", { output: '"ok"' }, T0 + 7), "settled");
+        assert.equal(await a.nextWakeAt(), T0 + 7);
+        const [woken] = await a.claimExecutions("a", T0 + 7, LEASE, 10);
+        assert.deepEqual(
+          woken?.settledTasks.map((t) => t.token),
+          ["t"],
+        );
+        // Leased by a: b sees it due only when a's lease ends.
+        assert.equal(await b.nextWakeAt(), T0 + 7 + LEASE);
+        await b.requestStop(record.arn, "E", "stop", T0 + 8);
+        assert.deepEqual(await a.commit([commitFor(woken, { consumedTasks: ["t"] })]), []);
+        const [stopping] = await b.claimExecutions("b", T0 + 9, LEASE, 10);
+        assert.deepEqual(stopping?.stopRequest, { error: "E", cause: "stop" });
       });
     });
   });

@@ -3,7 +3,7 @@
  * team that refuses every start.
  * Shared by the contract suite and the SQLite-only tests.
  */
-import type { Store } from "../../src/store/port.js";
+import type { TeamStore } from "../../src/store/teams-port.js";
 import type {
   ExecutionRecord,
   HistoryEventRecord,
@@ -87,7 +87,7 @@ export function task(
 }
 
 /** Creates team `full`, whose quota allows no concurrent execution: every start in it is refused. */
-export function createFullTeam(store: Store): Promise<void> {
+export function createFullTeam(store: Pick<TeamStore, "createTeam">): Promise<void> {
   return store.createTeam({
     name: "full",
     quotas: { concurrentExecutions: 0 },

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Json, JsonObject } from "../../src/asl/json.js";
+import { TaskFailure, type TaskInvocation } from "../../src/runtime/task-dispatcher.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import {
   createFunctionDispatcher,
   FunctionPool,
@@ -11,7 +13,6 @@ import {
   type FunctionVersion,
   handles,
 } from "../../src/tasks/functions/index.js";
-import { TaskFailure, type TaskInvocation } from "../../src/tasks/types.js";
 
 const fixtures = new URL("../fixtures/functions/", import.meta.url).pathname;
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:";
@@ -44,7 +45,8 @@ function invocation(resource: string, parameters: Json, key = "key-1"): TaskInvo
 }
 
 describe("deployed functions", () => {
-  const registry = new FunctionRegistry(mkdtempSync(join(tmpdir(), "opsflow-fn-")));
+  const store = openSqliteStore({ path: ":memory:" });
+  const registry = new FunctionRegistry(mkdtempSync(join(tmpdir(), "opsflow-fn-")), store);
   const pool = new FunctionPool({ maxWorkersPerFunction: 2 });
   const dispatcher = createFunctionDispatcher(registry, pool);
   const signal = new AbortController().signal;
@@ -82,6 +84,7 @@ describe("deployed functions", () => {
   after(async () => {
     track(pool);
     await pool.close();
+    await store.close();
     rmSync(registry.root, { recursive: true, force: true });
     assert.ok(pids.size >= 6, `expected several processes, saw ${pids.size}`);
     for (const pid of pids) {
@@ -279,6 +282,35 @@ describe("deployed functions", () => {
       await assert.rejects(dispatcher.invokeFunction("../etc", {}), /ResourceNotFound/);
     });
 
+    it("runs a function deployed through another node sharing the store", async () => {
+      const root = mkdtempSync(join(tmpdir(), "opsflow-fn-"));
+      const elsewhere = new FunctionRegistry(root, store);
+      const otherPool = new FunctionPool();
+      try {
+        await registry.deploy({
+          name: "remote",
+          runtime: "python",
+          handler: "pkg.app.main",
+          files: {
+            "pkg/__init__.py": "",
+            "pkg/app.py":
+              "from pkg.data import WORD\ndef main(e, c):\n    return {'word': WORD, 'got': e}\n",
+            "pkg/data.py": "WORD = 'shared'\n",
+          },
+        });
+        const result = await createFunctionDispatcher(elsewhere, otherPool).invoke(
+          invocation(`${ARN}remote`, { n: 1 }),
+          signal,
+        );
+        track(otherPool);
+        assert.deepEqual(result, { word: "shared", got: { n: 1 } });
+        assert.ok(existsSync(join(root, "remote", "1", "pkg", "data.py")));
+      } finally {
+        await otherPool.close();
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+
     it("invokes by name for the API", async () => {
       const result = await dispatcher.invokeFunction("cjs", { numbers: [4, 5] });
       assert.deepEqual(result.payload, { total: 9, module: "object" });
@@ -289,7 +321,8 @@ describe("deployed functions", () => {
 
 describe("pool lifecycle", () => {
   it("stops idle processes, and refuses calls once closed", async () => {
-    const registry = new FunctionRegistry(mkdtempSync(join(tmpdir(), "opsflow-fn-")));
+    const store = openSqliteStore({ path: ":memory:" });
+    const registry = new FunctionRegistry(mkdtempSync(join(tmpdir(), "opsflow-fn-")), store);
     const pool = new FunctionPool({ idleTimeoutMs: 150 });
     const fn = await registry.deploy({
       name: "idle",
@@ -303,6 +336,7 @@ describe("pool lifecycle", () => {
     assert.throws(() => process.kill(pid as number, 0), { code: "ESRCH" });
     await pool.close();
     await assert.rejects(pool.invoke(fn, {}), /closed/);
+    await store.close();
     rmSync(registry.root, { recursive: true, force: true });
   });
 });

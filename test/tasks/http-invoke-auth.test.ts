@@ -8,12 +8,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Json, JsonObject } from "../../src/asl/json.js";
+import { TaskFailure } from "../../src/runtime/task-dispatcher.js";
 import {
   type Connection,
   createHttpInvokeDispatcher,
   type OAuthConnection,
 } from "../../src/tasks/http-invoke.js";
-import { TaskFailure } from "../../src/tasks/types.js";
 
 interface Seen {
   method: string;

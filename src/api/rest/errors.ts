@@ -12,9 +12,9 @@ import {
   ServiceError,
   type ServiceErrorCode,
 } from "../../runtime/durable/errors.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
 import { InvalidPageTokenError } from "../../store/paging.js";
 import { FunctionNotFoundError, InvalidFunctionError } from "../../tasks/functions/index.js";
-import { TaskFailure } from "../../tasks/types.js";
 import { eventErrorResponse } from "./event-errors.js";
 
 const STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {

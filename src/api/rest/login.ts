@@ -57,7 +57,7 @@ export function loginRoutes(app: App, api: ApiContext): void {
         ...origin,
       };
       // Locked out: refused before the password is even checked (login-throttle.ts).
-      const verdict = api.auth.loginThrottle.check(body.user, origin.sourceIp);
+      const verdict = await api.auth.loginThrottle.check(body.user, origin.sourceIp);
       if (!verdict.ok) {
         const seconds = Math.ceil(verdict.retryAfterMs / 1000);
         const message = `Too many failed sign-ins for this ${verdict.by}: try again in ${seconds} s.`;
@@ -76,9 +76,9 @@ export function loginRoutes(app: App, api: ApiContext): void {
       const result = await sessions.login(body.user, body.password, body.totp);
       const lockMs =
         !result.ok && result.reason !== "TotpRequired"
-          ? api.auth.loginThrottle.failed(body.user, origin.sourceIp)
+          ? await api.auth.loginThrottle.failed(body.user, origin.sourceIp)
           : 0;
-      if (result.ok) api.auth.loginThrottle.succeeded(body.user);
+      if (result.ok) await api.auth.loginThrottle.succeeded(body.user);
       await audit.record({
         ...attempt,
         outcome: result.ok ? "Success" : "Failure",

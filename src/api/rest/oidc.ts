@@ -11,7 +11,7 @@ import { OidcError } from "../../auth/oidc/errors.js";
 import { FLOW_LIFETIME_MS, OIDC_FLOW_COOKIE, type OidcSignIn } from "../../auth/oidc/flow.js";
 import { applyOidcIdentity } from "../../auth/oidc/membership.js";
 import { SESSION_COOKIE } from "../../auth/sessions.js";
-import type { Store } from "../../store/port.js";
+import type { IdentityStore } from "../../store/identity-port.js";
 import type { RouteSet } from "../app.js";
 import { originOf } from "../authz/origin.js";
 import type { ApiContext, App } from "../context.js";
@@ -26,7 +26,7 @@ const CALLBACK = "/v1/auth/oidc/callback";
 /** What the OIDC routes need; `signIn` is absent when OIDC is not configured. */
 export interface OidcRouteSettings {
   signIn?: OidcSignIn;
-  store: Store;
+  store: IdentityStore;
   now: () => number;
   /** The server's public URL; the request's own origin when absent. */
   publicUrl?: string;

@@ -1,7 +1,8 @@
 /** The contract every intrinsic function implements, and how it reports failures. */
+
+import type { Entropy } from "../../kernel/entropy.js";
 import { StatesError, StatesErrorName } from "../errors.js";
 import type { Json } from "../json.js";
-import type { Entropy } from "../scope.js";
 import type { ArgNode } from "./ast.js";
 
 /** What a function may see besides its argument values. */

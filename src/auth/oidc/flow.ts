@@ -6,8 +6,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { JWTPayload } from "jose";
+import { openSecret, sealSecret } from "../../kernel/secret-box.js";
 import { isEmail } from "../identity.js";
-import { openSecret, sealSecret } from "../secret-box.js";
 import { OidcError } from "./errors.js";
 import type { OidcProvider } from "./provider.js";
 

@@ -7,7 +7,7 @@
  */
 
 import { StoreConflictError } from "../../store/errors.js";
-import type { Store } from "../../store/port.js";
+import type { IdentityStore } from "../../store/identity-port.js";
 import type { OidcIdentity } from "./flow.js";
 
 /** The membership changes a sign-in made (for the audit log). */
@@ -19,7 +19,7 @@ export interface MembershipChange {
 
 /** Creates the user when new and brings the managed groups in line with the provider. */
 export async function applyOidcIdentity(
-  store: Store,
+  store: IdentityStore,
   identity: OidcIdentity,
   now: number,
 ): Promise<MembershipChange> {

@@ -6,6 +6,7 @@ import { apiDestinationsCommand } from "./api-destinations.js";
 import { approvalsCommand } from "./approvals.js";
 import { archivesCommand } from "./archives.js";
 import { auditCommand } from "./audit.js";
+import { backupCommand } from "./backup.js";
 import { connectionsCommand } from "./connections.js";
 import { accessKeysCommand, tokensCommand } from "./credentials.js";
 import { eventsCommand } from "./events.js";
@@ -31,6 +32,7 @@ export const commands: Record<string, Command> = {
   validate: validateCommand,
   run: runCommand,
   server: serverCommand,
+  backup: backupCommand,
   "state-machines": stateMachinesCommand,
   executions: executionsCommand,
   tasks: tasksCommand,

@@ -6,7 +6,7 @@ import type { MachineDefinition } from "../../asl/definition.js";
 import { type Json, jsonDepth, MAX_JSON_DEPTH } from "../../asl/json.js";
 import { parseDefinitionText } from "../../asl/parse.js";
 import { compileMachine } from "../../evaluator/index.js";
-import { systemClock, VirtualClock } from "../../runtime/clock.js";
+import { systemClock, VirtualClock } from "../../kernel/clock.js";
 import { runInMemory } from "../../runtime/in-memory.js";
 import { localFunctions } from "../../tasks/local-functions.js";
 import { type Command, ExitCode, UsageError } from "../command.js";

@@ -2,10 +2,14 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "../../auth/rate-limit.js";
 import { startServer } from "../../server/compose.js";
+import { MasterKeyMismatchError } from "../../server/credentials.js";
+import { DatabaseUrlError } from "../../server/store.js";
+import { DatabaseUnavailableError, SchemaTooNewError } from "../../store/postgres/database.js";
+import { DatabaseInUseError } from "../../store/sqlite/database.js";
 import { type Command, UsageError } from "../command.js";
 import { oidcSettingsFromEnv } from "../oidc-env.js";
 
-/** `opsflow server`: the durable server on its embedded SQLite store. */
+/** `opsflow server`: the durable server on its embedded SQLite store, or on PostgreSQL. */
 export const serverCommand: Command = {
   summary: "Start the opsflow server (SQLite in --data-dir; nothing else to install)",
   usage: `Usage: opsflow server [--data-dir DIR] [--port N] [--host ADDR]
@@ -16,7 +20,9 @@ On first start it creates admin credentials and prints them once (or takes them 
 OPSFLOW_ADMIN_ACCESS_KEY_ID / OPSFLOW_ADMIN_SECRET_ACCESS_KEY / OPSFLOW_ADMIN_TOKEN).
 
 Options (environment variable in brackets):
-  --data-dir DIR        where the database, functions and master key live [OPSFLOW_DATA_DIR] (.data)
+  --data-dir DIR        where functions, the master key and the SQLite database live [OPSFLOW_DATA_DIR] (.data)
+  --database URL        postgres://USER:PASSWORD@HOST:PORT/DB instead of SQLite: every node
+                        given the same database (and master key) shares all state [OPSFLOW_DATABASE_URL]
   --port N              [OPSFLOW_PORT] (8080; 0 picks a free port)
   --host ADDR           address to listen on [OPSFLOW_HOST] (127.0.0.1)
   --region NAME         region in ARNs [OPSFLOW_REGION] (us-east-1)
@@ -26,6 +32,8 @@ Options (environment variable in brackets):
   -h, --help            show this help
 
 Console sessions last OPSFLOW_SESSION_TTL_SECONDS (28800, 8 hours).
+A node's claim on an execution lasts OPSFLOW_LEASE_SECONDS (30): when a node dies, the
+others on its database take its executions over once its claims run out.
 Accepted events are kept OPSFLOW_EVENT_RETENTION_SECONDS (86400, a day) after they arrive,
 and longer while a delivery is pending or a dead letter holds them.
 Requests per credential: OPSFLOW_RATE_LIMIT as RPS/BURST (1000/2000) or off.
@@ -49,6 +57,7 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
       args,
       options: {
         "data-dir": { type: "string", default: env.OPSFLOW_DATA_DIR ?? ".data" },
+        database: { type: "string", default: env.OPSFLOW_DATABASE_URL ?? "" },
         port: { type: "string", default: env.OPSFLOW_PORT ?? "8080" },
         host: { type: "string", default: env.OPSFLOW_HOST ?? "127.0.0.1" },
         region: { type: "string", default: env.OPSFLOW_REGION ?? "us-east-1" },
@@ -79,13 +88,20 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
       throw new UsageError(
         `OPSFLOW_STATUS_EVENT_DELAY_MS must be a whole number of milliseconds, not '${statusDelay}'`,
       );
+    const lease = env.OPSFLOW_LEASE_SECONDS;
+    if (lease !== undefined && !/^[1-9]\d*$/.test(lease))
+      throw new UsageError(
+        `OPSFLOW_LEASE_SECONDS must be a whole number of seconds ≥ 1, not '${lease}'`,
+      );
     const oidc = oidcSettingsFromEnv(env);
     const rateLimit =
       env.OPSFLOW_RATE_LIMIT === undefined ? undefined : parseRateLimit(env.OPSFLOW_RATE_LIMIT);
     if (rateLimit === undefined && env.OPSFLOW_RATE_LIMIT !== undefined)
       throw new UsageError("OPSFLOW_RATE_LIMIT must be RPS, RPS/BURST or off");
-    const server = await startServer({
+    const server = await startOrExplain({
       dataDir: resolve(values["data-dir"] ?? ".data"),
+      ...(values.database && { database: values.database }),
+      ...(lease !== undefined && { leaseMs: Number(lease) * 1000 }),
       port,
       host: values.host ?? "127.0.0.1",
       region: values.region ?? "us-east-1",
@@ -118,7 +134,7 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
     });
     // The ready time lets operators (and restart tests) tell start-up time from lateness.
     io.stdout(
-      `opsflow listening on ${server.url} (data in ${resolve(values["data-dir"] ?? ".data")}), ready at ${new Date().toISOString()}\n`,
+      `opsflow listening on ${server.url} (data in ${values.database ? "PostgreSQL" : resolve(values["data-dir"] ?? ".data")}), ready at ${new Date().toISOString()}\n`,
     );
     await new Promise<void>((done) => {
       const stop = () => {
@@ -131,3 +147,23 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
     return 0;
   },
 };
+
+/**
+ * Starts the server; a database that cannot be used is a usage problem the operator can fix,
+ * said in one line without a stack trace.
+ */
+async function startOrExplain(config: Parameters<typeof startServer>[0]) {
+  try {
+    return await startServer(config);
+  } catch (error) {
+    if (
+      error instanceof DatabaseUrlError ||
+      error instanceof DatabaseUnavailableError ||
+      error instanceof SchemaTooNewError ||
+      error instanceof DatabaseInUseError ||
+      error instanceof MasterKeyMismatchError
+    )
+      throw new UsageError(error.message);
+    throw error;
+  }
+}

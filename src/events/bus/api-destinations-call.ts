@@ -5,20 +5,20 @@
  * body). Failures are DeliveryErrors retryable as EventBridge retries them.
  */
 
-import type { Store } from "../../store/port.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
+import type { EventStore } from "../../store/events-port.js";
 import {
   type Connection,
   type OAuthConnection,
   staticAuthHeader,
 } from "../../tasks/http/connection.js";
 import { OAuthTokenCache } from "../../tasks/http/oauth.js";
-import { TaskFailure } from "../../tasks/types.js";
 import type { ConnectionService } from "./connections.js";
 import { DeliveryError } from "./errors.js";
 
 /** What the caller needs. */
 export interface ApiDestinationCallerOptions {
-  store: Store;
+  store: EventStore;
   connections: ConnectionService;
   now: () => number;
   /** API destinations time out after 5 seconds in EventBridge. */

@@ -4,9 +4,8 @@
  * connection. InvocationRateLimitPerSecond is recorded and shown, not enforced.
  */
 import { randomUUID } from "node:crypto";
-import type { ApiDestinationRecord } from "../../store/events-port.js";
+import type { ApiDestinationRecord, EventStore } from "../../store/events-port.js";
 import type { Page, PageRequest } from "../../store/paging.js";
-import type { Store } from "../../store/port.js";
 import { type ArnScope, apiDestinationArn } from "./arns.js";
 import { pageInMemory } from "./connections-paging.js";
 import { EventBusError, inserting } from "./errors.js";
@@ -57,7 +56,7 @@ function checkFields(input: Partial<CreateApiDestinationInput>): void {
 /** API destinations over the store. */
 export class ApiDestinationService {
   constructor(
-    private readonly store: Store,
+    private readonly store: EventStore,
     private readonly scope: ArnScope,
     private readonly now: () => number,
   ) {}

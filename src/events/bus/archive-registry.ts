@@ -15,8 +15,14 @@ interface BusArchives {
 
 /** Archive matchers of all buses. */
 export class ArchiveRegistry {
-  private readonly buses = new Map<string, BusArchives>();
-  private readonly busOf = new Map<string, string>();
+  private buses = new Map<string, BusArchives>();
+  private busOf = new Map<string, string>();
+
+  /** Takes over `loaded`'s archives at once (a reload). */
+  replaceWith(loaded: ArchiveRegistry): void {
+    this.buses = loaded.buses;
+    this.busOf = loaded.busOf;
+  }
 
   /** Adds or replaces an archive (its pattern was validated before). */
   set(archive: ArchiveRecord): void {

@@ -2,13 +2,13 @@
  * Archive retention: archived events older than their archive's RetentionDays are purged, at
  * start and then every `intervalMs` of the injected clock (tests fast-forward it).
  */
-import type { Clock } from "../../runtime/clock.js";
-import { PollLoop } from "../../runtime/poll-loop.js";
-import type { Store } from "../../store/port.js";
+import type { Clock } from "../../kernel/clock.js";
+import { PollLoop } from "../../kernel/poll-loop.js";
+import type { EventStore } from "../../store/events-port.js";
 
 /** Options of the retention loop. */
 export interface RetentionLoopOptions {
-  store: Store;
+  store: EventStore;
   clock: Clock;
   log: (message: string) => void;
   /** Time between purges; a minute by default (a purge is one indexed delete per archive). */

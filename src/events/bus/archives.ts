@@ -3,9 +3,8 @@
  * keeps the events of one bus that match its pattern, written in the transaction that accepts
  * them (see planIngestion), for `RetentionDays` (0: forever).
  */
-import type { ArchiveRecord } from "../../store/events-port.js";
+import type { ArchiveRecord, EventStore } from "../../store/events-port.js";
 import type { Page, PageRequest } from "../../store/paging.js";
-import type { Store } from "../../store/port.js";
 import { compilePattern, InvalidEventPatternError } from "../pattern/index.js";
 import type { ArchiveRegistry } from "./archive-registry.js";
 import { type ArnScope, archiveArn, busOfArn } from "./arns.js";
@@ -60,17 +59,12 @@ function checkDescription(description: string | undefined): void {
 /** Archives over the store, mirrored in the registry ingestion matches against. */
 export class ArchiveService {
   constructor(
-    private readonly store: Store,
+    private readonly store: EventStore,
     private readonly registry: ArchiveRegistry,
     private readonly scope: ArnScope,
     private readonly now: () => number,
     private readonly busExists: (name: string) => boolean,
   ) {}
-
-  /** Loads every archive into the registry (at start). */
-  async load(): Promise<void> {
-    for (const archive of await this.store.loadArchives()) this.registry.set(archive);
-  }
 
   async create(input: CreateArchiveInput): Promise<ArchiveRecord> {
     if (typeof input.ArchiveName !== "string" || !NAME.test(input.ArchiveName))

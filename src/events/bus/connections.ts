@@ -5,10 +5,13 @@
  * shows them without their secrets. API destinations are in `apiDestinations`.
  */
 import { randomUUID } from "node:crypto";
-import { openSecret, sealSecret } from "../../auth/secret-box.js";
-import type { ConnectionAuthorizationType, ConnectionRecord } from "../../store/events-port.js";
+import { openSecret, sealSecret } from "../../kernel/secret-box.js";
+import type {
+  ConnectionAuthorizationType,
+  ConnectionRecord,
+  EventStore,
+} from "../../store/events-port.js";
 import type { Page, PageRequest } from "../../store/paging.js";
-import type { Store } from "../../store/port.js";
 import type { Connection } from "../../tasks/http/connection.js";
 import { ApiDestinationService } from "./api-destinations.js";
 import { type ArnScope, connectionArn } from "./arns.js";
@@ -56,7 +59,7 @@ export class ConnectionService {
   readonly apiDestinations: ApiDestinationService;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: EventStore,
     private readonly masterKey: Buffer,
     private readonly scope: ArnScope,
     private readonly now: () => number,

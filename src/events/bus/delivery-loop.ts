@@ -4,16 +4,15 @@
  * a delivery in flight when the process died is claimed again at the next start.
  */
 
-import { ClaimLoop } from "../../runtime/claim-loop.js";
-import type { Clock } from "../../runtime/clock.js";
-import type { DeliveryRecord } from "../../store/events-port.js";
-import type { Store } from "../../store/port.js";
+import { ClaimLoop } from "../../kernel/claim-loop.js";
+import type { Clock } from "../../kernel/clock.js";
+import type { DeliveryRecord, EventStore } from "../../store/events-port.js";
 import { type DeliveryPorts, deliverOnce } from "./deliver.js";
 import { type BackoffOptions, DEFAULT_BACKOFF, failureOutcome } from "./retry.js";
 
 /** Options of the delivery loop. */
 export interface DeliveryLoopOptions {
-  store: Store;
+  store: EventStore;
   clock: Clock;
   ports: DeliveryPorts;
   owner: string;
@@ -57,7 +56,7 @@ export class DeliveryLoop {
 
   private async attempt(delivery: DeliveryRecord): Promise<void> {
     const { store, clock, ports } = this.options;
-    let outcome: Parameters<Store["settleDelivery"]>[1];
+    let outcome: Parameters<EventStore["settleDelivery"]>[1];
     try {
       await deliverOnce(delivery, ports);
       outcome = { kind: "delivered" };

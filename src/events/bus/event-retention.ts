@@ -8,16 +8,16 @@
  * the next while batches come back full (yielding to requests in between); then it sleeps on
  * the injected clock for `intervalMs` (tests fast-forward it).
  */
-import type { Clock } from "../../runtime/clock.js";
-import { PollLoop } from "../../runtime/poll-loop.js";
-import type { Store } from "../../store/port.js";
+import type { Clock } from "../../kernel/clock.js";
+import { PollLoop } from "../../kernel/poll-loop.js";
+import type { EventStore } from "../../store/events-port.js";
 
 /** How long finished events are kept unless configured: a day, for looking into recent work. */
 export const DEFAULT_EVENT_RETENTION_MS = 86_400_000;
 
 /** Options of the event retention loop. */
 export interface EventRetentionOptions {
-  store: Store;
+  store: EventStore;
   clock: Clock;
   log: (message: string) => void;
   /** How long an event is kept after its ingestion (once nothing needs it). */

@@ -1,15 +1,15 @@
 /**
  * The delivery ports of the running server: executions through ExecutionService, functions
- * through the function dispatcher, API destinations through ApiDestinationCaller, other
- * buses through the bus.
+ * through the function dispatcher, API destinations through ApiDestinationCaller (the bus
+ * itself delivers to other buses).
  * Each maps the callee's failures to DeliveryErrors: missing resources and bad input are not
  * retried; transient failures are.
  */
 import type { Json } from "../../asl/json.js";
 import { ServiceError } from "../../runtime/durable/errors.js";
 import type { ExecutionService } from "../../runtime/durable/service/executions.js";
-import type { Store } from "../../store/port.js";
-import { TaskFailure } from "../../tasks/types.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
+import type { EventStore } from "../../store/events-port.js";
 import { ApiDestinationCaller } from "./api-destinations-call.js";
 import type { ConnectionService } from "./connections.js";
 import type { DeliveryPorts, NotificationPublisher } from "./deliver.js";
@@ -19,9 +19,8 @@ import { DeliveryError } from "./errors.js";
 export interface PortDependencies {
   executions: ExecutionService;
   invokeFunction: (name: string, event: Json) => Promise<unknown>;
-  store: Store;
+  store: EventStore;
   connections: ConnectionService;
-  forward: (busName: string, envelope: string) => Promise<void>;
   topics?: NotificationPublisher;
   /** API destinations time out after 5 seconds in EventBridge. */
   httpTimeoutMs?: number;
@@ -29,8 +28,8 @@ export interface PortDependencies {
   now?: () => number;
 }
 
-/** Builds the delivery ports. */
-export function deliveryPorts(deps: PortDependencies): DeliveryPorts {
+/** Builds the delivery ports (the bus forwards to other buses itself). */
+export function deliveryPorts(deps: PortDependencies): Omit<DeliveryPorts, "forwardToBus"> {
   const api = new ApiDestinationCaller({
     store: deps.store,
     connections: deps.connections,
@@ -70,14 +69,6 @@ export function deliveryPorts(deps: PortDependencies): DeliveryPorts {
       }
     },
     callApiDestination: (arn, body) => api.call(arn, body),
-    async forwardToBus(busName, envelope) {
-      try {
-        await deps.forward(busName, envelope);
-      } catch (error) {
-        if (error instanceof DeliveryError) throw error;
-        throw new DeliveryError("SDK_CLIENT_ERROR", (error as Error).message, true);
-      }
-    },
     ...(deps.topics && { topics: deps.topics }),
   };
 }

@@ -51,7 +51,12 @@ function patternCouldMatch(pattern: string, probe: EventProbe): boolean {
 
 /** Rules and matchers of all buses. */
 export class RuleRegistry {
-  private readonly buses = new Map<string, BusRules>();
+  private buses = new Map<string, BusRules>();
+
+  /** Takes over `loaded`'s buses and rules at once (a reload: no moment without rules). */
+  replaceWith(loaded: RuleRegistry): void {
+    this.buses = loaded.buses;
+  }
 
   /** Registers a bus (no rules yet); existing buses are kept. */
   addBus(name: string): void {

@@ -7,21 +7,21 @@
  * Replayed events go straight to rules, never through ingestion: they are not archived again.
  */
 import { createHash } from "node:crypto";
-import type { Clock } from "../../runtime/clock.js";
-import { PollLoop } from "../../runtime/poll-loop.js";
+import type { Clock } from "../../kernel/clock.js";
+import { PollLoop } from "../../kernel/poll-loop.js";
 import type {
+  EventStore,
   NewDelivery,
   ReplayBatch,
   ReplayRecord,
   StoredEvent,
 } from "../../store/events-port.js";
-import type { Store } from "../../store/port.js";
 import { deliveriesFor } from "./ingest.js";
 import type { RuleRegistry } from "./registry.js";
 
 /** Options of the replay loop. */
 export interface ReplayLoopOptions {
-  store: Store;
+  store: EventStore;
   clock: Clock;
   registry: RuleRegistry;
   /** Deliveries were stored. */

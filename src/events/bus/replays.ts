@@ -4,9 +4,8 @@
  * given), each with `replay-name` set as EventBridge does. The work itself is the ReplayLoop's;
  * this validates requests and records them.
  */
-import type { ReplayRecord } from "../../store/events-port.js";
+import type { EventStore, ReplayRecord } from "../../store/events-port.js";
 import type { Page, PageRequest } from "../../store/paging.js";
-import type { Store } from "../../store/port.js";
 import { type ArnScope, archiveNameOf, busOfArn, replayArn, ruleOfArn } from "./arns.js";
 import { EventBusError, inserting } from "./errors.js";
 
@@ -33,7 +32,7 @@ export interface ReplayLookups {
 /** Replays over the store; `wake` tells the replay loop there is new work. */
 export class ReplayService {
   constructor(
-    private readonly store: Store,
+    private readonly store: EventStore,
     private readonly scope: ArnScope,
     private readonly now: () => number,
     private readonly lookups: ReplayLookups,

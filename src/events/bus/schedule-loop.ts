@@ -4,10 +4,9 @@
  * neither skips a fire that was due nor repeats one that was recorded. Fires missed while the
  * server was down are coalesced into one, then the schedule continues from now.
  */
-import type { Clock } from "../../runtime/clock.js";
-import { PollLoop } from "../../runtime/poll-loop.js";
-import type { EventRuleRecord } from "../../store/events-port.js";
-import type { Store } from "../../store/port.js";
+import type { Clock } from "../../kernel/clock.js";
+import { PollLoop } from "../../kernel/poll-loop.js";
+import type { EventRuleRecord, EventStore } from "../../store/events-port.js";
 import { type EnvelopeContext, formatEventTime } from "../envelope.js";
 import { nextFireTime, parseSchedule } from "../schedule/index.js";
 import { deliveriesFor } from "./ingest.js";
@@ -15,7 +14,7 @@ import type { RuleRegistry } from "./registry.js";
 
 /** Options of the schedule loop. */
 export interface ScheduleLoopOptions {
-  store: Store;
+  store: EventStore;
   clock: Clock;
   registry: RuleRegistry;
   context: EnvelopeContext;

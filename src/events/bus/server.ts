@@ -1,17 +1,17 @@
 /**
- * The event bus as the server runs it: connections, sources and the bus service wired to the
- * engine (execution targets, status change events) and to functions. Called by the
- * composition root; the bus's loops start with `bus.start()`.
+ * The event bus as the server runs it: the bus service wired to the engine (execution targets,
+ * status change events), to functions, to the connections of API destinations and to topics.
+ * Called by the composition root, which builds the connections first (HTTP tasks use them too);
+ * the bus's loops start with `bus.start()`.
  */
-import type { EventsApi } from "../../api/context.js";
 import type { Json } from "../../asl/json.js";
-import type { Clock } from "../../runtime/clock.js";
+import type { Clock } from "../../kernel/clock.js";
+import { timeOrderedId } from "../../kernel/time-ordered-id.js";
 import type { DurableEngine } from "../../runtime/durable/engine.js";
 import type { ExecutionService } from "../../runtime/durable/service/executions.js";
-import type { Store } from "../../store/port.js";
-import { timeOrderedId } from "../../store/time-ordered-id.js";
-import { SourceService } from "../sources/service.js";
-import { ConnectionService } from "./connections.js";
+import type { EventStore } from "../../store/events-port.js";
+import type { WorkflowStore } from "../../store/workflows-port.js";
+import type { ConnectionService } from "./connections.js";
 import type { NotificationPublisher } from "./deliver.js";
 import { deliveryPorts } from "./ports.js";
 import { EventBusService } from "./service.js";
@@ -19,12 +19,13 @@ import { recordStatusChanges, STATUS_PROBE } from "./status-events.js";
 
 /** What the bus is built from. */
 export interface EventBusDependencies {
-  store: Store;
+  store: WorkflowStore & EventStore;
   clock: Clock;
   engine: DurableEngine;
   executions: ExecutionService;
   invokeFunction: (name: string, event: Json) => Promise<unknown>;
-  masterKey: Buffer;
+  /** The connections API destinations authorize with. */
+  connections: ConnectionService;
   region: string;
   account: string;
   log?: (message: string) => void;
@@ -36,37 +37,32 @@ export interface EventBusDependencies {
   statusEventDelayMs?: number;
 }
 
-/** Builds the event bus services (not started). */
-export async function buildEventBus(deps: EventBusDependencies): Promise<{ api: EventsApi }> {
+/** Builds the event bus (not started) and has it record the engine's status changes. */
+export function buildEventBus(deps: EventBusDependencies): EventBusService {
   const log = deps.log ?? ((text: string) => process.stderr.write(`${text}\n`));
   const now = () => deps.clock.now();
-  const scope = { region: deps.region, account: deps.account };
-  const connections = new ConnectionService(deps.store, deps.masterKey, scope, now);
-  let bus: EventBusService | undefined;
-  const ports = deliveryPorts({
-    executions: deps.executions,
-    invokeFunction: deps.invokeFunction,
-    store: deps.store,
-    connections,
-    now,
-    forward: (name, envelope) => (bus as EventBusService).forward(name, envelope),
-    ...(deps.topics && { topics: deps.topics }),
-  });
-  bus = new EventBusService({
-    ...scope,
+  const bus = new EventBusService({
+    region: deps.region,
+    account: deps.account,
     store: deps.store,
     clock: deps.clock,
-    ports,
+    ports: deliveryPorts({
+      executions: deps.executions,
+      invokeFunction: deps.invokeFunction,
+      store: deps.store,
+      connections: deps.connections,
+      now,
+      ...(deps.topics && { topics: deps.topics }),
+    }),
     log,
     ...(deps.eventRetentionMs !== undefined && { eventRetentionMs: deps.eventRetentionMs }),
     ...(deps.statusEventDelayMs !== undefined && { statusEventDelayMs: deps.statusEventDelayMs }),
   });
-  const service = bus;
   recordStatusChanges(deps.engine, {
-    wanted: () => service.wantsEvents("default", STATUS_PROBE),
+    wanted: () => bus.wantsEvents("default", STATUS_PROBE),
     newId: () => timeOrderedId(now()),
     now,
-    committed: () => service.statusEventsCommitted(),
+    committed: () => bus.statusEventsCommitted(),
   });
-  return { api: { bus, connections, sources: new SourceService(deps.store, now) } };
+  return bus;
 }

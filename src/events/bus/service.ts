@@ -5,23 +5,25 @@
  * call it.
  */
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../../runtime/clock.js";
+import type { Clock } from "../../kernel/clock.js";
+import { timeOrderedId } from "../../kernel/time-ordered-id.js";
 import { StoreConflictError } from "../../store/errors.js";
 import type {
   DeadLetterRecord,
   EventBusRecord,
   EventRuleRecord,
+  EventStore,
   EventTarget,
   StatusEventRecord,
 } from "../../store/events-port.js";
 import type { Page, PageRequest } from "../../store/paging.js";
-import type { Store } from "../../store/port.js";
-import { timeOrderedId } from "../../store/time-ordered-id.js";
+import type { WorkflowStore } from "../../store/workflows-port.js";
 import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
 import { ArchiveRegistry } from "./archive-registry.js";
 import { ArchiveRetentionLoop } from "./archive-retention.js";
 import { ArchiveService } from "./archives.js";
 import { type ArnScope, busArn, busNameOf, ruleArn } from "./arns.js";
+import { ConfigurationReload } from "./configuration-reload.js";
 import type { DeliveryPorts } from "./deliver.js";
 import { DeliveryLoop } from "./delivery-loop.js";
 import { DeliveryError, EventBusError, inserting } from "./errors.js";
@@ -44,9 +46,10 @@ import { checkTarget, MAX_TARGETS_PER_RULE } from "./targets.js";
 
 /** Options of the event bus service. */
 export interface EventBusOptions extends ArnScope {
-  store: Store;
+  store: WorkflowStore & EventStore;
   clock: Clock;
-  ports: DeliveryPorts;
+  /** Where deliveries go; to other buses, the bus itself unless `forwardToBus` is given. */
+  ports: Omit<DeliveryPorts, "forwardToBus"> & Partial<Pick<DeliveryPorts, "forwardToBus">>;
   backoff?: BackoffOptions;
   log?: (message: string) => void;
   /** Archived events a replay reads per transaction. */
@@ -100,7 +103,9 @@ export class EventBusService {
   private readonly retention: ArchiveRetentionLoop;
   private readonly eventRetention: EventRetentionLoop;
   private readonly statusOutbox: StatusOutboxLoop;
+  private readonly configuration: ConfigurationReload;
   private readonly context: EnvelopeContext;
+  private readonly ports: DeliveryPorts;
 
   constructor(private readonly options: EventBusOptions) {
     const log = options.log ?? ((text: string) => process.stderr.write(`${text}\n`));
@@ -111,10 +116,15 @@ export class EventBusService {
       account: options.account,
       region: options.region,
     };
+    this.ports = {
+      ...options.ports,
+      forwardToBus:
+        options.ports.forwardToBus ?? ((name, envelope) => this.forwardDelivery(name, envelope)),
+    };
     this.deliveries = new DeliveryLoop({
       store: options.store,
       clock: options.clock,
-      ports: options.ports,
+      ports: this.ports,
       owner: `events-${randomUUID()}`,
       backoff: options.backoff,
       log,
@@ -161,6 +171,13 @@ export class EventBusService {
         batchSize: options.eventRetentionBatchSize,
       }),
     });
+    this.configuration = new ConfigurationReload({
+      store: options.store,
+      clock: options.clock,
+      log,
+      rules: this.registry,
+      archives: this.archiveRegistry,
+    });
     this.statusOutbox = new StatusOutboxLoop({
       store: options.store,
       clock: options.clock,
@@ -170,7 +187,7 @@ export class EventBusService {
     });
   }
 
-  private get store(): Store {
+  private get store(): WorkflowStore & EventStore {
     return this.options.store;
   }
 
@@ -186,13 +203,10 @@ export class EventBusService {
         .catch((error) => {
           if (!(error instanceof StoreConflictError)) throw error;
         });
-    const page = await this.store.listEventBuses(undefined, { limit: 10_000 });
-    for (const bus of page.items) this.registry.addBus(bus.name);
-    for (const { rule, targets } of await this.store.loadRules())
-      this.registry.setRule(rule, targets);
-    await this.archives.load();
+    await this.configuration.reload();
     await this.store.recoverDeliveryLeases();
     if (options.loops !== false) {
+      this.configuration.start();
       this.deliveries.start();
       this.schedules.start();
       this.replayLoop.start();
@@ -210,6 +224,12 @@ export class EventBusService {
     await this.replayLoop.stop();
     await this.schedules.stop();
     await this.deliveries.stop();
+    await this.configuration.stop();
+  }
+
+  /** Reloads buses, rules and archives if another node changed them (tests with loops off). */
+  refreshConfiguration(): Promise<boolean> {
+    return this.configuration.refresh();
   }
 
   /** Runs one batch of every active replay (tests with loops off); true while more remain. */
@@ -458,7 +478,7 @@ export class EventBusService {
 
   /** Stores a plan's events, starting its state machine targets in the same transaction. */
   private async accept(plan: IngestPlan, fromOutbox: string[], syncedLater = false) {
-    await attachExecutionStarts(plan, this.options.ports);
+    await attachExecutionStarts(plan, this.ports);
     const started = await this.store.acceptEvents(
       plan.events,
       plan.deliveries,
@@ -466,7 +486,7 @@ export class EventBusService {
       fromOutbox,
       { syncedLater },
     );
-    if (started.length > 0) this.options.ports.executionsStarted?.(started);
+    if (started.length > 0) this.ports.executionsStarted?.(started);
     if (plan.deliveries.length > started.length) this.deliveries.wake();
   }
 
@@ -483,6 +503,16 @@ export class EventBusService {
       plan,
       outbox.map((event) => event.id),
     );
+  }
+
+  /** A delivery to another bus: what fails other than a DeliveryError is worth retrying. */
+  private async forwardDelivery(busName: string, envelope: string): Promise<void> {
+    try {
+      await this.forward(busName, envelope);
+    } catch (error) {
+      if (error instanceof DeliveryError) throw error;
+      throw new DeliveryError("SDK_CLIENT_ERROR", (error as Error).message, true);
+    }
   }
 
   /** Sends an accepted event (envelope text) on to another bus, as a new event with its fields. */

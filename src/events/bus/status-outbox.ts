@@ -8,10 +8,9 @@
  * The loop runs at start (what a crash left behind) and whenever a status change is committed,
  * and looks again every `intervalMs` in case a wake-up was missed.
  */
-import type { Clock } from "../../runtime/clock.js";
-import { PollLoop } from "../../runtime/poll-loop.js";
-import type { StatusEventRecord } from "../../store/events-port.js";
-import type { Store } from "../../store/port.js";
+import type { Clock } from "../../kernel/clock.js";
+import { PollLoop } from "../../kernel/poll-loop.js";
+import type { EventStore, StatusEventRecord } from "../../store/events-port.js";
 import type { EnvelopeContext, PutEventsRequestEntry } from "../envelope.js";
 import type { ArchiveRegistry } from "./archive-registry.js";
 import { type IngestPlan, planIngestion } from "./ingest.js";
@@ -19,7 +18,7 @@ import type { RuleRegistry } from "./registry.js";
 
 /** Options of the status outbox loop. */
 export interface StatusOutboxOptions {
-  store: Store;
+  store: EventStore;
   clock: Clock;
   log: (message: string) => void;
   /** Publishes a batch (the bus's ingestion; it removes them from the outbox). */

@@ -4,8 +4,7 @@
  */
 import { generateApiToken, hashApiToken, verifyApiToken } from "../../auth/key-hash.js";
 import { StoreConflictError } from "../../store/errors.js";
-import type { EventSourceKind, EventSourceRecord } from "../../store/events-port.js";
-import type { Store } from "../../store/port.js";
+import type { EventSourceKind, EventSourceRecord, EventStore } from "../../store/events-port.js";
 import { EventBusError } from "../bus/errors.js";
 
 const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
@@ -14,7 +13,7 @@ export const SOURCE_KINDS: readonly EventSourceKind[] = ["alertmanager", "cloude
 /** Source management and token checks. */
 export class SourceService {
   constructor(
-    private readonly store: Store,
+    private readonly store: EventStore,
     private readonly now: () => number,
   ) {}
 

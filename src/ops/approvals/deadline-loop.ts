@@ -3,24 +3,23 @@
  * restart loses none; the loop sleeps on the injected clock until the earliest one (at most a
  * second, in case another process added one) and applies those that are due.
  */
-import type { Clock } from "../../runtime/clock.js";
-import { PollLoop } from "../../runtime/poll-loop.js";
-import type { Store } from "../../store/port.js";
-import type { ApprovalService } from "./service.js";
+import type { Clock } from "../../kernel/clock.js";
+import { PollLoop } from "../../kernel/poll-loop.js";
+import type { OpsStore } from "../../store/ops-port.js";
 
-/** Applies approval deadlines when they come. */
+/** Applies approval deadlines when they come (`apply` applies those due, and counts them). */
 export class DeadlineLoop extends PollLoop {
   constructor(
-    private readonly store: Store,
+    private readonly store: OpsStore,
     clock: Clock,
-    private readonly approvals: ApprovalService,
+    private readonly apply: () => Promise<number>,
     log: (message: string) => void,
   ) {
     super({ clock, name: "approval deadlines", log });
   }
 
   protected round(): Promise<number> {
-    return this.approvals.applyDeadlines();
+    return this.apply();
   }
 
   protected override nextDueAt(): Promise<number | undefined> {

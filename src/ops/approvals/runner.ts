@@ -6,8 +6,8 @@
  * `Approval.InvalidRequest` and open nothing.
  */
 import type { Json } from "../../asl/json.js";
+import { TaskFailure, type TaskInvocation } from "../../runtime/task-dispatcher.js";
 import type { ResourceRunner } from "../../tasks/chain.js";
-import { TaskFailure, type TaskInvocation } from "../../tasks/types.js";
 import { OpsError } from "../errors.js";
 import type { ApprovalService } from "./service.js";
 

@@ -4,17 +4,19 @@
  * transaction that also settles the waiting task, so a request is decided exactly once.
  */
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../../runtime/clock.js";
+import type { Clock } from "../../kernel/clock.js";
+import type { TaskInvocation } from "../../runtime/task-dispatcher.js";
+import type { IdentityStore } from "../../store/identity-port.js";
 import type {
   ApprovalChange,
   ApprovalRecord,
   ApprovalStatus,
   NewNotificationDelivery,
+  OpsStore,
 } from "../../store/ops-port.js";
 import type { Page, PageRequest } from "../../store/paging.js";
-import type { Store } from "../../store/port.js";
-import type { TaskInvocation } from "../../tasks/types.js";
 import { OpsError } from "../errors.js";
+import { DeadlineLoop } from "./deadline-loop.js";
 import { deadlineVerdict, isApprover, voteVerdict } from "./decision.js";
 import { type LinkClaims, linkHash, linkKey, signLink, verifyLink } from "./links.js";
 import { parseApprovalRequest } from "./parameters.js";
@@ -24,7 +26,7 @@ export type GroupResolver = (user: string) => Promise<string[]>;
 
 /** What the service is built from. */
 export interface ApprovalDependencies {
-  store: Store;
+  store: OpsStore & IdentityStore;
   clock: Clock;
   masterKey: Buffer;
   publicUrl: () => string;
@@ -35,8 +37,7 @@ export interface ApprovalDependencies {
   settled: () => void;
   /** New mails were stored. */
   mailed: () => void;
-  /** A new deadline exists. */
-  scheduled: () => void;
+  log: (message: string) => void;
 }
 
 /** Links stay valid this long when the request has no deadline. */
@@ -45,9 +46,17 @@ const LINK_LIFETIME_MS = 7 * 24 * 3600_000;
 /** The approval service. */
 export class ApprovalService {
   private readonly key: Buffer;
+  /** The durable timers of the requests' deadlines (started and stopped by the server). */
+  readonly deadlines: DeadlineLoop;
 
   constructor(private readonly deps: ApprovalDependencies) {
     this.key = linkKey(deps.masterKey);
+    this.deadlines = new DeadlineLoop(
+      deps.store,
+      deps.clock,
+      () => this.applyDeadlines(),
+      deps.log,
+    );
   }
 
   /** Opens the request of an approval task (again for a re-run: same token, same request). */
@@ -85,7 +94,7 @@ export class ApprovalService {
       deliveries: await this.mails({ ...record, votes: [] }, record.approvers),
     });
     this.deps.mailed();
-    this.deps.scheduled();
+    this.deadlines.wake();
     return opened;
   }
 

@@ -6,8 +6,8 @@
  * incident), which Retry/Catch can name.
  */
 import type { Json, JsonObject } from "../../asl/json.js";
+import { TaskFailure, type TaskInvocation } from "../../runtime/task-dispatcher.js";
 import type { ResourceRunner } from "../../tasks/chain.js";
-import { TaskFailure, type TaskInvocation } from "../../tasks/types.js";
 import { invalid, OpsError } from "../errors.js";
 import { type Caller, checkChange, checkOpen } from "./requests.js";
 import type { IncidentService } from "./service.js";

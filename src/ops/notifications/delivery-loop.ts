@@ -4,11 +4,15 @@
  * error is permanent or the attempts are used up). Leases make a crash safe: a delivery in
  * flight when the process died is sent again at the next start (at least once).
  */
-import { openSecret } from "../../auth/secret-box.js";
-import { ClaimLoop } from "../../runtime/claim-loop.js";
-import type { Clock } from "../../runtime/clock.js";
-import type { NotificationDeliveryRecord, NotificationOutcome } from "../../store/ops-port.js";
-import type { Store } from "../../store/port.js";
+
+import { ClaimLoop } from "../../kernel/claim-loop.js";
+import type { Clock } from "../../kernel/clock.js";
+import { openSecret } from "../../kernel/secret-box.js";
+import type {
+  NotificationDeliveryRecord,
+  NotificationOutcome,
+  OpsStore,
+} from "../../store/ops-port.js";
 import { SendError, type Sender } from "./senders.js";
 
 /** Retry settings: `baseMs × 2^attempt` (±20% jitter), capped at `maxMs`, `maxAttempts` in all. */
@@ -23,7 +27,7 @@ export const DEFAULT_RETRY: RetrySettings = { baseMs: 1000, maxMs: 5 * 60_000, m
 
 /** Options of the loop. */
 export interface NotificationLoopOptions {
-  store: Store;
+  store: OpsStore;
   clock: Clock;
   sender: Sender;
   masterKey: Buffer;

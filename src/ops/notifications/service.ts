@@ -5,25 +5,25 @@
  * to the address; webhook subscriptions get an HMAC secret, shown once.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { sealSecret } from "../../auth/secret-box.js";
+import { sealSecret } from "../../kernel/secret-box.js";
 import { StoreConflictError } from "../../store/errors.js";
 import type {
   DeliveryFilter,
   NewNotificationDelivery,
   NotificationDeliveryRecord,
+  OpsStore,
   SubscriptionProtocol,
   SubscriptionRecord,
   TopicRecord,
 } from "../../store/ops-port.js";
 import type { Page, PageRequest } from "../../store/paging.js";
-import type { Store } from "../../store/port.js";
 import { invalid, OpsError } from "../errors.js";
 import { type ArnScope, subscriptionArn, TOPIC_NAME, topicArn, topicNameOf } from "./arns.js";
 import { checkPublishInput, type PublishInput, render } from "./message.js";
 
 /** What the service is built from. */
 export interface NotificationDependencies {
-  store: Store;
+  store: OpsStore;
   scope: ArnScope;
   masterKey: Buffer;
   now: () => number;

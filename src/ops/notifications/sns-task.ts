@@ -9,8 +9,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Json, JsonObject } from "../../asl/json.js";
+import { TaskFailure, type TaskInvocation } from "../../runtime/task-dispatcher.js";
 import type { ResourceRunner } from "../../tasks/chain.js";
-import { TaskFailure, type TaskInvocation } from "../../tasks/types.js";
 import { OpsError } from "../errors.js";
 import type { NotificationService } from "./service.js";
 

@@ -3,9 +3,10 @@
  * dispatcher wrapper that resolves `{{resolve:ssm...}}` references at dispatch, and what
  * functions read through their context. Called by the composition root.
  */
+
+import type { TaskDispatcher } from "../../runtime/task-dispatcher.js";
 import type { ResourceRunner } from "../../tasks/chain.js";
 import type { ParameterReader } from "../../tasks/functions/protocol.js";
-import type { TaskDispatcher } from "../../tasks/types.js";
 import { ParameterError } from "./errors.js";
 import { type DefinitionLookup, resolvingDispatcher } from "./references.js";
 import { type ParameterDependencies, ParameterService } from "./service.js";

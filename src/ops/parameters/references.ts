@@ -8,7 +8,11 @@
  * `Parameters.InvalidReference`.
  */
 import type { Json } from "../../asl/json.js";
-import { type TaskDispatcher, TaskFailure, type TaskInvocation } from "../../tasks/types.js";
+import {
+  type TaskDispatcher,
+  TaskFailure,
+  type TaskInvocation,
+} from "../../runtime/task-dispatcher.js";
 import { ParameterError } from "./errors.js";
 import type { ParameterService } from "./service.js";
 

@@ -5,7 +5,7 @@
  * opened only for callers that ask for decryption and may have it. Without decryption a
  * SecureString reads as its ciphertext (base64), as SSM answers: never the clear value.
  */
-import { openSecret, sealSecret } from "../../auth/secret-box.js";
+import { openSecret, sealSecret } from "../../kernel/secret-box.js";
 import type { Page, PageRequest } from "../../store/paging.js";
 import type {
   ParameterFilter,

@@ -6,8 +6,8 @@
  * as Step Functions names SDK errors: `Ssm.ParameterNotFound`, `Ssm.ValidationException`...
  */
 import type { Json, JsonObject } from "../../asl/json.js";
+import { TaskFailure, type TaskInvocation } from "../../runtime/task-dispatcher.js";
 import type { ResourceRunner } from "../../tasks/chain.js";
-import { TaskFailure, type TaskInvocation } from "../../tasks/types.js";
 import { ParameterError } from "./errors.js";
 import type { ParameterService } from "./service.js";
 

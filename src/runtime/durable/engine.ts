@@ -5,28 +5,27 @@
  */
 import { EventEmitter } from "node:events";
 import type { Json } from "../../asl/json.js";
-import type { Entropy } from "../../asl/scope.js";
+import { ClaimLoop } from "../../kernel/claim-loop.js";
+import type { Clock } from "../../kernel/clock.js";
+import { cryptoEntropy, type Entropy } from "../../kernel/entropy.js";
+import { Wakeup } from "../../kernel/wakeup.js";
 import type { StatusEventRecord } from "../../store/events-port.js";
-import type { Store } from "../../store/port.js";
 import type {
   ClaimedExecution,
   ExecutionCommit,
   ExecutionRecord,
   NewExecution,
   TaskRecord,
+  WorkflowStore,
 } from "../../store/workflows-port.js";
-import { type TaskDispatcher, TaskFailure } from "../../tasks/types.js";
-import { ClaimLoop } from "../claim-loop.js";
-import type { Clock } from "../clock.js";
-import { cryptoEntropy } from "../in-memory.js";
+import { type TaskDispatcher, TaskFailure } from "../task-dispatcher.js";
 import { MachineCache } from "./machine-cache.js";
 import { processExecution } from "./processor.js";
 import { ExecutionStarter } from "./starter.js";
-import { Wakeup } from "./wakeup.js";
 
 /** Configuration of the durable engine. */
 export interface EngineOptions {
-  store: Store;
+  store: WorkflowStore;
   clock: Clock;
   /** Runs `dispatch` tasks (functions, HTTP, ...). */
   dispatcher: TaskDispatcher;
@@ -109,7 +108,7 @@ export class DurableEngine {
   }
 
   /** The store the engine works on. */
-  get store(): Store {
+  get store(): WorkflowStore {
     return this.options.store;
   }
 

@@ -1,20 +1,24 @@
 /**
  * Parallel branches and Map iterations as durable child frames: starting them within
- * MaxConcurrency, collecting outputs in order, tolerating failures, aborting siblings, and
- * resuming the parent when the last one is done.
+ * MaxConcurrency, aborting siblings, and resuming the parent when the last one is done. What a
+ * child's end means (its output, a tolerated failure, the error the state fails with, the Map
+ * iteration events) the evaluator's join rules decide, as they do for the in-memory runner.
  */
-import { StatesErrorName } from "../../asl/errors.js";
 import type { Json } from "../../asl/json.js";
 import {
+  type BranchResult,
+  branchAborted,
+  branchEnded,
+  branchStarted,
   type CompiledMachine,
+  concurrencyLimit,
   type ForkEffect,
-  recordAbandoned,
+  joinResumption,
+  openJoin,
   startFrame,
 } from "../../evaluator/index.js";
 import type { HistoryBuffer } from "./history-buffer.js";
 import type { ExecutionSnapshot, ForkState, StoredFrame } from "./snapshot.js";
-
-type Result = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
 
 /** Tracks the forks of one execution pass. */
 export class ForkTracker {
@@ -29,62 +33,32 @@ export class ForkTracker {
   open(frame: StoredFrame, effect: ForkEffect): void {
     const machines = [...new Set(effect.branches.map((branch) => branch.machine.pointer))];
     const fork: ForkState = {
-      mode: effect.mode,
-      state: effect.state,
-      distributed: effect.distributed ?? false,
+      ...openJoin(effect),
       machines:
         effect.mode === "map" ? machines : effect.branches.map((branch) => branch.machine.pointer),
       pending: effect.branches.map((branch, index) => ({ index, input: branch.input })),
       maxConcurrency: effect.maxConcurrency,
       outerVariables: effect.outerVariables,
-      total: effect.branches.length,
       running: [],
-      outputs: new Array(effect.branches.length).fill(null),
-      finished: 0,
-      failures: 0,
     };
-    if (effect.toleratedFailureCount !== undefined)
-      fork.toleratedFailureCount = effect.toleratedFailureCount;
-    if (effect.toleratedFailurePercentage !== undefined)
-      fork.toleratedFailurePercentage = effect.toleratedFailurePercentage;
     frame.status = "fork";
     frame.fork = fork;
-    if (fork.total === 0) this.resume(frame, { kind: "branches-succeeded", outputs: [] });
+    if (fork.total === 0) this.resume(frame, joinResumption(fork));
     else this.startMore(frame, fork);
   }
 
   /** A child frame ended; the parent may start more children, fail, or resume. */
-  childFinished(child: StoredFrame, result: Result): void {
+  childFinished(child: StoredFrame, result: BranchResult): void {
     const parent = this.snapshot.frames[String(child.parent)];
     const fork = parent?.fork;
     if (!parent || !fork || child.branch === undefined) return;
     fork.running = fork.running.filter((id) => id !== child.id);
-    fork.finished++;
-    const iteration = this.iterationEvents(fork);
-    if (result.ok) {
-      fork.outputs[child.branch] = result.output;
-      if (iteration)
-        this.history.record("MapIterationSucceeded", { index: child.branch, name: fork.state });
-    } else {
-      if (iteration)
-        this.history.record("MapIterationFailed", { index: child.branch, name: fork.state });
-      // A failed Parallel branch is torn down with its failing task: AWS records it as aborted.
-      if (fork.mode === "parallel")
-        recordAbandoned(this.machineAt(child.machine), child.frame, this.history);
-      fork.failures++;
-      if (!tolerated(fork)) {
-        fork.failure = configured(fork)
-          ? {
-              error: StatesErrorName.ExceedToleratedFailureThreshold,
-              cause: "The specified tolerated failure threshold was exceeded",
-            }
-          : { error: result.error, cause: result.cause };
-        this.fail(parent, fork);
-        return;
-      }
-    }
-    if (fork.finished === fork.total)
-      this.resume(parent, { kind: "branches-succeeded", outputs: fork.outputs });
+    const next = branchEnded(fork, child.branch, result, this.history, {
+      machine: this.machineAt(child.machine),
+      frame: child.frame,
+    });
+    if (next === "failed") this.fail(parent, fork);
+    else if (next === "done") this.resume(parent, joinResumption(fork));
     else this.startMore(parent, fork);
   }
 
@@ -100,7 +74,7 @@ export class ForkTracker {
   }
 
   private startMore(parent: StoredFrame, fork: ForkState): void {
-    const limit = fork.maxConcurrency > 0 ? fork.maxConcurrency : Number.POSITIVE_INFINITY;
+    const limit = concurrencyLimit(fork.maxConcurrency);
     while (fork.running.length < limit && fork.pending.length > 0) {
       const next = fork.pending.shift() as { index: number; input: Json };
       const pointer = fork.machines.length === 1 ? fork.machines[0] : fork.machines[next.index];
@@ -114,8 +88,7 @@ export class ForkTracker {
         status: "runnable",
       };
       fork.running.push(id);
-      if (this.iterationEvents(fork))
-        this.history.record("MapIterationStarted", { index: next.index, name: fork.state });
+      branchStarted(fork, next.index, this.history);
     }
   }
 
@@ -124,21 +97,11 @@ export class ForkTracker {
       const sibling = this.snapshot.frames[String(id)];
       if (!sibling) continue;
       this.abandonTree(sibling);
-      if (this.iterationEvents(fork))
-        this.history.record("MapIterationAborted", {
-          index: sibling.branch ?? 0,
-          name: fork.state,
-        });
+      branchAborted(fork, sibling.branch ?? 0, this.history);
     }
     fork.running = [];
     fork.pending = [];
-    const failure = fork.failure ?? {};
-    this.resume(
-      parent,
-      failure.cause === undefined
-        ? { kind: "branches-failed", error: failure.error }
-        : { kind: "branches-failed", error: failure.error, cause: failure.cause },
-    );
+    this.resume(parent, joinResumption(fork));
   }
 
   /** Abandons a frame and, if it waits on a fork, everything under it. */
@@ -156,27 +119,9 @@ export class ForkTracker {
     parent.resumption = resumption;
   }
 
-  private iterationEvents(fork: ForkState): boolean {
-    return fork.mode === "map" && !fork.distributed;
-  }
-
   private machineAt(pointer: string): CompiledMachine {
     const machine = this.root.byPointer.get(pointer);
     if (!machine) throw new Error(`no sub-machine at '${pointer}'`);
     return machine;
   }
-}
-
-function configured(fork: ForkState): boolean {
-  return fork.toleratedFailureCount !== undefined || fork.toleratedFailurePercentage !== undefined;
-}
-
-function tolerated(fork: ForkState): boolean {
-  if (!configured(fork)) return false;
-  const { failures, total } = fork;
-  return (
-    (fork.toleratedFailureCount === undefined || failures <= fork.toleratedFailureCount) &&
-    (fork.toleratedFailurePercentage === undefined ||
-      (failures * 100) / total <= fork.toleratedFailurePercentage)
-  );
 }

@@ -4,7 +4,7 @@
  */
 import { isJsonObject, type Json, type JsonObject } from "../../asl/json.js";
 import type { ExecutionRecord } from "../../store/workflows-port.js";
-import { TaskFailure } from "../../tasks/types.js";
+import { TaskFailure } from "../task-dispatcher.js";
 
 /** What a nested StartExecution asks for. */
 export interface NestedStart {

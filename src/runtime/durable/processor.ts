@@ -5,7 +5,6 @@
  */
 import { StatesErrorName } from "../../asl/errors.js";
 import type { Json, JsonObject } from "../../asl/json.js";
-import type { Entropy } from "../../asl/scope.js";
 import {
   type CompiledMachine,
   type Effect,
@@ -17,13 +16,14 @@ import {
   step,
   taskEventPrefix,
 } from "../../evaluator/index.js";
+import type { Entropy } from "../../kernel/entropy.js";
 import type {
   ClaimedExecution,
   ExecutionCommit,
   NewExecution,
   TaskRecord,
 } from "../../store/workflows-port.js";
-import { TaskFailure } from "../../tasks/types.js";
+import { TaskFailure } from "../task-dispatcher.js";
 import { activityStarts } from "./activity-starts.js";
 import { ForkTracker } from "./forks.js";
 import { HistoryBuffer } from "./history-buffer.js";

@@ -4,7 +4,7 @@
  * for. It is read at claim time and written back in the same transaction as the history.
  */
 import type { Json, JsonObject } from "../../asl/json.js";
-import type { Frame, Resumption, TaskEventPrefix } from "../../evaluator/index.js";
+import type { Frame, JoinState, Resumption, TaskEventPrefix } from "../../evaluator/index.js";
 
 /** What a stored frame is waiting for. */
 export type FrameStatus = "runnable" | "timer" | "task" | "fork";
@@ -23,26 +23,18 @@ export interface PendingTask {
   scheduledAt: number;
 }
 
-/** The bookkeeping of a Parallel or Map state waiting for its children. */
-export interface ForkState {
-  mode: "parallel" | "map";
-  state: string;
-  distributed: boolean;
+/**
+ * The bookkeeping of a Parallel or Map state waiting for its children: the evaluator's join
+ * tally, and which children run, wait, and on what.
+ */
+export interface ForkState extends JoinState {
   /** Sub-machine pointer each child runs. */
   machines: string[];
   /** Inputs of children not started yet (index → input), and their Map items. */
   pending: { index: number; input: Json }[];
   maxConcurrency: number;
-  toleratedFailureCount?: number;
-  toleratedFailurePercentage?: number;
   outerVariables: JsonObject;
-  total: number;
   running: number[];
-  outputs: Json[];
-  finished: number;
-  failures: number;
-  /** The failure that ends the fork, once one is intolerable. */
-  failure?: { error?: string; cause?: string };
 }
 
 /** One frame of the execution. */

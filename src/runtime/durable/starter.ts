@@ -3,17 +3,17 @@
  * execution's ARN and first event, and the same for nested executions started by a Task.
  */
 import type { Json } from "../../asl/json.js";
-import type { Entropy } from "../../asl/scope.js";
 import { startFrame } from "../../evaluator/index.js";
+import type { Entropy } from "../../kernel/entropy.js";
+import { timeOrderedId } from "../../kernel/time-ordered-id.js";
 import type { StatusEventRecord } from "../../store/events-port.js";
-import type { Store } from "../../store/port.js";
-import { timeOrderedId } from "../../store/time-ordered-id.js";
 import type {
   ExecutionRecord,
   NewExecution,
   StateMachineType,
+  WorkflowStore,
 } from "../../store/workflows-port.js";
-import { TaskFailure } from "../../tasks/types.js";
+import { TaskFailure } from "../task-dispatcher.js";
 import { ServiceError } from "./errors.js";
 import type { MachineCache } from "./machine-cache.js";
 import { type ExecutionSnapshot, initialSnapshot } from "./snapshot.js";
@@ -45,7 +45,7 @@ const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 /** Builds and starts executions. */
 export class ExecutionStarter {
   constructor(
-    private readonly store: Store,
+    private readonly store: WorkflowStore,
     private readonly machines: MachineCache,
     private readonly config: StarterConfig,
   ) {}

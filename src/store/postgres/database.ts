@@ -99,7 +99,7 @@ export class PostgresDatabase implements Sql {
       connectionString: options.url,
       max: options.maxConnections ?? 16,
       types: { getTypeParser: typeParser },
-      ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)}` } : {}),
+      options: sessionSettings(options.schema),
     });
     // An idle connection that the server drops (a restart) must not crash the process; the
     // pool opens a new one on the next query.
@@ -120,19 +120,23 @@ export class PostgresDatabase implements Sql {
    */
   async transaction<T>(body: (tx: Sql) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.checkOut();
+      let broken: Error | undefined;
       try {
         await client.query("BEGIN");
         const result = await body(sqlOf(client));
         await client.query("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
         const code = (error as { code?: string }).code;
         if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < 5) continue;
         throw error;
       } finally {
-        client.release();
+        // A connection that could not even roll back is discarded, not reused.
+        this.checkIn(client, broken);
       }
     }
   }
@@ -178,6 +182,22 @@ export class PostgresDatabase implements Sql {
     }, 500).unref();
   }
 
+  /**
+   * A connection of the pool for a transaction. While it is out, the server dropping it (a
+   * restart, an administrator) is an 'error' event on it that nobody else listens to, which
+   * would end the process: the query in flight fails instead, and the caller sees that.
+   */
+  private async checkOut(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    client.on("error", ignoreDroppedConnection);
+    return client;
+  }
+
+  private checkIn(client: pg.PoolClient, broken?: Error): void {
+    client.off("error", ignoreDroppedConnection);
+    client.release(broken);
+  }
+
   /** True when the database answers and holds every migration this opsflow knows. */
   async ready(): Promise<boolean> {
     try {
@@ -197,7 +217,7 @@ export class PostgresDatabase implements Sql {
   }
 
   private async migrate(): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await this.checkOut();
     try {
       if (this.options.schema)
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.options.schema)}`);
@@ -238,10 +258,12 @@ export class PostgresDatabase implements Sql {
           .catch(() => undefined);
       }
     } finally {
-      client.release();
+      this.checkIn(client);
     }
   }
 }
+
+function ignoreDroppedConnection(): void {}
 
 function migrationFiles(): { version: number; path: string }[] {
   return readdirSync(MIGRATIONS)
@@ -252,6 +274,17 @@ function migrationFiles(): { version: number; path: string }[] {
 
 function latestMigration(): number {
   return migrationFiles().at(-1)?.version ?? 0;
+}
+
+/** How long a transaction may sit idle (its node stopped mid-transaction) before PostgreSQL
+ * ends it: its row locks would otherwise keep other nodes from the rows it holds. */
+const IDLE_IN_TRANSACTION_MS = 10_000;
+
+/** The settings of every connection: the schema, and the idle-transaction limit. */
+function sessionSettings(schema: string | undefined): string {
+  const settings = [`-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`];
+  if (schema) settings.push(`-c search_path=${quoteIdentifier(schema)}`);
+  return settings.join(" ");
 }
 
 /** `"name"`, with embedded quotes doubled. */

@@ -5,11 +5,13 @@
 import type Database from "better-sqlite3";
 import type { AuditStore } from "../audit-port.js";
 import type { EventStore } from "../events-port.js";
+import type { FunctionStore } from "../functions-port.js";
 import type { IdentityStore } from "../identity-port.js";
 import type { IncidentStore } from "../incidents-port.js";
 import type { OpsStore } from "../ops-port.js";
 import type { ParameterStore } from "../parameters-port.js";
 import type { Store } from "../port.js";
+import type { SignInThrottleStore } from "../sign-in-port.js";
 import type { TeamStore } from "../teams-port.js";
 import type { WorkflowStore } from "../workflows-port.js";
 import { activityQueries } from "./activities.js";
@@ -20,12 +22,14 @@ import { credentialQueries } from "./credentials.js";
 import { lockDatabase, openDatabase, type Synchronous } from "./database.js";
 import { eventQueries } from "./events/index.js";
 import { executionQueries } from "./executions.js";
+import { functionQueries } from "./functions.js";
 import { identityQueries } from "./identity.js";
 import { cachedIdentityReads } from "./identity-cache.js";
 import { approvalQueries } from "./ops/approvals.js";
 import { incidentQueries } from "./ops/incidents.js";
 import { notificationQueries } from "./ops/notifications.js";
 import { parameterQueries } from "./parameters.js";
+import { signInFailureQueries } from "./sign-in-failures.js";
 import { stateMachineQueries } from "./state-machines.js";
 import { taskQueries } from "./tasks.js";
 import { teamQueries } from "./teams.js";
@@ -70,6 +74,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const ports = sqlitePorts(db);
   return {
     ...ports,
+    // An open file answers, and opening it applied every migration.
+    ready: async () => db.open,
     close: async () => {
       // Writes queued for the next group commit were promised to their callers: commit them.
       flushGroupCommits(db);
@@ -96,6 +102,8 @@ function sqlitePorts(db: Database.Database) {
     settleTask: groupCommit(db, tasks.settleTask),
     // The runtime's commits of execution passes join the same group (one fsync per turn).
     commit: groupCommit(db, claims.commit),
+    // One process per database file: its own parts wake each other directly.
+    onExecutionsDue: async () => () => undefined,
   } satisfies WorkflowStore;
 
   const identityReads = { ...credentialQueries(db), ...identityQueries(db) };
@@ -143,5 +151,7 @@ function sqlitePorts(db: Database.Database) {
     ...(asynchronous(incidentQueries(db)) satisfies IncidentStore),
     ...(asynchronous(parameterQueries(db)) satisfies ParameterStore),
     ...(asynchronous(teamQueries(db)) satisfies TeamStore),
+    ...(asynchronous(signInFailureQueries(db)) satisfies SignInThrottleStore),
+    ...(asynchronous(functionQueries(db)) satisfies FunctionStore),
   };
 }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
+import type { CodeFile } from "./archive.js";
 import { InvalidFunctionError } from "./errors.js";
 import { validateRelativePath } from "./validate.js";
 
@@ -15,6 +16,8 @@ export interface StagedCode {
   readonly size: number;
   /** SHA-256 over the sorted file paths and contents, base64 (as Lambda's CodeSha256). */
   readonly sha256: string;
+  /** The files written, in path order. */
+  readonly files: readonly CodeFile[];
 }
 
 /** Writes `files` (relative path → content) under `target`. */
@@ -31,11 +34,17 @@ export async function stageFiles(
   });
   if (entries.length === 0)
     throw new InvalidFunctionError("files", "no files given: include at least the handler file.");
+  const seen = new Set<string>();
+  for (const [path] of entries) {
+    if (seen.has(path))
+      throw new InvalidFunctionError("files", `two entries name the same file '${path}'.`);
+    seen.add(path);
+  }
   checkSize(
     entries.reduce((total, [, content]) => total + content.length, 0),
     maxBytes,
   );
-  return write(target, entries);
+  return writeCode(target, entries);
 }
 
 /** Copies the regular files of `sourceDir` (recursively) under `target`. */
@@ -52,9 +61,22 @@ export async function stageDirectory(
   for (const path of paths) total += (await stat(join(sourceDir, path))).size;
   // Sizes are checked from metadata first so a huge directory is refused without reading it.
   checkSize(total, maxBytes);
-  const entries: (readonly [string, Buffer])[] = [];
+  const entries: CodeFile[] = [];
   for (const path of paths) entries.push([path, await readFile(join(sourceDir, path))]);
-  return write(target, entries);
+  return writeCode(target, entries);
+}
+
+/**
+ * The size, hash and files of the code in `dir` (as staging it again would give). Throws
+ * InvalidFunctionError when the directory is missing or holds a directory symlink.
+ */
+export async function readCode(dir: string): Promise<StagedCode> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw new InvalidFunctionError("code", `'${dir}' is not a readable directory.`);
+  const files: CodeFile[] = [];
+  for (const path of await walk(dir, dir)) files.push([path, await readFile(join(dir, path))]);
+  return { ...digest(files), files: sorted(files) };
 }
 
 /** Relative paths (with '/') of the files under `dir`; file symlinks count as files. */
@@ -87,13 +109,25 @@ function checkSize(total: number, maxBytes: number): void {
     );
 }
 
-async function write(target: string, entries: (readonly [string, Buffer])[]): Promise<StagedCode> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for (const [path, content] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+/** Writes `files` under `target` (which may exist) and returns their size and hash. */
+export async function writeCode(target: string, files: readonly CodeFile[]): Promise<StagedCode> {
+  const inOrder = sorted(files);
+  for (const [path, content] of inOrder) {
     const file = join(target, path);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content);
+  }
+  return { ...digest(inOrder), files: inOrder };
+}
+
+function sorted(files: readonly CodeFile[]): CodeFile[] {
+  return [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function digest(files: readonly CodeFile[]): { size: number; sha256: string } {
+  const hash = createHash("sha256");
+  let size = 0;
+  for (const [path, content] of sorted(files)) {
     hash.update(`${path}\0${content.length}\0`).update(content);
     size += content.length;
   }

@@ -4,8 +4,12 @@
  * Other resources belong to other dispatchers; `handles` lets the server route to them.
  */
 import type { Json } from "../../asl/json.js";
+import {
+  type TaskDispatcher,
+  TaskFailure,
+  type TaskInvocation,
+} from "../../runtime/task-dispatcher.js";
 import { functionNotFound, invokeEnvelope, resolveFunctionCall } from "../lambda.js";
-import { type TaskDispatcher, TaskFailure, type TaskInvocation } from "../types.js";
 import type { FunctionPool, InvokeOptions, InvokeResult } from "./pool.js";
 import type { FunctionRegistry } from "./registry.js";
 import { functionArn, type RuntimeOptions } from "./runtimes.js";

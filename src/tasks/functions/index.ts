@@ -1,7 +1,8 @@
 /**
- * Deployed functions: Node.js and Python handlers with Lambda's signature, stored on disk by
- * `FunctionRegistry`, run in warm child processes by `FunctionPool` (never in the server's
- * process), and called from Task states through `createFunctionDispatcher`.
+ * Deployed functions: Node.js and Python handlers with Lambda's signature, kept in the store
+ * (code included) by `FunctionRegistry` and cached in the data directory, run in warm child
+ * processes by `FunctionPool` (never in the server's process), and called from Task states
+ * through `createFunctionDispatcher`.
  *
  * Failures carry the names AWS Lambda's runtimes report, which Step Functions surfaces as the
  * Task's error (so definitions written for AWS keep their Retry/Catch):

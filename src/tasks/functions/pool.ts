@@ -127,7 +127,7 @@ export class FunctionPool {
   }
 
   private group(fn: FunctionVersion): Group {
-    const key = `${fn.name}:${fn.version}`;
+    const key = groupKey(fn);
     let group = this.groups.get(key);
     if (!group) {
       group = { fn, workers: new Set(), idle: [], waiting: [], active: 0 };
@@ -196,8 +196,7 @@ export class FunctionPool {
   }
 
   private dropIfUnused(group: Group): void {
-    if (group.workers.size === 0 && group.active === 0)
-      this.groups.delete(`${group.fn.name}:${group.fn.version}`);
+    if (group.workers.size === 0 && group.active === 0) this.groups.delete(groupKey(group.fn));
   }
 
   private reap(idleMs: number): void {
@@ -209,4 +208,12 @@ export class FunctionPool {
       }
     }
   }
+}
+
+/**
+ * The processes of one version's code. The hash is part of it: a function deleted and
+ * deployed again (on any node) restarts at version 1 with other code.
+ */
+function groupKey(fn: FunctionVersion): string {
+  return `${fn.name}:${fn.version}:${fn.codeSha256}`;
 }

@@ -5,8 +5,8 @@
  * error Lambda would report. A dead worker is never reused; the pool starts a fresh one.
  */
 import type { Json } from "../../asl/json.js";
+import type { TaskFailure } from "../../runtime/task-dispatcher.js";
 import { handlerError } from "../lambda.js";
-import type { TaskFailure } from "../types.js";
 import type { ParameterReader, WorkerError, WorkerMessage } from "./protocol.js";
 import type { FunctionVersion } from "./registry.js";
 import { type ChildChannel, type RuntimeOptions, splitLines, startChild } from "./runtimes.js";

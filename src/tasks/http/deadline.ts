@@ -3,7 +3,7 @@
  * TimeoutSeconds when shorter (`States.Timeout`), and the runtime's abort signal, whose reason
  * is passed on untouched because the runtime decides what an abort means.
  */
-import { TaskFailure } from "../types.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
 import { SOCKET_ERROR, TIMEOUT_ERROR, transportFailure } from "./errors.js";
 
 /** The limits of one call. */

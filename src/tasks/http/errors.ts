@@ -2,7 +2,7 @@
  * Error names and limits of the HTTP Task, and the mapping of transport failures (refused
  * connections, DNS, TLS, resets, timeouts) onto them.
  */
-import { TaskFailure } from "../types.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
 
 /** Non-2xx responses fail with `States.Http.StatusCode.<code>`, e.g. `States.Http.StatusCode.404`. */
 export const STATUS_CODE_ERROR_PREFIX = "States.Http.StatusCode.";

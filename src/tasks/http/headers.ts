@@ -4,7 +4,7 @@
  * rejected too, because credentials belong in the connection, never in a definition.
  */
 
-import type { TaskFailure } from "../types.js";
+import type { TaskFailure } from "../../runtime/task-dispatcher.js";
 import { runtimeFailure } from "./errors.js";
 
 /** Exact names (lower case) AWS lists as unsupported in an HTTP Task definition. */

@@ -4,7 +4,7 @@
  * and fetch a new one.
  */
 import { isJsonObject } from "../../asl/json.js";
-import { TaskFailure } from "../types.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
 import { basicAuthorization, type OAuthConnection } from "./connection.js";
 import { encodePairs, type Pair } from "./encoding.js";
 import { CONNECTION_STATE_ERROR } from "./errors.js";

@@ -4,7 +4,7 @@
  * credentials, and the headers Step Functions always sets (`User-Agent`, `Range`).
  */
 import { isJsonObject, type Json, type JsonObject } from "../../asl/json.js";
-import { TaskFailure } from "../types.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
 import { type Connection, staticAuthHeader } from "./connection.js";
 import { encodePairs, type Pair, toPairs } from "./encoding.js";
 import { DATA_LIMIT_ERROR, MAX_BODY_BYTES, runtimeFailure } from "./errors.js";

@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { Json, JsonObject } from "../../asl/json.js";
-import { TaskFailure } from "../types.js";
+import { TaskFailure } from "../../runtime/task-dispatcher.js";
 import {
   DATA_LIMIT_ERROR,
   MAX_BODY_BYTES,

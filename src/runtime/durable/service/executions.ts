@@ -3,20 +3,20 @@
  * synchronously (EXPRESS, in memory), describe, list, history, stop and redrive.
  */
 import type { Json } from "../../../asl/json.js";
-import type { Entropy } from "../../../asl/scope.js";
 import { startFrame } from "../../../evaluator/index.js";
+import type { Clock } from "../../../kernel/clock.js";
+import type { Entropy } from "../../../kernel/entropy.js";
 import type { Page, PageRequest } from "../../../store/paging.js";
-import type { Store } from "../../../store/port.js";
 import { type TeamCharge, TeamQuotaExceededError } from "../../../store/teams-port.js";
 import type {
   ExecutionFilter,
   ExecutionRecord,
   HistoryEventRecord,
   NewExecution,
+  WorkflowStore,
 } from "../../../store/workflows-port.js";
-import type { TaskDispatcher } from "../../../tasks/types.js";
-import type { Clock } from "../../clock.js";
 import { type ExecutionResult, runInMemory } from "../../in-memory.js";
+import type { TaskDispatcher } from "../../task-dispatcher.js";
 import type { DurableEngine } from "../engine.js";
 import { QuotaExceededError, ServiceError } from "../errors.js";
 import { type ExecutionSnapshot, readSnapshot } from "../snapshot.js";
@@ -43,7 +43,7 @@ export interface StartCharger {
 /** The execution service. */
 export class ExecutionService {
   constructor(
-    private readonly store: Store,
+    private readonly store: WorkflowStore,
     private readonly engine: DurableEngine,
     private readonly clock: Clock,
     private readonly dispatcher: TaskDispatcher,

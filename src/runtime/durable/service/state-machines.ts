@@ -12,12 +12,12 @@ import {
 } from "../../../asl/validation/index.js";
 import { StoreConflictError } from "../../../store/errors.js";
 import type { Page, PageRequest } from "../../../store/paging.js";
-import type { Store } from "../../../store/port.js";
 import type {
   StateMachineAliasRecord,
   StateMachineRecord,
   StateMachineType,
   StateMachineVersionRecord,
+  WorkflowStore,
 } from "../../../store/workflows-port.js";
 import { ServiceError } from "../errors.js";
 
@@ -71,7 +71,7 @@ export function checkDefinition(text: string, type: StateMachineType): string {
 /** The state machine service. */
 export class StateMachineService {
   constructor(
-    private readonly store: Store,
+    private readonly store: WorkflowStore,
     private readonly config: { region: string; account: string; defaultRoleArn: string },
     private readonly now: () => number,
   ) {}

@@ -4,10 +4,9 @@
  */
 import { once } from "node:events";
 import type { Json } from "../../../asl/json.js";
+import type { Clock } from "../../../kernel/clock.js";
 import type { Page, PageRequest } from "../../../store/paging.js";
-import type { Store } from "../../../store/port.js";
-import type { TaskSettlement } from "../../../store/workflows-port.js";
-import type { Clock } from "../../clock.js";
+import type { TaskSettlement, WorkflowStore } from "../../../store/workflows-port.js";
 import type { DurableEngine } from "../engine.js";
 import { ServiceError } from "../errors.js";
 
@@ -16,7 +15,7 @@ const TOKEN = /^[A-Za-z0-9-]{8,1024}$/;
 /** The task and activity service. */
 export class TaskService {
   constructor(
-    private readonly store: Store,
+    private readonly store: WorkflowStore,
     private readonly engine: DurableEngine,
     private readonly clock: Clock,
     private readonly config: { region: string; account: string },

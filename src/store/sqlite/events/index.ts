@@ -46,6 +46,8 @@ export function eventQueries(
       return started;
     },
     pendingStatusEvents: (limit: number) => outbox.pending(limit),
+    // One process per database file (database.ts locks it): no other node changes anything.
+    eventConfigurationVersion: () => "0",
     ...eventResourceQueries(db),
     ...connectionQueries(db),
     ...archives,

@@ -5,7 +5,7 @@
  * the store, so the next round tries it again.
  */
 import type { Clock } from "./clock.js";
-import { Wakeup } from "./durable/wakeup.js";
+import { Wakeup } from "./wakeup.js";
 
 /** How a poll loop runs. */
 export interface PollLoopSettings {

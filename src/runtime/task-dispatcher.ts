@@ -1,6 +1,7 @@
 /**
  * The one interface every task runner implements, whatever the Resource: functions, HTTP,
- * activities, nested executions, notifications...
+ * activities, nested executions, notifications... The runners call it, so it lives with them;
+ * tasks/ and the domains above implement it.
  */
 import type { Json } from "../asl/json.js";
 

@@ -11,7 +11,7 @@ import {
   resolveMasterKey,
   SecretBoxError,
   sealSecret,
-} from "../../src/auth/secret-box.js";
+} from "../../src/kernel/secret-box.js";
 
 const key = generateMasterKey();
 const code = (fn: () => unknown) => {

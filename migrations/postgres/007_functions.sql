@@ -1,0 +1,24 @@
+-- Deployed functions, shared by every node: one row per name holding its newest version
+-- number (deployments lock it to number the next version), and every version with its
+-- settings and its code (the function registry's archive of the deployed files,
+-- src/tasks/functions/archive.ts). Versions are immutable. Deleting a function deletes its
+-- versions: a function deployed again under the same name starts at version 1.
+CREATE TABLE functions (
+  name TEXT COLLATE "C" PRIMARY KEY,
+  latest INTEGER NOT NULL
+);
+
+CREATE TABLE function_versions (
+  name TEXT COLLATE "C" NOT NULL REFERENCES functions (name) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  runtime TEXT NOT NULL,
+  handler TEXT NOT NULL,
+  timeout_seconds INTEGER NOT NULL,
+  memory_mb INTEGER NOT NULL,
+  environment TEXT NOT NULL,
+  code_size BIGINT NOT NULL,
+  code_sha256 TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  code BYTEA NOT NULL,
+  PRIMARY KEY (name, version)
+);

@@ -1,0 +1,147 @@
+/** Access keys and API tokens on PostgreSQL: the credential half of the IdentityStore. */
+import { StoreConflictError } from "../../errors.js";
+import type { AccessKeyRecord, ApiTokenRecord, IdentityStore } from "../../identity-port.js";
+import type { Row, Sql } from "../database.js";
+
+const UNIQUE_VIOLATION = "23505";
+
+/** Runs an insert; a duplicate key is the port's conflict, not a driver error to parse. */
+export async function inserting(run: () => Promise<unknown>, duplicate: string): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION)
+      throw new StoreConflictError("exists", duplicate);
+    throw error;
+  }
+}
+
+/** The last use of a credential, present only once it was used. */
+function lastUse(row: Row) {
+  return {
+    ...(row.last_used_at !== null && { lastUsedAt: row.last_used_at as number }),
+    ...(row.last_used_service !== null && { lastUsedService: row.last_used_service as string }),
+    ...(row.last_used_region !== null && { lastUsedRegion: row.last_used_region as string }),
+  };
+}
+
+const keyFromRow = (row: Row): AccessKeyRecord => ({
+  id: row.id as string,
+  sealedSecret: row.sealed_secret as string,
+  user: row.user_name as string,
+  status: row.status as AccessKeyRecord["status"],
+  createdAt: row.created_at as number,
+  ...lastUse(row),
+});
+
+const tokenFromRow = (row: Row): ApiTokenRecord => ({
+  id: row.id as string,
+  tokenHash: row.token_hash as string,
+  user: row.user_name as string,
+  ...(row.description !== null && { description: row.description as string }),
+  status: row.status as ApiTokenRecord["status"],
+  createdAt: row.created_at as number,
+  ...lastUse(row),
+});
+
+/** The credential methods of the IdentityStore. */
+export type CredentialStore = Pick<
+  IdentityStore,
+  | "createAccessKey"
+  | "getAccessKey"
+  | "listAccessKeys"
+  | "touchAccessKey"
+  | "setAccessKeyStatus"
+  | "deleteAccessKey"
+  | "createApiToken"
+  | "findApiToken"
+  | "listApiTokens"
+  | "touchApiToken"
+  | "setApiTokenStatus"
+  | "deleteApiToken"
+>;
+
+/**
+ * The credential operations. Lookups read the database every time (no cache): a key or token
+ * deactivated on any node is refused by every node from the next request on.
+ */
+export function postgresCredentialStore(db: Sql): CredentialStore {
+  return {
+    async createAccessKey(record) {
+      await inserting(
+        () =>
+          db.run(
+            `INSERT INTO access_keys (id, sealed_secret, user_name, status, created_at)
+             VALUES ($1, $2, $3, $4, $5)`,
+            [record.id, record.sealedSecret, record.user, record.status, record.createdAt],
+          ),
+        `Access key ${record.id} already exists.`,
+      );
+    },
+    async getAccessKey(id) {
+      const row = await db.row("SELECT * FROM access_keys WHERE id = $1", [id]);
+      return row && keyFromRow(row);
+    },
+    async listAccessKeys(user) {
+      const rows = await db.rows(
+        "SELECT * FROM access_keys WHERE $1::text IS NULL OR user_name = $1 ORDER BY created_at, id",
+        [user ?? null],
+      );
+      return rows.map(keyFromRow);
+    },
+    async touchAccessKey(id, at, service, region) {
+      await db.run(
+        "UPDATE access_keys SET last_used_at = $2, last_used_service = $3, last_used_region = $4 WHERE id = $1",
+        [id, at, service, region],
+      );
+    },
+    async setAccessKeyStatus(id, status) {
+      return (await db.run("UPDATE access_keys SET status = $2 WHERE id = $1", [id, status])) > 0;
+    },
+    async deleteAccessKey(id) {
+      return (await db.run("DELETE FROM access_keys WHERE id = $1", [id])) > 0;
+    },
+    async createApiToken(record) {
+      // The id and the token's hash are each unique; the message names neither secret.
+      await inserting(
+        () =>
+          db.run(
+            `INSERT INTO api_tokens (id, token_hash, user_name, description, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [
+              record.id,
+              record.tokenHash,
+              record.user,
+              record.description ?? null,
+              record.status,
+              record.createdAt,
+            ],
+          ),
+        `API token ${record.id} already exists, or its token is already in use.`,
+      );
+    },
+    async findApiToken(tokenHash) {
+      const row = await db.row("SELECT * FROM api_tokens WHERE token_hash = $1", [tokenHash]);
+      return row && tokenFromRow(row);
+    },
+    async listApiTokens(user) {
+      const rows = await db.rows(
+        "SELECT * FROM api_tokens WHERE $1::text IS NULL OR user_name = $1 ORDER BY created_at, id",
+        [user ?? null],
+      );
+      return rows.map(tokenFromRow);
+    },
+    async touchApiToken(id, at, service, region) {
+      await db.run(
+        "UPDATE api_tokens SET last_used_at = $2, last_used_service = $3, last_used_region = $4 WHERE id = $1",
+        [id, at, service, region],
+      );
+    },
+    async setApiTokenStatus(id, status) {
+      return (await db.run("UPDATE api_tokens SET status = $2 WHERE id = $1", [id, status])) > 0;
+    },
+    async deleteApiToken(id) {
+      return (await db.run("DELETE FROM api_tokens WHERE id = $1", [id])) > 0;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Activities: named queues that external workers poll. */
+import type { PageRequest } from "../../paging.js";
+import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
+import type { WorkflowStore } from "../../workflows-port.js";
+import type { PostgresDatabase } from "../database.js";
+
+type Activity = { arn: string; name: string; createdAt: number };
+type Row = { arn: string; name: string; created_at: number };
+
+const fromRow = (row: Row): Activity => ({
+  arn: row.arn,
+  name: row.name,
+  createdAt: row.created_at,
+});
+
+/** The activity operations of the PostgreSQL workflow store. */
+export function activityQueries(
+  db: PostgresDatabase,
+): Pick<WorkflowStore, "createActivity" | "deleteActivity" | "getActivity" | "listActivities"> {
+  return {
+    // CreateActivity is idempotent: creating an existing activity returns it.
+    createActivity: (arn, name, now, tags) =>
+      db.transaction(async (tx) => {
+        await tx.run(
+          "INSERT INTO activities (arn, name, tags, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (arn) DO NOTHING",
+          [arn, name, tags ? JSON.stringify(tags) : null, now],
+        );
+        const row = await tx.row<Row>("SELECT * FROM activities WHERE arn = $1", [arn]);
+        if (!row) throw new Error(`Activity ${arn} vanished while it was created`);
+        return { arn: row.arn, createdAt: row.created_at };
+      }),
+    async deleteActivity(arn) {
+      return (await db.run("DELETE FROM activities WHERE arn = $1", [arn])) > 0;
+    },
+    async getActivity(arn) {
+      const row = await db.row<Row>("SELECT * FROM activities WHERE arn = $1", [arn]);
+      return row && fromRow(row);
+    },
+    async listActivities(page: PageRequest) {
+      const after = page.nextToken ? decodePageToken(page.nextToken, isStringKey) : "";
+      const rows = await db.rows<Row>(
+        "SELECT * FROM activities WHERE arn > $1 ORDER BY arn LIMIT $2",
+        [after, page.limit + 1],
+      );
+      return pageOf(rows.map(fromRow), page.limit, (last) => last.arn);
+    },
+  };
+}
