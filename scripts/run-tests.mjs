@@ -15,9 +15,10 @@ function findTests(dir) {
   return found;
 }
 
-const filter = process.argv[2];
+// Arguments select the files whose path contains any of them (all files without any).
+const filters = process.argv.slice(2);
 const files = findTests("test")
-  .filter((file) => !filter || file.includes(filter))
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 const result = spawnSync(
   process.execPath,

@@ -57,6 +57,7 @@ CREATE TABLE notification_deliveries (
   next_attempt_at BIGINT NOT NULL,
   last_error TEXT,
   lease_until BIGINT,
+  lease_owner TEXT,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );

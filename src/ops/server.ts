@@ -48,6 +48,8 @@ export interface OpsDependencies {
   /** Publishes an event on the bus (incident changes); nothing is published when absent. */
   publishEvent?: (entry: PutEventsRequestEntry) => Promise<unknown>;
   log?: (message: string) => void;
+  /** The prefix of this process's lease owners (its node's; see the engine's). */
+  leaseOwnerPrefix?: string;
 }
 
 /** The running operations services. */
@@ -80,6 +82,7 @@ export function buildOps(deps: OpsDependencies): Ops {
     masterKey: deps.masterKey,
     retry: deps.settings.retry ?? DEFAULT_RETRY,
     log,
+    ...(deps.leaseOwnerPrefix !== undefined && { leaseOwnerPrefix: deps.leaseOwnerPrefix }),
   });
   const notifications = new NotificationService({
     store: deps.store,

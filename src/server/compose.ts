@@ -65,6 +65,7 @@ import {
   checkMasterKey,
   ensureAdminCredentials,
 } from "./credentials.js";
+import { claimNode } from "./node-identity.js";
 import { openStore } from "./store.js";
 
 /** Server settings (flags and environment are turned into this by the CLI). */
@@ -124,13 +125,18 @@ export interface RunningServer {
 /** Builds everything and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const clock = config.clock ?? systemClock;
-  const store = await openStore(config);
+  const node = claimNode(config.dataDir);
+  const store = await openStore(config).catch((error: unknown) => {
+    node.release();
+    throw error;
+  });
   const masterKey = await resolveMasterKey({
     value: config.masterKey,
     path: join(config.dataDir, "master.key"),
   });
   await checkMasterKey(store, masterKey).catch(async (error: unknown) => {
     await store.close();
+    node.release();
     throw error;
   });
   for (const line of await ensureAdminCredentials(store, masterKey, config.admin, clock.now()))
@@ -187,6 +193,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     wakeEngine: wakeEngine.send,
     publishEvent: publishEvent.send,
+    leaseOwnerPrefix: node.leaseOwnerPrefix,
   });
   // {{resolve:ssm...}} references resolve here, at dispatch: never in state data or history.
   const dispatcher = parameters.resolving(
@@ -202,6 +209,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     account: config.account,
     payloadLimitBytes: config.payloadLimitBytes,
     ...(config.leaseMs !== undefined && { leaseMs: config.leaseMs }),
+    leaseOwnerPrefix: node.leaseOwnerPrefix,
   });
   wakeEngine.connect(() => engine.wake());
   engine.onStatusChange((change) => {
@@ -222,6 +230,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const bus = buildEventBus({
     store,
     clock,
+    leaseOwnerPrefix: node.leaseOwnerPrefix,
     engine,
     executions,
     invokeFunction: (name, event) => functions.invokeFunction(name, event),
@@ -329,6 +338,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await ops.stop();
       await pool.close();
       await store.close();
+      node.release();
     },
   };
 }

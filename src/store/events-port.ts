@@ -327,8 +327,11 @@ export interface EventStore {
   settleDelivery(id: number, outcome: DeliveryOutcome, now: number): Promise<void>;
   /** Earliest time a delivery is due (leased ones count from the end of their lease). */
   nextDeliveryAt(): Promise<number | undefined>;
-  /** Forgets every delivery lease (the embedded store serves one process). */
-  recoverDeliveryLeases(): Promise<void>;
+  /**
+   * Forgets the delivery leases whose owner starts with `ownerPrefix` (a node's previous
+   * process, at its start-up); the embedded store, one process per file, forgets them all.
+   */
+  recoverDeliveryLeases(ownerPrefix: string): Promise<void>;
   /**
    * Deletes up to `limit` accepted events ingested before `before` that nothing needs any
    * more: no delivery of theirs is pending, retrying or leased, and no dead letter holds them.

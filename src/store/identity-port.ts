@@ -1,8 +1,7 @@
 /**
- * The identity part of the store port: users, groups, role grants, inline policies, console
- * sessions, credential status, and the append-only audit trail. `Store` extends it.
+ * The identity port: users, groups, role grants, inline policies, console sessions, access
+ * keys and API tokens.
  */
-import type { Page, PageRequest } from "./paging.js";
 
 /** A user. The password hash is argon2's PHC string; the TOTP secret is sealed. */
 export interface UserRecord {

@@ -182,16 +182,20 @@ export interface OpsStore {
     message: MessageRecord,
     deliveries: NewNotificationDelivery[],
   ): Promise<{ message: MessageRecord; created: boolean }>;
-  /** Leases up to `limit` due pending deliveries. */
+  /** Leases up to `limit` due pending deliveries for `owner`. */
   claimNotificationDeliveries(
+    owner: string,
     now: number,
     leaseMs: number,
     limit: number,
   ): Promise<NotificationDeliveryRecord[]>;
   settleNotificationDelivery(id: number, outcome: NotificationOutcome, now: number): Promise<void>;
   nextNotificationDeliveryAt(): Promise<number | undefined>;
-  /** Forgets delivery leases (the embedded store serves one process). */
-  recoverNotificationLeases(): Promise<void>;
+  /**
+   * Forgets the delivery leases whose owner starts with `ownerPrefix` (a node's previous
+   * process, at its start-up); the embedded store, one process per file, forgets them all.
+   */
+  recoverNotificationLeases(ownerPrefix: string): Promise<void>;
   listNotificationDeliveries(
     filter: DeliveryFilter,
     page: PageRequest,

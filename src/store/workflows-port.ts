@@ -252,11 +252,12 @@ export interface WorkflowStore {
    */
   nextWakeAt(): Promise<number | undefined>;
   /**
-   * Forgets leases held by processes that are gone, where the adapter can know them: the
-   * embedded store serves one process per file, so at its start-up every lease is stale. A
-   * shared database cannot tell a dead node from a live one: there leases run out instead.
+   * Forgets the execution and task leases of a process that is gone: those whose owner starts
+   * with `ownerPrefix`, the node's own prefix at its start-up (one process per data directory,
+   * so its previous process is dead). The embedded store serves one process per file and
+   * forgets every lease; a shared database keeps other nodes' leases, which run out instead.
    */
-  recoverLeases(): Promise<void>;
+  recoverLeases(ownerPrefix: string): Promise<void>;
   /**
    * Calls `listener` when another process made executions due (a start, a task result, a
    * stop), so an idle node claims them at once instead of at its next poll; resolves with

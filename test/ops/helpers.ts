@@ -15,7 +15,7 @@ import { generateApiToken, hashApiToken } from "../../src/auth/key-hash.js";
 import type { Clock } from "../../src/kernel/clock.js";
 import type { OpsSettings } from "../../src/ops/server.js";
 import { type RunningServer, type ServerConfig, startServer } from "../../src/server/compose.js";
-import { ADMIN } from "../server/harness.js";
+import { ADMIN, withTestDatabase } from "../server/harness.js";
 
 /** Real time plus an offset the test moves forward; sleepers notice within a few ms. */
 export class AdjustableClock implements Clock {
@@ -143,7 +143,7 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfi
 
 /** Starts opsflow in-process on a fresh data directory. */
 export async function startOpsServer(clock: Clock, ops: OpsSettings): Promise<RunningServer> {
-  return startServer(serverConfig({ clock, ops }));
+  return startServer(await withTestDatabase(serverConfig({ clock, ops })));
 }
 
 /**

@@ -103,7 +103,9 @@ describe("AWS endpoint: refused signatures and keys", () => {
   test("a good credential from the same address is unaffected", async () => {
     const sdk = new SFNClient({ ...sdkConfig(server.url), maxAttempts: 1 });
     try {
-      for (let i = 0; i < 20; i++) {
+      // A few only: the address's bucket refills at 1/s on the wall clock, and the failing
+      // client below must still find it empty.
+      for (let i = 0; i < 5; i++) {
         const listed = await sdk.send(new ListStateMachinesCommand({}));
         assert.ok(Array.isArray(listed.stateMachines));
       }

@@ -45,6 +45,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** `config` with the test run's database for its data directory (see testDatabaseFor). */
+export async function withTestDatabase<T extends { dataDir: string }>(
+  config: T,
+): Promise<T & { database?: string }> {
+  const database = await testDatabaseFor(config.dataDir);
+  return database ? { ...config, database } : config;
+}
+
 /** Starts a server (on `dataDir` when given, to restart on the same data), `env` added to its environment. */
 export async function startServerProcess(
   dataDir = mkdtempSync(join(tmpdir(), "opsflow-server-")),

@@ -6,12 +6,11 @@
  * audit entry.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import Database from "better-sqlite3";
 import { totpCode } from "../../src/auth/totp.js";
 import { type Answer, awsAs, makeUser, restAs, send } from "./auth-helpers.js";
 import { rest, type ServerProcess, startServerProcess } from "./harness.js";
+import { queryStored } from "./stored.js";
 
 let server: ServerProcess;
 const MACHINE = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
@@ -463,15 +462,10 @@ describe("audit trail", () => {
   test("append-only: no route changes it, and the database refuses updates and deletes", async () => {
     assert.equal((await rest(server.url, "DELETE", "/v1/audit/events")).status, 404);
     assert.equal((await rest(server.url, "PUT", "/v1/audit/events", {})).status, 404);
-    const db = new Database(join(server.dataDir, "opsflow.db"));
-    try {
-      assert.throws(
-        () => db.prepare("UPDATE audit_events SET outcome = 'Success'").run(),
-        /append-only/,
-      );
-      assert.throws(() => db.prepare("DELETE FROM audit_events").run(), /append-only/);
-    } finally {
-      db.close();
-    }
+    await assert.rejects(
+      queryStored(server.dataDir, "UPDATE audit_events SET outcome = 'Success'"),
+      /append-only/,
+    );
+    await assert.rejects(queryStored(server.dataDir, "DELETE FROM audit_events"), /append-only/);
   });
 });

@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { type RunningServer, type ServerConfig, startServer } from "../../src/server/compose.js";
 import { call, serverConfig } from "../ops/helpers.js";
+import { withTestDatabase } from "./harness.js";
 
 const CLIENT = { id: "opsflow-console", secret: "s3cret-client" };
 
@@ -102,8 +103,8 @@ async function startProvider() {
   };
 }
 
-function config(oidc?: ServerConfig["oidc"]): ServerConfig {
-  return serverConfig(oidc && { oidc });
+function config(oidc?: ServerConfig["oidc"]): Promise<ServerConfig> {
+  return withTestDatabase(serverConfig(oidc && { oidc }));
 }
 
 /** The cookies a response sets, by name. */
@@ -123,7 +124,7 @@ let server: RunningServer;
 before(async () => {
   provider = await startProvider();
   server = await startServer(
-    config({
+    await config({
       issuer: provider.issuer,
       clientId: CLIENT.id,
       clientSecret: CLIENT.secret,
@@ -294,7 +295,7 @@ describe("OIDC sign-in", () => {
   });
 
   test("a server without OIDC says so", async () => {
-    const plain = await startServer(config());
+    const plain = await startServer(await config());
     try {
       const response = await fetch(`${plain.url}/v1/auth/oidc/login`, { redirect: "manual" });
       assert.equal(response.status, 404);

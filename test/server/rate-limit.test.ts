@@ -11,23 +11,26 @@ import { parseRateLimit } from "../../src/auth/rate-limit.js";
 import { type RunningServer, startServer } from "../../src/server/compose.js";
 import { AdjustableClock, call, serverConfig } from "../ops/helpers.js";
 import { makeUser } from "./auth-helpers.js";
+import { withTestDatabase } from "./harness.js";
 
 const clock = new AdjustableClock();
 let server: RunningServer;
 
 before(async () => {
   server = await startServer(
-    serverConfig({
-      clock,
-      rateLimit: {
-        requestsPerSecond: 1,
-        burst: 3,
-        perUser: {
-          admin: { requestsPerSecond: 1000, burst: 1000 },
-          robot: { requestsPerSecond: 1, burst: 10 },
+    await withTestDatabase(
+      serverConfig({
+        clock,
+        rateLimit: {
+          requestsPerSecond: 1,
+          burst: 3,
+          perUser: {
+            admin: { requestsPerSecond: 1000, burst: 1000 },
+            robot: { requestsPerSecond: 1, burst: 10 },
+          },
         },
-      },
-    }),
+      }),
+    ),
   );
 });
 after(async () => {

@@ -77,6 +77,11 @@ test("HeartbeatSeconds counts from when a worker takes the activity task, not fr
     .catch(() => ({ taskToken: undefined }));
   assert.ok(task.taskToken, "a worker polling 1.5 s after scheduling still gets the task");
   await client.send(new sfn.SendTaskSuccessCommand({ taskToken: task.taskToken, output: "{}" }));
+  // The result is applied by the engine after SendTaskSuccess answers.
+  await eventually(async () => {
+    const e = await client.send(new sfn.DescribeExecutionCommand({ executionArn }));
+    return e.status === "RUNNING" ? undefined : e;
+  }, 5_000);
   const { events } = await client.send(new sfn.GetExecutionHistoryCommand({ executionArn }));
   assert.deepEqual(
     events?.map((e) => e.type),

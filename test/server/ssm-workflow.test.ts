@@ -8,8 +8,6 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as sfn from "@aws-sdk/client-sfn";
 import * as ssm from "@aws-sdk/client-ssm";
@@ -21,6 +19,7 @@ import {
   sdkConfig,
   startServerProcess,
 } from "./harness.js";
+import { storedText } from "./stored.js";
 
 const SECRET = "pA55-w0rd_never-in-clear-7d1e0b";
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -92,16 +91,6 @@ async function execute(name: string, definition: object, input: object = {}) {
   return { done, history: JSON.stringify(history.events) };
 }
 
-/** Every byte SQLite keeps for the server (database, WAL, shared memory). */
-function databaseBytes(): Buffer {
-  return Buffer.concat(
-    ["opsflow.db", "opsflow.db-wal", "opsflow.db-shm"]
-      .map((file) => join(server.dataDir, file))
-      .filter((path) => existsSync(path))
-      .map((path) => readFileSync(path)),
-  );
-}
-
 describe("parameter references in workflows", () => {
   test("ssm-secure resolves at dispatch: the function sees the value, history and the database never do", async () => {
     const { done, history } = await execute(
@@ -138,7 +127,7 @@ describe("parameter references in workflows", () => {
     const audit = await rest(server.url, "GET", "/v1/audit/events?limit=1000");
     assert.equal(audit.status, 200);
     assert.ok(!JSON.stringify(audit.body).includes(SECRET), "nor in the audit log");
-    const bytes = databaseBytes();
+    const bytes = await storedText(server.dataDir);
     assert.ok(bytes.length > 0);
     assert.equal(bytes.indexOf(SECRET), -1, "nor anywhere in the SQLite files");
     assert.ok(bytes.indexOf("{{resolve:ssm-secure:/db/password}}") >= 0, "the files were read");

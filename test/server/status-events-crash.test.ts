@@ -5,12 +5,11 @@
  * `opsflow.states` FAILED still starts its target, once, with the event id the outbox held.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, test } from "node:test";
 import * as eb from "@aws-sdk/client-eventbridge";
 import * as sfn from "@aws-sdk/client-sfn";
-import Database from "better-sqlite3";
 import { eventually, type ServerProcess, sdkConfig, startServerProcess } from "./harness.js";
+import { queryStored } from "./stored.js";
 
 let server: ServerProcess | undefined;
 after(async () => {
@@ -20,20 +19,14 @@ after(async () => {
 const role = "arn:aws:iam::123456789012:role/x";
 
 /** The status outbox in the data file: [event id, status, execution ARN] per event. */
-function outboxIn(dataDir: string): { id: string; status: string; executionArn: string }[] {
-  const db = new Database(join(dataDir, "opsflow.db"), { readonly: true });
-  try {
-    const rows = db.prepare("SELECT event_id, entry FROM status_outbox ORDER BY seq").all() as {
-      event_id: string;
-      entry: string;
-    }[];
-    return rows.map((row) => {
-      const detail = JSON.parse(JSON.parse(row.entry).Detail);
-      return { id: row.event_id, status: detail.status, executionArn: detail.executionArn };
-    });
-  } finally {
-    db.close();
-  }
+async function outboxIn(
+  dataDir: string,
+): Promise<{ id: string; status: string; executionArn: string }[]> {
+  const rows = await queryStored(dataDir, "SELECT event_id, entry FROM status_outbox ORDER BY seq");
+  return rows.map((row) => {
+    const detail = JSON.parse(JSON.parse(row.entry as string).Detail);
+    return { id: row.event_id as string, status: detail.status, executionArn: detail.executionArn };
+  });
 }
 
 test("SIGKILL between an execution's failure and its status event: after restart the FAILED rule fires once, same event id", async () => {
@@ -88,7 +81,7 @@ test("SIGKILL between an execution's failure and its status event: after restart
   events.destroy();
   states.destroy();
 
-  const left = outboxIn(dataDir);
+  const left = await outboxIn(dataDir);
   const failed = left.find((e) => e.executionArn === executionArn && e.status === "FAILED");
   assert.ok(failed, `the FAILED event waits in the outbox: ${JSON.stringify(left)}`);
 
@@ -116,7 +109,7 @@ test("SIGKILL between an execution's failure and its status event: after restart
     // Published means out of the outbox (same transaction): nothing is left to publish again.
     // (The target's own execution announces itself too: only the failed one's events count.)
     assert.deepEqual(
-      outboxIn(dataDir).filter((e) => e.executionArn === executionArn),
+      (await outboxIn(dataDir)).filter((e) => e.executionArn === executionArn),
       [],
     );
     const { executions } = await states.send(

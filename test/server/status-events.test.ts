@@ -4,13 +4,13 @@ import * as sfn from "@aws-sdk/client-sfn";
 import type { ExecutionStatusChange } from "../../src/runtime/durable/engine.js";
 import { type RunningServer, startServer } from "../../src/server/compose.js";
 import { serverConfig } from "../ops/helpers.js";
-import { eventually, sdkConfig } from "./harness.js";
+import { eventually, sdkConfig, withTestDatabase } from "./harness.js";
 
 let server: RunningServer;
 let client: sfn.SFNClient;
 
 before(async () => {
-  server = await startServer(serverConfig({ synchronous: "FULL" }));
+  server = await startServer(await withTestDatabase(serverConfig({ synchronous: "FULL" })));
   client = new sfn.SFNClient(sdkConfig(server.url));
 });
 after(async () => {

@@ -8,13 +8,15 @@ import { after, before, test } from "node:test";
 import * as sfn from "@aws-sdk/client-sfn";
 import { type RunningServer, startServer } from "../../src/server/compose.js";
 import { serverConfig } from "../ops/helpers.js";
-import { eventually, sdkConfig } from "./harness.js";
+import { eventually, sdkConfig, withTestDatabase } from "./harness.js";
 
 let server: RunningServer;
 let client: sfn.SFNClient;
 
 before(async () => {
-  server = await startServer(serverConfig({ statusEventDelayMs: 3_600_000 }));
+  server = await startServer(
+    await withTestDatabase(serverConfig({ statusEventDelayMs: 3_600_000 })),
+  );
   client = new sfn.SFNClient(sdkConfig(server.url));
 });
 after(async () => {

@@ -967,12 +967,10 @@ export function storeContract(
         assert.equal(await store.nextWakeAt(), T0 + 500);
       });
 
-      test("recoverLeases frees every execution lease", {
-        skip: shared && "leases are shared",
-      }, async () => {
+      test("recoverLeases frees the execution leases of a restarted node's previous process", async () => {
         const record = await start("e");
-        const [old] = await store.claimExecutions("dead", T0, LEASE, 10);
-        await store.recoverLeases();
+        const [old] = await store.claimExecutions("node-a/engine-1", T0, LEASE, 10);
+        await store.recoverLeases("node-a/");
         const [fresh] = await store.claimExecutions("new", T0 + 1, LEASE, 10);
         assert.equal(fresh?.record.arn, record.arn);
         assert.ok(fresh.fence > old.fence);
@@ -980,9 +978,7 @@ export function storeContract(
         assert.deepEqual(await store.commit([commitFor(fresh)]), []);
       });
 
-      test("recoverLeases makes started dispatch tasks claimable again, nothing else", {
-        skip: shared && "leases are shared",
-      }, async () => {
+      test("recoverLeases makes the previous process's started dispatch tasks claimable again, nothing else", async () => {
         const record = await start("e");
         await schedule(record.arn, [
           task(record.arn, "running"),
@@ -990,7 +986,7 @@ export function storeContract(
           task(record.arn, "done"),
           task(record.arn, "act", { kind: "activity", activityArn: activityArn("q") }),
         ]);
-        const claimed = await store.claimDispatchTasks("dead", T0 + 1, 60_000, 10);
+        const claimed = await store.claimDispatchTasks("node-a/engine-1", T0 + 1, 60_000, 10);
         assert.deepEqual(claimed.map((t) => t.token).sort(), ["awaiting", "done", "running"]);
         await store.markTaskAwaitingToken("awaiting", T0 + 2);
         await store.settleTask("done", { output: "1" }, T0 + 2);
@@ -999,8 +995,8 @@ export function storeContract(
           "act",
         );
 
-        await store.recoverLeases();
-        const again = await store.claimDispatchTasks("new", T0 + 3, 60_000, 10);
+        await store.recoverLeases("node-a/");
+        const again = await store.claimDispatchTasks("node-a/engine-2", T0 + 3, 60_000, 10);
         assert.deepEqual(
           again.map((t) => t.token),
           ["running"],
@@ -1031,7 +1027,7 @@ export function storeContract(
         await store.settleTask("done", { output: "1" }, T0 + 2);
 
         // Another node starts: the leases of the live one are not its to forget.
-        await store.recoverLeases();
+        await store.recoverLeases("new/");
         assert.equal(await store.claimExecution(record.arn, "new", T0 + 3, LEASE), undefined);
         assert.deepEqual(await store.claimDispatchTasks("new", T0 + 3, 60_000, 10), []);
         assert.deepEqual(await store.commit([commitFor(live)]), [], "the live lease still commits");
@@ -1355,7 +1351,7 @@ export function storeContract(
         const waiting = await store.getTask("w");
         assert.equal(waiting?.status, "started");
         assert.deepEqual(await store.claimDispatchTasks("n", T0 + 1e9, 1000, 10), []);
-        await store.recoverLeases();
+        await store.recoverLeases("n");
         assert.deepEqual(await store.claimDispatchTasks("n", T0 + 1e9, 1000, 10), []);
         assert.equal(await store.heartbeatTask("w", T0 + 2), "settled");
         assert.equal(await store.settleTask("w", { output: '"cb"' }, T0 + 3), "settled");

@@ -374,18 +374,28 @@ export function eventStoreContract(
       assert.deepEqual(await store.claimDeliveries("me", T0, 30_000, 10), []);
     });
 
-    test("delivery leases: forgotten on recovery by a store of one process; a shared one keeps them until they expire", async () => {
-      await store.acceptEvents([stored("e1")], [delivery("e1", "a")]);
-      assert.equal((await store.claimDeliveries("dead-process", T0, 60_000, 10)).length, 1);
+    test("delivery leases: a restarted node's are forgotten on recovery; a shared store keeps other nodes' until they expire", async () => {
+      await store.acceptEvents(
+        [stored("e1"), stored("e2")],
+        [delivery("e1", "a"), delivery("e2", "a")],
+      );
+      assert.equal((await store.claimDeliveries("node-a/events-1", T0, 60_000, 1)).length, 1);
+      assert.equal((await store.claimDeliveries("node-b/events-1", T0, 60_000, 1)).length, 1);
       assert.equal(await store.nextDeliveryAt(), T0 + 60_000);
-      await store.recoverDeliveryLeases();
+      await store.recoverDeliveryLeases("node-a/");
+      const claimed = await store.claimDeliveries("node-a/events-2", T0, 60_000, 10);
       if (!options.nodes) {
-        assert.equal((await store.claimDeliveries("me", T0, 60_000, 10)).length, 1);
+        assert.equal(claimed.length, 2, "one process: every lease was stale");
         return;
       }
-      // The lease may be another live node's: it holds until it expires, then anyone claims.
+      assert.deepEqual(
+        claimed.map((d) => d.event.id),
+        ["e1"],
+        "the restarted node's own lease is free, the other node's is kept",
+      );
+      // The other node's lease holds until it expires, then anyone claims (both have run out).
       assert.deepEqual(await store.claimDeliveries("me", T0 + 59_999, 60_000, 10), []);
-      assert.equal((await store.claimDeliveries("me", T0 + 60_000, 60_000, 10)).length, 1);
+      assert.equal((await store.claimDeliveries("me", T0 + 60_000, 60_000, 10)).length, 2);
     });
 
     test("pruning deletes old events nothing needs: pending, leased, retrying and dead-lettered ones stay", async () => {
@@ -408,7 +418,7 @@ export function eventStoreContract(
         { kind: "dead", errorCode: "X", errorMessage: "x" },
         T0,
       );
-      await store.recoverDeliveryLeases();
+      await store.recoverDeliveryLeases("w");
       await store.claimDeliveries("w", T0 + 10_000, 60_000, 1); // leases "pending" again
       // "young" is too recent; at most two per call.
       assert.equal(await store.pruneEvents(T0 + 5_000, 2), 2);

@@ -387,21 +387,26 @@ export function opsStoreContract(
         await store.publishMessage({ id: "late", message: "x", publishedAt: T0 + 100 }, [
           hook("d"),
         ]);
-        const first = await store.claimNotificationDeliveries(T0 + 10, 1000, 2);
+        const first = await store.claimNotificationDeliveries("node-a/n", T0 + 10, 1000, 2);
         assert.deepEqual(
           first.map((d) => d.subscriptionId),
           ["a", "b"],
         );
         assert.equal(first[0].body, hook("a").body);
         assert.deepEqual(
-          (await store.claimNotificationDeliveries(T0 + 20, 1000, 10)).map((d) => d.subscriptionId),
+          (await store.claimNotificationDeliveries("node-a/n", T0 + 20, 1000, 10)).map(
+            (d) => d.subscriptionId,
+          ),
           ["c"],
           "the late one is not due yet",
         );
-        assert.deepEqual(await store.claimNotificationDeliveries(T0 + 30, 1000, 10), []);
+        assert.deepEqual(
+          await store.claimNotificationDeliveries("node-a/n", T0 + 30, 1000, 10),
+          [],
+        );
         assert.equal(await store.nextNotificationDeliveryAt(), T0 + 100);
         assert.deepEqual(
-          (await store.claimNotificationDeliveries(T0 + 100, 1000, 10)).map(
+          (await store.claimNotificationDeliveries("node-a/n", T0 + 100, 1000, 10)).map(
             (d) => d.subscriptionId,
           ),
           ["d"],
@@ -409,7 +414,7 @@ export function opsStoreContract(
         // Everything is leased now: the next one is due when the first lease ends.
         assert.equal(await store.nextNotificationDeliveryAt(), T0 + 1010);
         assert.deepEqual(
-          (await store.claimNotificationDeliveries(T0 + 1010, 1000, 10)).map(
+          (await store.claimNotificationDeliveries("node-a/n", T0 + 1010, 1000, 10)).map(
             (d) => d.subscriptionId,
           ),
           ["a", "b"],
@@ -423,7 +428,7 @@ export function opsStoreContract(
           hook("flaky"),
           hook("dead"),
         ]);
-        const claimed = await store.claimNotificationDeliveries(T0, LEASE, 10);
+        const claimed = await store.claimNotificationDeliveries("node-a/n", T0, LEASE, 10);
         const id = (sub: string) => claimed.find((d) => d.subscriptionId === sub)?.id as number;
         await store.settleNotificationDelivery(id("ok"), { kind: "delivered" }, T0 + 1);
         await store.settleNotificationDelivery(
@@ -456,8 +461,11 @@ export function opsStoreContract(
         );
         // The retry is due at its time, lease or not.
         assert.equal(await store.nextNotificationDeliveryAt(), T0 + 500);
-        assert.deepEqual(await store.claimNotificationDeliveries(T0 + 499, LEASE, 10), []);
-        const again = await store.claimNotificationDeliveries(T0 + 500, LEASE, 10);
+        assert.deepEqual(
+          await store.claimNotificationDeliveries("node-a/n", T0 + 499, LEASE, 10),
+          [],
+        );
+        const again = await store.claimNotificationDeliveries("node-a/n", T0 + 500, LEASE, 10);
         assert.deepEqual(
           again.map((d) => [d.subscriptionId, d.attempts]),
           [["flaky", 1]],
@@ -476,25 +484,37 @@ export function opsStoreContract(
         );
       });
 
-      test("recoverNotificationLeases: expired leases are claimable, live ones as the adapter serves", async () => {
+      test("recoverNotificationLeases: a restarted node's leases are free, another node's as the adapter serves", async () => {
         await store.publishMessage({ id: "m", message: "x", publishedAt: T0 }, [
           hook("a"),
           hook("b"),
+          hook("c"),
         ]);
-        assert.equal((await store.claimNotificationDeliveries(T0, 100, 1)).length, 1);
-        assert.equal((await store.claimNotificationDeliveries(T0 + 50, 1000, 1)).length, 1);
-        await store.recoverNotificationLeases();
-        const claimed = (await store.claimNotificationDeliveries(T0 + 100, LEASE, 10)).map(
-          (d) => d.subscriptionId,
+        assert.equal((await store.claimNotificationDeliveries("node-a/n", T0, 100, 1)).length, 1);
+        assert.equal(
+          (await store.claimNotificationDeliveries("node-b/n", T0 + 50, 1000, 1)).length,
+          1,
         );
+        assert.equal(
+          (await store.claimNotificationDeliveries("node-c/n", T0 + 50, 1000, 1)).length,
+          1,
+        );
+        await store.recoverNotificationLeases("node-c/");
+        const claimed = (
+          await store.claimNotificationDeliveries("node-c/n", T0 + 100, LEASE, 10)
+        ).map((d) => d.subscriptionId);
         if (options.leasesSurviveRecovery)
-          assert.deepEqual(claimed, ["a"], "another node's live lease is kept");
-        else assert.deepEqual(claimed, ["a", "b"], "one process: every lease was stale");
+          assert.deepEqual(
+            claimed,
+            ["a", "c"],
+            "expired and the restarted node's own are free; another node's live lease is kept",
+          );
+        else assert.deepEqual(claimed, ["a", "b", "c"], "one process: every lease was stale");
         const pending = await store.listNotificationDeliveries(
           { status: "pending" },
           { limit: 10 },
         );
-        assert.equal(pending.items.length, 2, "recovery changes no delivery's state");
+        assert.equal(pending.items.length, 3, "recovery changes no delivery's state");
       });
 
       test("the listing filters by topic, message and status and pages by id", async () => {
@@ -975,12 +995,15 @@ export function opsStoreContract(
         const deliveries = Array.from({ length: 20 }, (_, i) => hook(`s${i}`));
         await stores[0].publishMessage({ id: "m", message: "x", publishedAt: T0 }, deliveries);
         const [a, b] = await Promise.all(
-          stores.map((s) => s.claimNotificationDeliveries(T0, LEASE, 10)),
+          stores.map((s) => s.claimNotificationDeliveries("node-a/n", T0, LEASE, 10)),
         );
         const ids = [...a, ...b].map((d) => d.id);
         assert.equal(new Set(ids).size, ids.length, "no delivery is claimed twice");
         assert.equal(ids.length, 20, "together they take every due delivery");
-        assert.deepEqual(await stores[1].claimNotificationDeliveries(T0 + 1, LEASE, 10), []);
+        assert.deepEqual(
+          await stores[1].claimNotificationDeliveries("node-a/n", T0 + 1, LEASE, 10),
+          [],
+        );
       });
 
       test("one publish, one approval, one confirmation repeated on two nodes at once are stored once", async () => {
@@ -1027,11 +1050,17 @@ export function opsStoreContract(
 
       test("a node's recovery at start-up leaves another node's live leases alone", async () => {
         await stores[0].publishMessage({ id: "m", message: "x", publishedAt: T0 }, [hook("a")]);
-        assert.equal((await stores[0].claimNotificationDeliveries(T0, LEASE, 10)).length, 1);
-        await stores[1].recoverNotificationLeases();
-        assert.deepEqual(await stores[1].claimNotificationDeliveries(T0 + 1, LEASE, 10), []);
         assert.equal(
-          (await stores[1].claimNotificationDeliveries(T0 + LEASE, LEASE, 10)).length,
+          (await stores[0].claimNotificationDeliveries("node-a/n", T0, LEASE, 10)).length,
+          1,
+        );
+        await stores[1].recoverNotificationLeases("node-b/");
+        assert.deepEqual(
+          await stores[1].claimNotificationDeliveries("node-a/n", T0 + 1, LEASE, 10),
+          [],
+        );
+        assert.equal(
+          (await stores[1].claimNotificationDeliveries("node-a/n", T0 + LEASE, LEASE, 10)).length,
           1,
           "the lease of a node that died expires",
         );

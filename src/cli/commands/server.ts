@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { parseRateLimit } from "../../auth/rate-limit.js";
 import { startServer } from "../../server/compose.js";
 import { MasterKeyMismatchError } from "../../server/credentials.js";
+import { DataDirectoryInUseError } from "../../server/node-identity.js";
 import { DatabaseUrlError } from "../../server/store.js";
 import { DatabaseUnavailableError, SchemaTooNewError } from "../../store/postgres/database.js";
 import { DatabaseInUseError } from "../../store/sqlite/database.js";
@@ -161,7 +162,8 @@ async function startOrExplain(config: Parameters<typeof startServer>[0]) {
       error instanceof DatabaseUnavailableError ||
       error instanceof SchemaTooNewError ||
       error instanceof DatabaseInUseError ||
-      error instanceof MasterKeyMismatchError
+      error instanceof MasterKeyMismatchError ||
+      error instanceof DataDirectoryInUseError
     )
       throw new UsageError(error.message);
     throw error;

@@ -19,6 +19,8 @@ import { recordStatusChanges, STATUS_PROBE } from "./status-events.js";
 
 /** What the bus is built from. */
 export interface EventBusDependencies {
+  /** The prefix of this process's lease owners (its node's; see the engine's). */
+  leaseOwnerPrefix?: string;
   store: WorkflowStore & EventStore;
   clock: Clock;
   engine: DurableEngine;
@@ -55,6 +57,7 @@ export function buildEventBus(deps: EventBusDependencies): EventBusService {
       ...(deps.topics && { topics: deps.topics }),
     }),
     log,
+    ...(deps.leaseOwnerPrefix !== undefined && { leaseOwnerPrefix: deps.leaseOwnerPrefix }),
     ...(deps.eventRetentionMs !== undefined && { eventRetentionMs: deps.eventRetentionMs }),
     ...(deps.statusEventDelayMs !== undefined && { statusEventDelayMs: deps.statusEventDelayMs }),
   });

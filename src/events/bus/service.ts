@@ -52,6 +52,8 @@ export interface EventBusOptions extends ArnScope {
   ports: Omit<DeliveryPorts, "forwardToBus"> & Partial<Pick<DeliveryPorts, "forwardToBus">>;
   backoff?: BackoffOptions;
   log?: (message: string) => void;
+  /** The prefix of this process's lease owners (its node's; see the engine's). */
+  leaseOwnerPrefix?: string;
   /** Archived events a replay reads per transaction. */
   replayBatchSize?: number;
   /** How long accepted events are kept once no delivery needs them (a day unless given). */
@@ -125,7 +127,7 @@ export class EventBusService {
       store: options.store,
       clock: options.clock,
       ports: this.ports,
-      owner: `events-${randomUUID()}`,
+      owner: `${options.leaseOwnerPrefix ?? ""}events-${randomUUID()}`,
       backoff: options.backoff,
       log,
     });
@@ -204,7 +206,7 @@ export class EventBusService {
           if (!(error instanceof StoreConflictError)) throw error;
         });
     await this.configuration.reload();
-    await this.store.recoverDeliveryLeases();
+    await this.store.recoverDeliveryLeases(this.options.leaseOwnerPrefix ?? "");
     if (options.loops !== false) {
       this.configuration.start();
       this.deliveries.start();

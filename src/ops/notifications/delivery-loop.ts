@@ -5,6 +5,7 @@
  * flight when the process died is sent again at the next start (at least once).
  */
 
+import { randomUUID } from "node:crypto";
 import { ClaimLoop } from "../../kernel/claim-loop.js";
 import type { Clock } from "../../kernel/clock.js";
 import { openSecret } from "../../kernel/secret-box.js";
@@ -34,6 +35,8 @@ export interface NotificationLoopOptions {
   retry?: RetrySettings;
   concurrency?: number;
   log: (message: string) => void;
+  /** The prefix of this process's lease owners (its node's; see the engine's). */
+  leaseOwnerPrefix?: string;
 }
 
 /** The outcome to record after a failed attempt made at `now`. */
@@ -61,14 +64,16 @@ export function failedAttempt(
 /** Sends stored notification deliveries. */
 export class NotificationLoop {
   private readonly loop: ClaimLoop<NotificationDeliveryRecord>;
+  private readonly owner: string;
 
   constructor(private readonly options: NotificationLoopOptions) {
     const { store, clock } = options;
+    this.owner = `${options.leaseOwnerPrefix ?? ""}notifications-${randomUUID()}`;
     this.loop = new ClaimLoop({
       clock,
       name: "notification loop",
       concurrency: options.concurrency ?? 32,
-      claim: (now, limit) => store.claimNotificationDeliveries(now, 120_000, limit),
+      claim: (now, limit) => store.claimNotificationDeliveries(this.owner, now, 120_000, limit),
       nextDueAt: () => store.nextNotificationDeliveryAt(),
       work: (delivery) => this.attempt(delivery),
       log: options.log,
@@ -77,7 +82,7 @@ export class NotificationLoop {
 
   /** Recovers leases of a previous process and starts sending. */
   async start(): Promise<void> {
-    await this.options.store.recoverNotificationLeases();
+    await this.options.store.recoverNotificationLeases(this.options.leaseOwnerPrefix ?? "");
     this.loop.start();
   }
 

@@ -36,6 +36,11 @@ export interface EngineOptions {
   payloadLimitBytes?: number;
   /** How long a lease on an execution lasts. */
   leaseMs?: number;
+  /**
+   * The prefix of this process's lease owners (its node's), so that at start-up it frees the
+   * leases its node's previous process left; none: it frees every lease the store lets it.
+   */
+  leaseOwnerPrefix?: string;
   /** Executions processed (and committed together) per batch. */
   batchSize?: number;
   /** Frames stepped per execution per pass. */
@@ -87,7 +92,7 @@ export class DurableEngine {
   private shapeStatusEvent: StatusEventShaper = () => undefined;
 
   constructor(readonly options: EngineOptions) {
-    this.owner = `engine-${(options.entropy ?? cryptoEntropy).uuid()}`;
+    this.owner = `${options.leaseOwnerPrefix ?? ""}engine-${(options.entropy ?? cryptoEntropy).uuid()}`;
     this.starter = new ExecutionStarter(options.store, this.machines, {
       region: options.region,
       account: options.account,
@@ -114,7 +119,7 @@ export class DurableEngine {
 
   /** Recovers what a previous process left and starts the loops. */
   async start(): Promise<void> {
-    await this.options.store.recoverLeases();
+    await this.options.store.recoverLeases(this.options.leaseOwnerPrefix ?? "");
     this.stopped = false;
     this.dueMaybe = true;
     this.running.push(this.executionLoop());

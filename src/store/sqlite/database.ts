@@ -48,14 +48,24 @@ export class DatabaseInUseError extends Error {
  * write the database file itself (an operator's sqlite3 shell).
  */
 export function lockDatabase(path: string): () => void {
+  const unlock = lockFile(`${path}.lock`);
+  if (!unlock) throw new DatabaseInUseError(path);
+  return unlock;
+}
+
+/**
+ * Holds the file at `path` exclusively (an SQLite lock, which the operating system drops when
+ * the process dies); undefined when another process holds it. Returns the release.
+ */
+export function lockFile(path: string): (() => void) | undefined {
   mkdirSync(dirname(path), { recursive: true });
-  const lock = new Database(`${path}.lock`);
+  const lock = new Database(path);
   try {
     lock.pragma("locking_mode = EXCLUSIVE");
     lock.exec("BEGIN EXCLUSIVE");
   } catch (error) {
     lock.close();
-    if ((error as { code?: string }).code === "SQLITE_BUSY") throw new DatabaseInUseError(path);
+    if ((error as { code?: string }).code === "SQLITE_BUSY") return undefined;
     throw error;
   }
   return () => lock.close();

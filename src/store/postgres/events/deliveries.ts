@@ -225,9 +225,14 @@ export function postgresDeliveryStore(db: PostgresDatabase) {
       );
       return row?.at ?? undefined;
     },
-    // Other nodes hold live leases in the same table: nothing is forgotten here. A lease of a
-    // node that died expires, and its delivery is claimable again then.
-    async recoverDeliveryLeases() {},
+    // Only this node's previous process's leases: other nodes hold live ones in this table.
+    async recoverDeliveryLeases(ownerPrefix: string) {
+      await db.run(
+        `UPDATE event_deliveries SET lease_owner = NULL, lease_until = NULL
+         WHERE lease_until IS NOT NULL AND starts_with(lease_owner, $1)`,
+        [ownerPrefix],
+      );
+    },
     // Oldest first; a batch another node is pruning at the same moment is skipped.
     pruneEvents: (before: number, limit: number) =>
       db.run(

@@ -102,9 +102,9 @@ export function postgresDeliveryStore(db: PostgresDatabase): DeliveryStore {
         );
         return { message, created: true };
       }),
-    async claimNotificationDeliveries(now: number, leaseMs: number, limit: number) {
+    async claimNotificationDeliveries(owner: string, now: number, leaseMs: number, limit: number) {
       const rows = await db.rows(
-        `UPDATE notification_deliveries SET lease_until = $2
+        `UPDATE notification_deliveries SET lease_until = $2, lease_owner = $4
          WHERE id IN (
            SELECT id FROM notification_deliveries
            WHERE status = 'pending' AND next_attempt_at <= $1
@@ -112,7 +112,7 @@ export function postgresDeliveryStore(db: PostgresDatabase): DeliveryStore {
            ORDER BY next_attempt_at, id LIMIT $3
            FOR UPDATE SKIP LOCKED)
          RETURNING *`,
-        [now, now + leaseMs, limit],
+        [now, now + leaseMs, limit, owner],
       );
       return rows.map(deliveryOf).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
     },
@@ -138,9 +138,15 @@ export function postgresDeliveryStore(db: PostgresDatabase): DeliveryStore {
       );
       return row?.at ?? undefined;
     },
-    // Other nodes hold live leases on this database: clearing them at start-up would send
-    // their deliveries twice. A dead node's leases expire and are claimed again instead.
-    recoverNotificationLeases: async () => undefined,
+    // Only this node's previous process's leases: other nodes hold live ones, and clearing
+    // them would send their deliveries twice. Another dead node's leases expire instead.
+    async recoverNotificationLeases(ownerPrefix: string) {
+      await db.run(
+        `UPDATE notification_deliveries SET lease_owner = NULL, lease_until = NULL
+         WHERE lease_until IS NOT NULL AND starts_with(lease_owner, $1)`,
+        [ownerPrefix],
+      );
+    },
     async listNotificationDeliveries(
       filter: DeliveryFilter,
       page: PageRequest,

@@ -157,8 +157,21 @@ export function claimQueries(
       );
       return row?.at ?? undefined;
     },
-    // Other nodes share this database and hold live leases: nothing is forgotten here. A
-    // dead node's leases simply expire, and its executions and tasks are claimable again.
-    async recoverLeases() {},
+    // Only this node's previous process's leases: other nodes share the database and hold
+    // live ones. Its dispatch tasks become claimable at once (run again, same key).
+    recoverLeases: (ownerPrefix) =>
+      db.transaction(async (tx) => {
+        await tx.run(
+          `UPDATE executions SET lease_owner = NULL, lease_until = NULL
+           WHERE lease_until IS NOT NULL AND starts_with(lease_owner, $1)`,
+          [ownerPrefix],
+        );
+        await tx.run(
+          `UPDATE tasks SET lease_until = 0
+           WHERE kind = 'dispatch' AND status IN ('scheduled', 'started') AND lease_until IS NOT NULL
+             AND starts_with(lease_owner, $1)`,
+          [ownerPrefix],
+        );
+      }),
   };
 }

@@ -14,12 +14,15 @@ export async function notifyWake(tx: Sql): Promise<void> {
 
 /**
  * Makes the RUNNING execution `arn` due at `now` unless it is due sooner already, and wakes
- * idle nodes when it did.
+ * idle nodes. The row is written even when it is due already: a commit of the execution may
+ * hold its lock, having read the tasks before this transaction's result was committed, and
+ * about to clear the wake time. Writing waits for that commit and then applies to the row it
+ * left; a condition on the wake time would have been decided on the row before it.
  */
 export async function wakeExecution(tx: Sql, arn: string, now: number): Promise<void> {
   const changed = await tx.run(
-    `UPDATE executions SET wake_at = $1
-     WHERE arn = $2 AND status = 'RUNNING' AND (wake_at IS NULL OR wake_at > $1)`,
+    `UPDATE executions SET wake_at = LEAST(COALESCE(wake_at, $1), $1)
+     WHERE arn = $2 AND status = 'RUNNING'`,
     [now, arn],
   );
   if (changed > 0) await notifyWake(tx);

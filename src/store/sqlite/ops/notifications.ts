@@ -212,11 +212,14 @@ export function notificationQueries(db: Database.Database) {
         return { message, created: true };
       },
     ),
-    claimNotificationDeliveries: db.transaction((now: number, leaseMs: number, limit: number) => {
-      const rows = due.all(now, now, limit) as Row[];
-      for (const row of rows) lease.run(now + leaseMs, row.id);
-      return rows.map(deliveryOf);
-    }),
+    // One process per file: leases need no owner (all are forgotten at start-up).
+    claimNotificationDeliveries: db.transaction(
+      (_owner: string, now: number, leaseMs: number, limit: number) => {
+        const rows = due.all(now, now, limit) as Row[];
+        for (const row of rows) lease.run(now + leaseMs, row.id);
+        return rows.map(deliveryOf);
+      },
+    ),
     settleNotificationDelivery(id: number, outcome: NotificationOutcome, now: number) {
       settle.run({
         id,
