@@ -15,6 +15,7 @@ const suites = [
   "events-delivery.ts",
   "durable.ts",
   "function-dispatch.ts",
+  "postgres-nodes.ts",
 ];
 
 let failed = 0;

@@ -1,6 +1,6 @@
 /**
  * What crosses ports, on every adapter's whole store: a deleted user leaves its team (the
- * identity and teams ports share the database), and the whole store answers `ready`.
+ * identity and teams ports share the database), and `ready` (what `/ready` answers).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -36,6 +36,13 @@ for (const adapter of adapters) {
       } finally {
         await store.close();
       }
+    });
+
+    test("ready: true while the database answers, false once it is gone", async () => {
+      const store = await adapter.open();
+      assert.equal(await store.ready(), true);
+      await store.close();
+      assert.equal(await store.ready(), false);
     });
   });
 }
