@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { StoreConflictError } from "../../src/store/errors.js";
-import type { Page, PageRequest } from "../../src/store/paging.js";
+import type { Page } from "../../src/store/paging.js";
 import { InvalidPageTokenError } from "../../src/store/paging.js";
 import type {
   ClaimedExecution,
@@ -20,6 +20,7 @@ import type {
   WorkflowStore,
 } from "../../src/store/workflows-port.js";
 import {
+  drain,
   type ExecutionOptions,
   event,
   events,
@@ -94,26 +95,6 @@ function commitFor(
     childExecutions: [],
     ...overrides,
   };
-}
-
-/** Reads every page of a paged listing. */
-async function drain<T>(
-  read: (page: PageRequest) => Promise<Page<T>>,
-  limit: number,
-  from?: string,
-): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let nextToken: string | undefined = from;
-  let pages = 0;
-  do {
-    const page: Page<T> = await read(nextToken === undefined ? { limit } : { limit, nextToken });
-    assert.ok(page.items.length <= limit, "a page holds at most `limit` items");
-    items.push(...page.items);
-    nextToken = page.nextToken;
-    pages++;
-    assert.ok(pages < 1000, "paging terminates");
-  } while (nextToken !== undefined);
-  return { items, pages };
 }
 
 /** A page with nothing in it and nothing after it. */

@@ -3,6 +3,8 @@
  * team that refuses every start.
  * Shared by the contract suite and the SQLite-only tests.
  */
+import assert from "node:assert/strict";
+import type { Page, PageRequest } from "../../src/store/paging.js";
 import type { TeamStore } from "../../src/store/teams-port.js";
 import type {
   ExecutionRecord,
@@ -94,4 +96,24 @@ export function createFullTeam(store: Pick<TeamStore, "createTeam">): Promise<vo
     createdAt: T0,
     updatedAt: T0,
   });
+}
+
+/** Reads every page of a paged listing (from `from`, a page token, when given). */
+export async function drain<T>(
+  read: (page: PageRequest) => Promise<Page<T>>,
+  limit: number,
+  from?: string,
+): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let nextToken: string | undefined = from;
+  let pages = 0;
+  do {
+    const page: Page<T> = await read(nextToken === undefined ? { limit } : { limit, nextToken });
+    assert.ok(page.items.length <= limit, "a page holds at most `limit` items");
+    items.push(...page.items);
+    nextToken = page.nextToken;
+    pages++;
+    assert.ok(pages < 1000, "paging terminates");
+  } while (nextToken !== undefined);
+  return { items, pages };
 }

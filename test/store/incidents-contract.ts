@@ -12,9 +12,8 @@ import type {
   IncidentVerdict,
   NewTimelineEntry,
 } from "../../src/store/incidents-port.js";
-import type { Page, PageRequest } from "../../src/store/paging.js";
 import { InvalidPageTokenError } from "../../src/store/paging.js";
-import { T0 } from "./fixtures.js";
+import { drain, T0 } from "./fixtures.js";
 
 /** Options of the suite. */
 export interface IncidentContractOptions {
@@ -66,25 +65,6 @@ const apply =
     patch: {},
     entries,
   });
-
-/** Reads every page of a paged listing. */
-async function drain<T>(
-  read: (page: PageRequest) => Promise<Page<T>>,
-  limit: number,
-): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    const page: Page<T> = await read(nextToken === undefined ? { limit } : { limit, nextToken });
-    assert.ok(page.items.length <= limit, "a page holds at most `limit` items");
-    items.push(...page.items);
-    nextToken = page.nextToken;
-    pages++;
-    assert.ok(pages < 100, "paging terminates");
-  } while (nextToken !== undefined);
-  return { items, pages };
-}
 
 /** Runs the incident store contract against the stores `factory` opens. */
 export function incidentStoreContract(

@@ -18,10 +18,9 @@ import type {
   TopicRecord,
   VoteVerdict,
 } from "../../src/store/ops-port.js";
-import type { Page, PageRequest } from "../../src/store/paging.js";
 import { InvalidPageTokenError } from "../../src/store/paging.js";
 import type { WorkflowStore } from "../../src/store/workflows-port.js";
-import { newExecution, T0, task } from "./fixtures.js";
+import { drain, newExecution, T0, task } from "./fixtures.js";
 
 /** What the suite needs: operations, and workflows for the tasks approvals settle. */
 export type OpsContractStore = WorkflowStore & OpsStore;
@@ -122,25 +121,6 @@ const approve = (voter: string, at = T0 + 1, via = "api") => ({
   via,
   at,
 });
-
-/** Reads every page of a paged listing. */
-async function drain<T>(
-  read: (page: PageRequest) => Promise<Page<T>>,
-  limit: number,
-): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    const page: Page<T> = await read(nextToken === undefined ? { limit } : { limit, nextToken });
-    assert.ok(page.items.length <= limit, "a page holds at most `limit` items");
-    items.push(...page.items);
-    nextToken = page.nextToken;
-    pages++;
-    assert.ok(pages < 100, "paging terminates");
-  } while (nextToken !== undefined);
-  return { items, pages };
-}
 
 const exists = (error: unknown) => error instanceof StoreConflictError && error.reason === "exists";
 

@@ -5,40 +5,15 @@
  * several nodes at once get distinct, consecutive versions.
  */
 import { StoreConflictError } from "../errors.js";
-import type { FunctionRecord, FunctionRuntimeName, FunctionStore } from "../functions-port.js";
+import type { FunctionRecord, FunctionStore } from "../functions-port.js";
+import { type FunctionRow, functionFromRow } from "../rows/functions.js";
 import type { PostgresDatabase, Sql } from "./database.js";
-
-type Row = {
-  name: string;
-  version: number;
-  runtime: FunctionRuntimeName;
-  handler: string;
-  timeout_seconds: number;
-  memory_mb: number;
-  environment: string;
-  code_size: number;
-  code_sha256: string;
-  created_at: number;
-};
 
 /** Every column but the code (listings must not fetch megabytes of code). */
 const COLUMNS = `v.name, v.version, v.runtime, v.handler, v.timeout_seconds, v.memory_mb,
   v.environment, v.code_size, v.code_sha256, v.created_at`;
 
 const UNIQUE_VIOLATION = "23505";
-
-const recordOf = (row: Row): FunctionRecord => ({
-  name: row.name,
-  version: row.version,
-  runtime: row.runtime,
-  handler: row.handler,
-  timeoutSeconds: row.timeout_seconds,
-  memoryMb: row.memory_mb,
-  environment: JSON.parse(row.environment) as Record<string, string>,
-  codeSize: row.code_size,
-  codeSha256: row.code_sha256,
-  createdAt: row.created_at,
-});
 
 async function insertVersion(tx: Sql, record: FunctionRecord, code: Uint8Array): Promise<void> {
   await tx.run(
@@ -101,16 +76,16 @@ export function postgresFunctionStore(db: PostgresDatabase): FunctionStore {
     async getFunction(name, version) {
       const row =
         version === undefined
-          ? await db.row<Row>(
+          ? await db.row<FunctionRow>(
               `SELECT ${COLUMNS} FROM functions f JOIN function_versions v
                  ON v.name = f.name AND v.version = f.latest WHERE f.name = $1`,
               [name],
             )
-          : await db.row<Row>(
+          : await db.row<FunctionRow>(
               `SELECT ${COLUMNS} FROM function_versions v WHERE v.name = $1 AND v.version = $2`,
               [name, version],
             );
-      return row && recordOf(row);
+      return row && functionFromRow(row);
     },
     async getFunctionCode(name, version) {
       const row = await db.row<{ code: Buffer }>(
@@ -120,18 +95,18 @@ export function postgresFunctionStore(db: PostgresDatabase): FunctionStore {
       return row?.code;
     },
     async listFunctions() {
-      const rows = await db.rows<Row>(
+      const rows = await db.rows<FunctionRow>(
         `SELECT ${COLUMNS} FROM functions f JOIN function_versions v
            ON v.name = f.name AND v.version = f.latest ORDER BY f.name`,
       );
-      return rows.map(recordOf);
+      return rows.map(functionFromRow);
     },
     async listFunctionVersions(name) {
-      const rows = await db.rows<Row>(
+      const rows = await db.rows<FunctionRow>(
         `SELECT ${COLUMNS} FROM function_versions v WHERE v.name = $1 ORDER BY v.version`,
         [name],
       );
-      return rows.map(recordOf);
+      return rows.map(functionFromRow);
     },
     async deleteFunction(name) {
       return (await db.run("DELETE FROM functions WHERE name = $1", [name])) > 0;

@@ -5,25 +5,17 @@
  * team are checked one after the other, each seeing the executions the previous ones added.
  */
 import { StoreConflictError } from "../errors.js";
+import { teamFromRow } from "../rows/teams.js";
 import {
   type TeamCharge,
   TeamQuotaExceededError,
   type TeamQuotas,
-  type TeamRecord,
   type TeamStore,
   type TeamUsage,
   utcDay,
 } from "../teams-port.js";
-import type { PostgresDatabase, Row, Sql } from "./database.js";
+import type { PostgresDatabase, Sql } from "./database.js";
 import { isUniqueViolation } from "./workflows/rows.js";
-
-const teamFromRow = (row: Row): TeamRecord => ({
-  name: row.name as string,
-  ...(row.description !== null && { description: row.description as string }),
-  quotas: JSON.parse(row.quotas as string) as TeamQuotas,
-  createdAt: row.created_at as number,
-  updatedAt: row.updated_at as number,
-});
 
 const UNITS = "units:";
 

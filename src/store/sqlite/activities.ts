@@ -2,15 +2,9 @@
 import type Database from "better-sqlite3";
 import type { Page, PageRequest } from "../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../paging.js";
+import { type ActivityRecord, activityFromRow } from "../rows/workflows.js";
 
-type Activity = { arn: string; name: string; createdAt: number };
 type Row = { arn: string; name: string; created_at: number };
-
-const fromRow = (row: Row): Activity => ({
-  arn: row.arn,
-  name: row.name,
-  createdAt: row.created_at,
-});
 
 /** The activity operations of the SQLite store. */
 export function activityQueries(db: Database.Database) {
@@ -32,11 +26,11 @@ export function activityQueries(db: Database.Database) {
     deleteActivity: (arn: string) => remove.run(arn).changes > 0,
     getActivity: (arn: string) => {
       const row = get.get(arn) as Row | undefined;
-      return row && fromRow(row);
+      return row && activityFromRow(row);
     },
-    listActivities(page: PageRequest): Page<Activity> {
+    listActivities(page: PageRequest): Page<ActivityRecord> {
       const after = page.nextToken ? decodePageToken(page.nextToken, isStringKey) : "";
-      const rows = (list.all(after, page.limit + 1) as Row[]).map(fromRow);
+      const rows = (list.all(after, page.limit + 1) as Row[]).map(activityFromRow);
       return pageOf(rows, page.limit, (last) => last.arn);
     },
   };

@@ -6,32 +6,9 @@ import type Database from "better-sqlite3";
 import type { AuditEventRecord, AuditFilter } from "../audit-port.js";
 import type { PageRequest } from "../paging.js";
 import { decodePageToken, encodePageToken } from "../paging.js";
+import { auditEventFromRow } from "../rows/audit.js";
 
 type Row = Record<string, unknown>;
-
-const fromRow = (row: Row): AuditEventRecord => {
-  const event: AuditEventRecord = {
-    id: row.id as string,
-    at: row.at as number,
-    service: row.service as string,
-    action: row.action as string,
-    resources: JSON.parse(row.resources as string) as string[],
-    outcome: row.outcome as AuditEventRecord["outcome"],
-  };
-  const optional = {
-    user: row.user_name,
-    credentialKind: row.credential_kind,
-    credentialId: row.credential_id,
-    parameters: row.parameters,
-    sourceIp: row.source_ip,
-    userAgent: row.user_agent,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-  };
-  for (const [key, value] of Object.entries(optional))
-    if (value !== null) (event as unknown as Record<string, unknown>)[key] = value;
-  return event;
-};
 
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value);
 
@@ -91,7 +68,7 @@ export function auditQueries(db: Database.Database) {
       const more = rows.length > page.limit;
       const items = rows.slice(0, page.limit);
       return {
-        items: items.map(fromRow),
+        items: items.map(auditEventFromRow),
         ...(more && { nextToken: encodePageToken(items[items.length - 1].seq as number) }),
       };
     },

@@ -4,6 +4,7 @@
  * in memory (leases.ts explains why): a claim reads, only a commit writes.
  */
 import type Database from "better-sqlite3";
+import { executionFromRow, taskFromRow } from "../rows/workflows.js";
 import type {
   ClaimedExecution,
   ExecutionCommit,
@@ -12,7 +13,6 @@ import type {
 } from "../workflows-port.js";
 import { historyInserter } from "./history-insert.js";
 import { leasesOf } from "./leases.js";
-import { executionFromRow, taskFromRow } from "./rows.js";
 import { statusOutboxQueries } from "./status-outbox.js";
 import { redriveAdmission } from "./teams.js";
 

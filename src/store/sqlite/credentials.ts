@@ -2,37 +2,9 @@
 import type Database from "better-sqlite3";
 import { StoreConflictError } from "../errors.js";
 import type { AccessKeyRecord, ApiTokenRecord } from "../identity-port.js";
+import { keyFromRow, tokenFromRow } from "../rows/identity.js";
 
 type Row = Record<string, unknown>;
-
-const keyFromRow = (row: Row): AccessKeyRecord => {
-  const record: AccessKeyRecord = {
-    id: row.id as string,
-    sealedSecret: row.sealed_secret as string,
-    user: row.user_name as string,
-    status: row.status as AccessKeyRecord["status"],
-    createdAt: row.created_at as number,
-  };
-  if (row.last_used_at !== null) record.lastUsedAt = row.last_used_at as number;
-  if (row.last_used_service !== null) record.lastUsedService = row.last_used_service as string;
-  if (row.last_used_region !== null) record.lastUsedRegion = row.last_used_region as string;
-  return record;
-};
-
-const tokenFromRow = (row: Row): ApiTokenRecord => {
-  const record: ApiTokenRecord = {
-    id: row.id as string,
-    tokenHash: row.token_hash as string,
-    user: row.user_name as string,
-    status: row.status as ApiTokenRecord["status"],
-    createdAt: row.created_at as number,
-  };
-  if (row.description !== null) record.description = row.description as string;
-  if (row.last_used_at !== null) record.lastUsedAt = row.last_used_at as number;
-  if (row.last_used_service != null) record.lastUsedService = row.last_used_service as string;
-  if (row.last_used_region != null) record.lastUsedRegion = row.last_used_region as string;
-  return record;
-};
 
 /** Runs an insert; a duplicate key is the port's conflict, not a driver error to parse. */
 function inserting(run: () => void, duplicate: string): void {

@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import { StoreConflictError } from "../errors.js";
 import type { Page, PageRequest } from "../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../paging.js";
+import { executionFromRow, historyFromRow } from "../rows/workflows.js";
 import type {
   ExecutionFilter,
   ExecutionRecord,
@@ -10,7 +11,6 @@ import type {
   NewExecution,
 } from "../workflows-port.js";
 import { historyInserter } from "./history-insert.js";
-import { executionFromRow, historyFromRow } from "./rows.js";
 import { statusOutboxQueries } from "./status-outbox.js";
 import { teamAdmission } from "./teams.js";
 

@@ -4,37 +4,12 @@
  */
 import type Database from "better-sqlite3";
 import { StoreConflictError } from "../errors.js";
-import type { FunctionRecord, FunctionRuntimeName, NewFunctionVersion } from "../functions-port.js";
-
-type Row = {
-  name: string;
-  version: number;
-  runtime: FunctionRuntimeName;
-  handler: string;
-  timeout_seconds: number;
-  memory_mb: number;
-  environment: string;
-  code_size: number;
-  code_sha256: string;
-  created_at: number;
-};
+import type { FunctionRecord, NewFunctionVersion } from "../functions-port.js";
+import { type FunctionRow, functionFromRow } from "../rows/functions.js";
 
 /** Every column but the code. */
 const COLUMNS = `v.name, v.version, v.runtime, v.handler, v.timeout_seconds, v.memory_mb,
   v.environment, v.code_size, v.code_sha256, v.created_at`;
-
-const recordOf = (row: Row): FunctionRecord => ({
-  name: row.name,
-  version: row.version,
-  runtime: row.runtime,
-  handler: row.handler,
-  timeoutSeconds: row.timeout_seconds,
-  memoryMb: row.memory_mb,
-  environment: JSON.parse(row.environment) as Record<string, string>,
-  codeSize: row.code_size,
-  codeSha256: row.code_sha256,
-  createdAt: row.created_at,
-});
 
 /** The function queries on `db`, synchronous. */
 export function functionQueries(db: Database.Database) {
@@ -53,21 +28,21 @@ export function functionQueries(db: Database.Database) {
        @codeSize, @codeSha256, @createdAt, @code)`,
   );
   const exists = db.prepare("SELECT 1 FROM function_versions WHERE name = ? AND version = ?");
-  const latest = db.prepare<[string], Row>(
+  const latest = db.prepare<[string], FunctionRow>(
     `SELECT ${COLUMNS} FROM functions f JOIN function_versions v
        ON v.name = f.name AND v.version = f.latest WHERE f.name = ?`,
   );
-  const atVersion = db.prepare<[string, number], Row>(
+  const atVersion = db.prepare<[string, number], FunctionRow>(
     `SELECT ${COLUMNS} FROM function_versions v WHERE v.name = ? AND v.version = ?`,
   );
   const code = db.prepare<[string, number], { code: Buffer }>(
     "SELECT code FROM function_versions WHERE name = ? AND version = ?",
   );
-  const list = db.prepare<[], Row>(
+  const list = db.prepare<[], FunctionRow>(
     `SELECT ${COLUMNS} FROM functions f JOIN function_versions v
        ON v.name = f.name AND v.version = f.latest ORDER BY f.name`,
   );
-  const versions = db.prepare<[string], Row>(
+  const versions = db.prepare<[string], FunctionRow>(
     `SELECT ${COLUMNS} FROM function_versions v WHERE v.name = ? ORDER BY v.version`,
   );
   const remove = db.prepare("DELETE FROM functions WHERE name = ?");
@@ -98,12 +73,13 @@ export function functionQueries(db: Database.Database) {
     }),
     getFunction(name: string, version?: number): FunctionRecord | undefined {
       const row = version === undefined ? latest.get(name) : atVersion.get(name, version);
-      return row && recordOf(row);
+      return row && functionFromRow(row);
     },
     getFunctionCode: (name: string, version: number): Uint8Array | undefined =>
       code.get(name, version)?.code,
-    listFunctions: (): FunctionRecord[] => list.all().map(recordOf),
-    listFunctionVersions: (name: string): FunctionRecord[] => versions.all(name).map(recordOf),
+    listFunctions: (): FunctionRecord[] => list.all().map(functionFromRow),
+    listFunctionVersions: (name: string): FunctionRecord[] =>
+      versions.all(name).map(functionFromRow),
     deleteFunction: (name: string): boolean => remove.run(name).changes > 0,
   };
 }

@@ -9,25 +9,9 @@ import type {
   UserPermissions,
   UserRecord,
 } from "../identity-port.js";
+import { groupFromRow, policyFromRow, sessionFromRow, userFromRow } from "../rows/identity.js";
 
 type Row = Record<string, unknown>;
-
-const userFromRow = (row: Row): UserRecord => ({
-  name: row.name as string,
-  ...(row.password_hash !== null && { passwordHash: row.password_hash as string }),
-  ...(row.totp_sealed !== null && { totpSealed: row.totp_sealed as string }),
-  ...(row.email !== null && { email: row.email as string }),
-  createdAt: row.created_at as number,
-  updatedAt: row.updated_at as number,
-});
-
-const policyFromRow = (row: Row): PolicyRecord => ({
-  kind: row.principal_kind as PrincipalKind,
-  principal: row.principal_name as string,
-  name: row.name as string,
-  document: row.document as string,
-  updatedAt: row.updated_at as number,
-});
 
 const isUnique = (error: unknown) =>
   error instanceof Error && /UNIQUE|PRIMARY KEY/.test(error.message);
@@ -172,13 +156,9 @@ export function identityQueries(db: Database.Database) {
     },
     getGroup: (name: string) => {
       const row = q.getGroup.get(name) as Row | undefined;
-      return row && { name: row.name as string, createdAt: row.created_at as number };
+      return row && groupFromRow(row);
     },
-    listGroups: () =>
-      (q.listGroups.all() as Row[]).map((row) => ({
-        name: row.name as string,
-        createdAt: row.created_at as number,
-      })),
+    listGroups: () => (q.listGroups.all() as Row[]).map(groupFromRow),
     deleteGroup: (name: string) => deleteGroup(name),
     addMember: (group: string, user: string) => {
       q.addMember.run(group, user);
@@ -230,15 +210,7 @@ export function identityQueries(db: Database.Database) {
     },
     getSession: (idHash: string): SessionRecord | undefined => {
       const row = q.getSession.get(idHash) as Row | undefined;
-      return (
-        row && {
-          idHash: row.id_hash as string,
-          user: row.user_name as string,
-          csrfHash: row.csrf_hash as string,
-          createdAt: row.created_at as number,
-          expiresAt: row.expires_at as number,
-        }
-      );
+      return row && sessionFromRow(row);
     },
     deleteSession: (idHash: string) => q.deleteSession.run(idHash).changes > 0,
   };

@@ -3,32 +3,13 @@
  * and writes in one transaction, so two concurrent puts of a name get distinct versions.
  */
 import type Database from "better-sqlite3";
-import type { Json } from "../../asl/json.js";
 import type { Page, PageRequest } from "../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../paging.js";
-import type { ParameterFilter, ParameterRecord, ParameterType } from "../parameters-port.js";
-import { present } from "./ops/notifications.js";
+import type { ParameterFilter, ParameterRecord } from "../parameters-port.js";
+import { isVersionKey } from "../rows/common.js";
+import { parameterFromRow, pathRange, prefixRange } from "../rows/parameters.js";
 
 type Row = Record<string, unknown>;
-
-const isVersionKey = (value: Json): value is number =>
-  typeof value === "number" && Number.isInteger(value);
-
-/**
- * The range of names under a path, as [from, to): names are ASCII, so `/a/b/` up to `/a/b0`
- * (the character after `/`) holds exactly the names below `/a/b`. Unlike LIKE, no character of
- * a name (`_`) is a wildcard.
- */
-function pathRange(path: string): [string, string] {
-  const prefix = path.endsWith("/") ? path : `${path}/`;
-  return [prefix, `${prefix.slice(0, -1)}0`];
-}
-
-function prefixRange(prefix: string): [string, string] {
-  if (prefix === "") return ["", "\u{10FFFF}"];
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
-}
 
 /** The parameter operations of the SQLite store. */
 export function parameterQueries(db: Database.Database) {
@@ -66,21 +47,6 @@ export function parameterQueries(db: Database.Database) {
      ORDER BY p.name LIMIT @limit`,
   );
 
-  const recordOf = (row: Row): ParameterRecord =>
-    present({
-      name: row.name as string,
-      version: row.version as number,
-      type: row.type as ParameterType,
-      value: row.value as string,
-      description: row.description as string | undefined,
-      allowedPattern: row.allowed_pattern as string | undefined,
-      keyId: row.key_id as string | undefined,
-      tier: row.tier as ParameterRecord["tier"],
-      dataType: row.data_type as string,
-      modifiedAt: row.modified_at as number,
-      modifiedBy: row.modified_by as string,
-    });
-
   return {
     putParameter: db.transaction(
       (
@@ -93,7 +59,7 @@ export function parameterQueries(db: Database.Database) {
         keepVersions: number,
       ): ParameterRecord => {
         const row = current.get(name) as Row | undefined;
-        const existing = row && recordOf(row);
+        const existing = row && parameterFromRow(row);
         // Versions keep counting past pruned ones: the newest kept version is the current one.
         const next = (lastVersion.get(name) as { version: number }).version + 1;
         const record = decide(existing, next, (count.get() as { n: number }).n);
@@ -112,7 +78,7 @@ export function parameterQueries(db: Database.Database) {
       const row = (version === undefined ? current.get(name) : atVersion.get(name, version)) as
         | Row
         | undefined;
-      return row && recordOf(row);
+      return row && parameterFromRow(row);
     },
     listParameters(filter: ParameterFilter, page: PageRequest): Page<ParameterRecord> {
       const after = page.nextToken ? decodePageToken(page.nextToken, isStringKey) : "";
@@ -128,12 +94,12 @@ export function parameterQueries(db: Database.Database) {
         types: filter.types ? JSON.stringify(filter.types) : null,
         limit: page.limit + 1,
       }) as Row[];
-      return pageOf(rows.map(recordOf), page.limit, (last) => last.name);
+      return pageOf(rows.map(parameterFromRow), page.limit, (last) => last.name);
     },
     parameterHistory(name: string, page: PageRequest): Page<ParameterRecord> {
       const after = page.nextToken ? decodePageToken(page.nextToken, isVersionKey) : 0;
       const rows = history.all(name, after, page.limit + 1) as Row[];
-      return pageOf(rows.map(recordOf), page.limit, (last) => last.version);
+      return pageOf(rows.map(parameterFromRow), page.limit, (last) => last.version);
     },
     deleteParameter(name: string): boolean {
       return remove.run(name).changes > 0;

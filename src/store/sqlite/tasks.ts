@@ -4,9 +4,9 @@
  * waits for its token, so after a crash it runs again (at least once), with the same key.
  */
 import type Database from "better-sqlite3";
+import { taskFromRow } from "../rows/workflows.js";
 import type { TaskRecord, TaskSettlement } from "../workflows-port.js";
 import { leasesOf } from "./leases.js";
-import { taskFromRow } from "./rows.js";
 
 type Row = Record<string, unknown>;
 

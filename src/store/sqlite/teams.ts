@@ -6,6 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import { StoreConflictError } from "../errors.js";
+import { teamFromRow } from "../rows/teams.js";
 import {
   type TeamCharge,
   TeamQuotaExceededError,
@@ -16,14 +17,6 @@ import {
 } from "../teams-port.js";
 
 type Row = Record<string, unknown>;
-
-const teamFromRow = (row: Row): TeamRecord => ({
-  name: row.name as string,
-  ...(row.description !== null && { description: row.description as string }),
-  quotas: JSON.parse(row.quotas as string) as TeamQuotas,
-  createdAt: row.created_at as number,
-  updatedAt: row.updated_at as number,
-});
 
 const UNITS = "units:";
 

@@ -1,32 +1,13 @@
 /** Archives and archived events on PostgreSQL (written with ingestion, purged by retention). */
-import type {
-  ArchiveCursor,
-  ArchivedEvent,
-  ArchiveRecord,
-  ArchiveState,
-  EventStore,
-} from "../../events-port.js";
+import type { ArchiveCursor, ArchivedEvent, ArchiveRecord, EventStore } from "../../events-port.js";
 import type { PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
-import type { PostgresDatabase, Row, Sql } from "../database.js";
+import { archiveFromRow } from "../../rows/events.js";
+import type { PostgresDatabase, Sql } from "../database.js";
 import { holdBus } from "./rules.js";
 import { insertOnce, likePrefix, startsWith } from "./shared.js";
 
 const DAY_MS = 86_400_000;
-
-const archiveFromRow = (row: Row): ArchiveRecord => ({
-  name: row.name as string,
-  arn: row.arn as string,
-  eventBusName: row.bus as string,
-  ...(row.event_pattern !== null && { eventPattern: row.event_pattern as string }),
-  ...(row.description !== null && { description: row.description as string }),
-  retentionDays: row.retention_days as number,
-  state: row.state as ArchiveState,
-  eventCount: row.event_count as number,
-  sizeBytes: row.size_bytes as number,
-  createdAt: row.created_at as number,
-  updatedAt: row.updated_at as number,
-});
 
 /**
  * Stores archived copies (a copy already there is skipped) and adds them to their archives'

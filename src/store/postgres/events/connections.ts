@@ -1,33 +1,8 @@
 /** Connections and API destinations (the HTTP targets) on PostgreSQL. */
 import type { ApiDestinationRecord, ConnectionRecord, EventStore } from "../../events-port.js";
-import type { PostgresDatabase, Row, Sql } from "../database.js";
+import { connectionFromRow, destinationFromRow } from "../../rows/events.js";
+import type { PostgresDatabase, Sql } from "../database.js";
 import { insertOnce } from "./shared.js";
-
-const connectionFromRow = (row: Row): ConnectionRecord => ({
-  name: row.name as string,
-  arn: row.arn as string,
-  authorizationType: row.authorization_type as ConnectionRecord["authorizationType"],
-  sealedAuth: row.sealed_auth as string,
-  ...(row.auth_details !== null && { authDetails: row.auth_details as string }),
-  state: row.state as string,
-  ...(row.description !== null && { description: row.description as string }),
-  createdAt: row.created_at as number,
-  ...(row.updated_at !== null && { updatedAt: row.updated_at as number }),
-});
-
-const destinationFromRow = (row: Row): ApiDestinationRecord => ({
-  name: row.name as string,
-  arn: row.arn as string,
-  connectionArn: row.connection_arn as string,
-  endpoint: row.endpoint as string,
-  httpMethod: row.http_method as string,
-  ...(row.description !== null && { description: row.description as string }),
-  ...(row.rate_limit_per_second !== null && {
-    rateLimitPerSecond: row.rate_limit_per_second as number,
-  }),
-  createdAt: row.created_at as number,
-  ...(row.updated_at !== null && { updatedAt: row.updated_at as number }),
-});
 
 /**
  * Holds the connection row (when there is one) against deleteUnusedConnection until the

@@ -3,54 +3,13 @@
  * share the queue: a claim leases rows with FOR UPDATE SKIP LOCKED, so two nodes never lease
  * the same delivery, and an expired lease (its node died) is simply claimable again.
  */
-import type {
-  DeadLetterRecord,
-  DeliveryOutcome,
-  DeliveryRecord,
-  EventStore,
-  EventTarget,
-  NewDelivery,
-  StoredEvent,
-} from "../../events-port.js";
+import type { DeliveryOutcome, EventStore, NewDelivery, StoredEvent } from "../../events-port.js";
 import type { PageRequest } from "../../paging.js";
 import { decodePageToken, pageOf } from "../../paging.js";
+import { deadLetterFromRow, deliveryFromRow, ruleFromRow } from "../../rows/events.js";
 import type { NewExecution } from "../../workflows-port.js";
-import type { PostgresDatabase, Row, Sql } from "../database.js";
+import type { PostgresDatabase, Sql } from "../database.js";
 import { insertExecution } from "../workflows/executions.js";
-import { ruleFromRow } from "./rules.js";
-
-const eventOf = (row: Row): StoredEvent => ({
-  id: row.event_id as string,
-  eventBusName: row.event_bus as string,
-  envelope: row.envelope as string,
-  ingestedAt: row.ingested_at as number,
-});
-
-function deliveryFromRow(row: Row): DeliveryRecord {
-  const record: DeliveryRecord = {
-    id: row.id as number,
-    event: eventOf(row),
-    ruleName: row.rule as string,
-    ruleArn: row.rule_arn as string,
-    target: JSON.parse(row.target as string) as EventTarget,
-    attempts: row.attempts as number,
-    ageFrom: row.age_from as number,
-  };
-  if (row.last_error !== null) record.lastError = row.last_error as string;
-  return record;
-}
-
-const deadLetterFromRow = (row: Row): DeadLetterRecord => ({
-  id: row.id as number,
-  event: eventOf(row),
-  ruleName: row.rule as string,
-  ruleArn: row.rule_arn as string,
-  target: JSON.parse(row.target as string) as EventTarget,
-  attempts: row.attempts as number,
-  errorCode: row.error_code as string,
-  errorMessage: row.error_message as string,
-  failedAt: row.failed_at as number,
-});
 
 const isIdKey = (value: unknown): value is number => typeof value === "number";
 

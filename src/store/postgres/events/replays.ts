@@ -2,32 +2,10 @@
 import type { EventStore, ReplayBatch, ReplayRecord, ReplayState } from "../../events-port.js";
 import type { PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
-import type { PostgresDatabase, Row } from "../database.js";
+import { replayFromRow } from "../../rows/events.js";
+import type { PostgresDatabase } from "../database.js";
 import { insertDeliveries, insertEvents } from "./deliveries.js";
 import { insertOnce, likePrefix, startsWith } from "./shared.js";
-
-function replayFromRow(row: Row): ReplayRecord {
-  const record: ReplayRecord = {
-    name: row.name as string,
-    arn: row.arn as string,
-    archiveName: row.archive as string,
-    archiveArn: row.archive_arn as string,
-    destinationBus: row.destination_bus as string,
-    destinationArn: row.destination_arn as string,
-    eventStart: row.event_start as number,
-    eventEnd: row.event_end as number,
-    state: row.state as ReplayState,
-    replayStart: row.replay_start as number,
-  };
-  if (row.description !== null) record.description = row.description as string;
-  if (row.filter_arns !== null) record.filterArns = JSON.parse(row.filter_arns as string);
-  if (row.state_reason !== null) record.stateReason = row.state_reason as string;
-  if (row.cursor_at !== null)
-    record.cursor = { eventTime: row.cursor_at as number, eventId: row.cursor_id as string };
-  if (row.last_replayed_at !== null) record.lastReplayedAt = row.last_replayed_at as number;
-  if (row.replay_end !== null) record.replayEnd = row.replay_end as number;
-  return record;
-}
 
 /** The replay operations of the PostgreSQL store. */
 export function postgresReplayStore(db: PostgresDatabase) {

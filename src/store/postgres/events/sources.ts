@@ -1,15 +1,8 @@
 /** Webhook sources on PostgreSQL. */
 import type { EventSourceKind, EventSourceRecord, EventStore } from "../../events-port.js";
-import type { PostgresDatabase, Row } from "../database.js";
+import { sourceFromRow } from "../../rows/events.js";
+import type { PostgresDatabase } from "../database.js";
 import { insertOnce } from "./shared.js";
-
-const sourceFromRow = (row: Row): EventSourceRecord => ({
-  kind: row.kind as EventSourceKind,
-  name: row.name as string,
-  tokenHash: row.token_hash as string,
-  eventBusName: row.bus as string,
-  createdAt: row.created_at as number,
-});
 
 /** The webhook source operations of the PostgreSQL store. */
 export function postgresEventSourceStore(db: PostgresDatabase) {

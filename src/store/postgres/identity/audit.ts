@@ -3,34 +3,10 @@
  * deletes and truncation), read newest first with keyset paging on the append sequence, with
  * the same page tokens as SQLite.
  */
-import type { AuditEventRecord, AuditFilter, AuditStore } from "../../audit-port.js";
+import type { AuditFilter, AuditStore } from "../../audit-port.js";
 import { decodePageToken, encodePageToken } from "../../paging.js";
-import type { PostgresDatabase, Row } from "../database.js";
-
-const OPTIONAL = {
-  user: "user_name",
-  credentialKind: "credential_kind",
-  credentialId: "credential_id",
-  parameters: "parameters",
-  sourceIp: "source_ip",
-  userAgent: "user_agent",
-  errorCode: "error_code",
-  errorMessage: "error_message",
-} as const;
-
-const fromRow = (row: Row): AuditEventRecord => {
-  const event: AuditEventRecord = {
-    id: row.id as string,
-    at: row.at as number,
-    service: row.service as string,
-    action: row.action as string,
-    resources: JSON.parse(row.resources as string) as string[],
-    outcome: row.outcome as AuditEventRecord["outcome"],
-  };
-  for (const [key, column] of Object.entries(OPTIONAL) as [keyof typeof OPTIONAL, string][])
-    if (row[column] !== null) event[key] = row[column] as string;
-  return event;
-};
+import { auditEventFromRow } from "../../rows/audit.js";
+import type { PostgresDatabase } from "../database.js";
 
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value);
 
@@ -100,7 +76,7 @@ export function postgresAuditStore(db: PostgresDatabase) {
       const more = rows.length > page.limit;
       const items = rows.slice(0, page.limit);
       return {
-        items: items.map(fromRow),
+        items: items.map(auditEventFromRow),
         ...(more && { nextToken: encodePageToken(items[items.length - 1].seq as number) }),
       };
     },

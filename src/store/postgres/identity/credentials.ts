@@ -1,7 +1,8 @@
 /** Access keys and API tokens on PostgreSQL: the credential half of the IdentityStore. */
 import { StoreConflictError } from "../../errors.js";
-import type { AccessKeyRecord, ApiTokenRecord, IdentityStore } from "../../identity-port.js";
-import type { Row, Sql } from "../database.js";
+import type { IdentityStore } from "../../identity-port.js";
+import { keyFromRow, tokenFromRow } from "../../rows/identity.js";
+import type { Sql } from "../database.js";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -15,34 +16,6 @@ export async function inserting(run: () => Promise<unknown>, duplicate: string):
     throw error;
   }
 }
-
-/** The last use of a credential, present only once it was used. */
-function lastUse(row: Row) {
-  return {
-    ...(row.last_used_at !== null && { lastUsedAt: row.last_used_at as number }),
-    ...(row.last_used_service !== null && { lastUsedService: row.last_used_service as string }),
-    ...(row.last_used_region !== null && { lastUsedRegion: row.last_used_region as string }),
-  };
-}
-
-const keyFromRow = (row: Row): AccessKeyRecord => ({
-  id: row.id as string,
-  sealedSecret: row.sealed_secret as string,
-  user: row.user_name as string,
-  status: row.status as AccessKeyRecord["status"],
-  createdAt: row.created_at as number,
-  ...lastUse(row),
-});
-
-const tokenFromRow = (row: Row): ApiTokenRecord => ({
-  id: row.id as string,
-  tokenHash: row.token_hash as string,
-  user: row.user_name as string,
-  ...(row.description !== null && { description: row.description as string }),
-  status: row.status as ApiTokenRecord["status"],
-  createdAt: row.created_at as number,
-  ...lastUse(row),
-});
 
 /** The credential methods of the IdentityStore. */
 export type CredentialStore = Pick<

@@ -6,46 +6,10 @@
  * or token at any moment, and a process-local cache would go on honouring it. Every lookup
  * reads through; the per-request one (permissionsOf) is a single statement.
  */
-import type {
-  GroupRecord,
-  IdentityStore,
-  PolicyRecord,
-  PrincipalKind,
-  SessionRecord,
-  UserRecord,
-} from "../../identity-port.js";
-import type { PostgresDatabase, Row, Sql } from "../database.js";
+import type { IdentityStore, PrincipalKind } from "../../identity-port.js";
+import { groupFromRow, policyFromRow, sessionFromRow, userFromRow } from "../../rows/identity.js";
+import type { PostgresDatabase, Sql } from "../database.js";
 import { inserting, postgresCredentialStore } from "./credentials.js";
-
-const userFromRow = (row: Row): UserRecord => ({
-  name: row.name as string,
-  ...(row.password_hash !== null && { passwordHash: row.password_hash as string }),
-  ...(row.totp_sealed !== null && { totpSealed: row.totp_sealed as string }),
-  ...(row.email !== null && { email: row.email as string }),
-  createdAt: row.created_at as number,
-  updatedAt: row.updated_at as number,
-});
-
-const groupFromRow = (row: Row): GroupRecord => ({
-  name: row.name as string,
-  createdAt: row.created_at as number,
-});
-
-const policyFromRow = (row: Row): PolicyRecord => ({
-  kind: row.principal_kind as PrincipalKind,
-  principal: row.principal_name as string,
-  name: row.name as string,
-  document: row.document as string,
-  updatedAt: row.updated_at as number,
-});
-
-const sessionFromRow = (row: Row): SessionRecord => ({
-  idHash: row.id_hash as string,
-  user: row.user_name as string,
-  csrfHash: row.csrf_hash as string,
-  createdAt: row.created_at as number,
-  expiresAt: row.expires_at as number,
-});
 
 /**
  * A user's groups, the roles and the policy documents of the user and of those groups, in

@@ -4,47 +4,15 @@
  * distinct, consecutive versions; creating a name also serializes on the parameter count, so
  * the limit the service checks holds across nodes.
  */
-import type { Json } from "../../../asl/json.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
-import type { ParameterRecord, ParameterStore, ParameterType } from "../../parameters-port.js";
-import type { PostgresDatabase, Row } from "../database.js";
+import type { ParameterRecord, ParameterStore } from "../../parameters-port.js";
+import { isVersionKey } from "../../rows/common.js";
+import { parameterFromRow, pathRange, prefixRange } from "../../rows/parameters.js";
+import type { PostgresDatabase } from "../database.js";
 
 /** The advisory lock creations take before they count the parameters (any constant). */
 const CREATION_LOCK = 7_402_193_115;
-
-const isVersionKey = (value: Json): value is number =>
-  typeof value === "number" && Number.isInteger(value);
-
-/**
- * The range of names under a path, as [from, to): `/a/b/` up to `/a/b0` (the character after
- * `/`) holds exactly the names below `/a/b`. Unlike LIKE, no character of a name (`_`) is a
- * wildcard. Names compare as bytes (COLLATE "C" in the migration).
- */
-function pathRange(path: string): [string, string] {
-  const prefix = path.endsWith("/") ? path : `${path}/`;
-  return [prefix, `${prefix.slice(0, -1)}0`];
-}
-
-function prefixRange(prefix: string): [string, string] {
-  if (prefix === "") return ["", "\u{10FFFF}"];
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return [prefix, prefix.slice(0, -1) + String.fromCharCode(last + 1)];
-}
-
-const recordOf = (row: Row): ParameterRecord => ({
-  name: row.name as string,
-  version: row.version as number,
-  type: row.type as ParameterType,
-  value: row.value as string,
-  ...(row.description !== null && { description: row.description as string }),
-  ...(row.allowed_pattern !== null && { allowedPattern: row.allowed_pattern as string }),
-  ...(row.key_id !== null && { keyId: row.key_id as string }),
-  tier: row.tier as ParameterRecord["tier"],
-  dataType: row.data_type as string,
-  modifiedAt: row.modified_at as number,
-  modifiedBy: row.modified_by as string,
-});
 
 const CURRENT = `SELECT v.* FROM parameters p JOIN parameter_versions v
   ON v.name = p.name AND v.version = p.version WHERE p.name = $1`;
@@ -73,7 +41,7 @@ export function postgresParameterStore(db: PostgresDatabase) {
         if (created) await tx.run("SELECT pg_advisory_xact_lock($1)", [CREATION_LOCK]);
         const count = await tx.row<{ n: number }>("SELECT COUNT(*)::bigint AS n FROM parameters");
         const record = decide(
-          row && recordOf(row),
+          row && parameterFromRow(row),
           (last?.version ?? 0) + 1,
           (count?.n ?? 0) - (created ? 1 : 0),
         );
@@ -116,7 +84,7 @@ export function postgresParameterStore(db: PostgresDatabase) {
               name,
               version,
             ]);
-      return row && recordOf(row);
+      return row && parameterFromRow(row);
     },
     async listParameters(filter, page: PageRequest): Promise<Page<ParameterRecord>> {
       const after = page.nextToken ? decodePageToken(page.nextToken, isStringKey) : "";
@@ -141,7 +109,7 @@ export function postgresParameterStore(db: PostgresDatabase) {
           page.limit + 1,
         ],
       );
-      return pageOf(rows.map(recordOf), page.limit, (last) => last.name);
+      return pageOf(rows.map(parameterFromRow), page.limit, (last) => last.name);
     },
     async parameterHistory(name, page: PageRequest): Promise<Page<ParameterRecord>> {
       const after = page.nextToken ? decodePageToken(page.nextToken, isVersionKey) : 0;
@@ -149,7 +117,7 @@ export function postgresParameterStore(db: PostgresDatabase) {
         "SELECT * FROM parameter_versions WHERE name = $1 AND version > $2 ORDER BY version LIMIT $3",
         [name, after, page.limit + 1],
       );
-      return pageOf(rows.map(recordOf), page.limit, (last) => last.version);
+      return pageOf(rows.map(parameterFromRow), page.limit, (last) => last.version);
     },
     async deleteParameter(name) {
       return (await db.run("DELETE FROM parameters WHERE name = $1", [name])) > 0;

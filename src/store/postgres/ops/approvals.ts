@@ -16,10 +16,11 @@ import type {
 } from "../../ops-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
+import { groupBy } from "../../rows/common.js";
+import { approvalOf, deadlineApplies, voteOf, voteRefusal } from "../../rows/ops.js";
 import type { PostgresDatabase, Row, Sql } from "../database.js";
 import { settleTaskIn } from "../workflows/tasks.js";
 import { enqueueNotificationsIn } from "./deliveries.js";
-import { approvalOf, groupBy, voteOf } from "./rows.js";
 
 /** The approval methods of OpsStore. */
 export type ApprovalStore = Pick<
@@ -89,28 +90,9 @@ async function refusal(
   now: number,
   linkHash: string | undefined,
 ): Promise<ApprovalChange | undefined> {
-  const id = approval.id;
   if (linkHash !== undefined && (await linkUsed(tx, linkHash)))
     return { kind: "refused", code: "conflict", reason: "This link was already used." };
-  if (approval.status !== "PENDING")
-    return {
-      kind: "refused",
-      code: "conflict",
-      reason: `Approval ${id} is already decided (${approval.status}); it does not change.`,
-    };
-  if (approval.deadlineAt !== undefined && approval.deadlineAt <= now)
-    return {
-      kind: "refused",
-      code: "expired",
-      reason: `Approval ${id} passed its deadline (${new Date(approval.deadlineAt).toISOString()}).`,
-    };
-  if (approval.votes.some((v) => v.voter === vote.voter))
-    return {
-      kind: "refused",
-      code: "conflict",
-      reason: `${vote.voter} already voted on approval ${id}: one vote per person.`,
-    };
-  return undefined;
+  return voteRefusal(approval, vote, now);
 }
 
 async function linkUsed(sql: Sql, hash: string): Promise<boolean> {
@@ -248,11 +230,7 @@ export function postgresApprovalStore(db: PostgresDatabase): ApprovalStore {
         // Every node's deadline loop may pick the same request; the lock and the expected
         // deadline let exactly one of them apply it.
         const approval = await load(tx, id, true);
-        if (
-          approval?.status !== "PENDING" ||
-          approval.deadlineAt !== expectedDeadline ||
-          expectedDeadline > now
-        )
+        if (!deadlineApplies(approval, expectedDeadline, now))
           return { kind: "refused", code: "conflict", reason: "The deadline no longer applies." };
         const result = verdict(approval);
         if (result.kind === "decide")

@@ -14,8 +14,8 @@ import type {
 } from "../../ops-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, pageOf } from "../../paging.js";
+import { deliveryOf, messageOf } from "../../rows/ops.js";
 import type { PostgresDatabase, Sql } from "../database.js";
-import { deliveryOf, messageOf } from "./rows.js";
 
 /** The message and delivery methods of OpsStore. */
 export type DeliveryStore = Pick<

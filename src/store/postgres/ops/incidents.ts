@@ -17,8 +17,9 @@ import type {
 } from "../../incidents-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
+import { groupBy } from "../../rows/common.js";
+import { entryOf, incidentOf } from "../../rows/incidents.js";
 import type { PostgresDatabase, Row, Sql } from "../database.js";
-import { entryOf, groupBy, incidentOf } from "./rows.js";
 
 /** The columns a patch may set, by field. */
 const COLUMNS: Record<keyof IncidentPatch, string> = {

@@ -1,8 +1,8 @@
 /** Notification topics and their subscriptions on PostgreSQL (see OpsStore). */
 import { StoreConflictError } from "../../errors.js";
 import type { OpsStore, SubscriptionRecord, TopicRecord } from "../../ops-port.js";
+import { subscriptionOf, topicOf } from "../../rows/ops.js";
 import type { PostgresDatabase, Row } from "../database.js";
-import { subscriptionOf, topicOf } from "./rows.js";
 
 /** The topic and subscription methods of OpsStore. */
 export type TopicStore = Pick<

@@ -1,17 +1,11 @@
 /** Activities: named queues that external workers poll. */
 import type { PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
+import { activityFromRow } from "../../rows/workflows.js";
 import type { WorkflowStore } from "../../workflows-port.js";
 import type { PostgresDatabase } from "../database.js";
 
-type Activity = { arn: string; name: string; createdAt: number };
 type Row = { arn: string; name: string; created_at: number };
-
-const fromRow = (row: Row): Activity => ({
-  arn: row.arn,
-  name: row.name,
-  createdAt: row.created_at,
-});
 
 /** The activity operations of the PostgreSQL workflow store. */
 export function activityQueries(
@@ -34,7 +28,7 @@ export function activityQueries(
     },
     async getActivity(arn) {
       const row = await db.row<Row>("SELECT * FROM activities WHERE arn = $1", [arn]);
-      return row && fromRow(row);
+      return row && activityFromRow(row);
     },
     async listActivities(page: PageRequest) {
       const after = page.nextToken ? decodePageToken(page.nextToken, isStringKey) : "";
@@ -42,7 +36,7 @@ export function activityQueries(
         "SELECT * FROM activities WHERE arn > $1 ORDER BY arn LIMIT $2",
         [after, page.limit + 1],
       );
-      return pageOf(rows.map(fromRow), page.limit, (last) => last.arn);
+      return pageOf(rows.map(activityFromRow), page.limit, (last) => last.arn);
     },
   };
 }

@@ -5,9 +5,10 @@
  * lease ends, any node may take it over with a higher fence, and the old holder's commit is
  * refused (commit.ts).
  */
+
+import { executionFromRow, taskFromRow } from "../../rows/workflows.js";
 import type { ClaimedExecution, TaskRecord, WorkflowStore } from "../../workflows-port.js";
 import type { PostgresDatabase, Row, Sql } from "../database.js";
-import { executionFromRow, taskFromRow } from "./rows.js";
 
 /** The SET clause of a lease: $1 owner, $2 now, $3 lease ms. */
 const LEASE =

@@ -2,6 +2,7 @@
 import { StoreConflictError } from "../../errors.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
+import { executionFromRow, historyFromRow } from "../../rows/workflows.js";
 import type {
   ExecutionFilter,
   ExecutionRecord,
@@ -12,7 +13,6 @@ import type {
 import type { PostgresDatabase, Sql } from "../database.js";
 import { chargeTeam, checkTeamQuotas, lockTeam } from "../teams.js";
 import { appendHistory } from "./history.js";
-import { executionFromRow, historyFromRow } from "./rows.js";
 import { addStatusEvent } from "./status-outbox.js";
 import { notifyWake } from "./wake.js";
 

@@ -1,71 +1,17 @@
 /** State machines, versions and aliases. */
-import type { Json } from "../../../asl/json.js";
 import { StoreConflictError } from "../../errors.js";
-import type { Page, PageRequest } from "../../paging.js";
-import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
-import type {
-  StateMachineAliasRecord,
-  StateMachineRecord,
-  StateMachineVersionRecord,
-  WorkflowStore,
-} from "../../workflows-port.js";
-import type { PostgresDatabase, Row } from "../database.js";
+import { decodePageToken, pageOf } from "../../paging.js";
+import { isVersionKey } from "../../rows/common.js";
+import {
+  after,
+  aliasFromRow,
+  machineFromRow,
+  pageByArn,
+  versionFromRow,
+} from "../../rows/workflows.js";
+import type { StateMachineRecord, WorkflowStore } from "../../workflows-port.js";
+import type { PostgresDatabase } from "../database.js";
 import { isUniqueViolation } from "./rows.js";
-
-const machineFromRow = (row: Row): StateMachineRecord => {
-  const record: StateMachineRecord = {
-    arn: row.arn as string,
-    name: row.name as string,
-    type: row.type as StateMachineRecord["type"],
-    definition: row.definition as string,
-    roleArn: row.role_arn as string,
-    revisionId: row.revision_id as string,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-  };
-  if (row.description !== null) record.description = row.description as string;
-  if (row.tags !== null) record.tags = JSON.parse(row.tags as string);
-  return record;
-};
-
-const versionFromRow = (row: Row): StateMachineVersionRecord => {
-  const record: StateMachineVersionRecord = {
-    arn: row.arn as string,
-    stateMachineArn: row.state_machine_arn as string,
-    version: row.version as number,
-    definition: row.definition as string,
-    roleArn: row.role_arn as string,
-    revisionId: row.revision_id as string,
-    createdAt: row.created_at as number,
-  };
-  if (row.description !== null) record.description = row.description as string;
-  return record;
-};
-
-const aliasFromRow = (row: Row): StateMachineAliasRecord => {
-  const record: StateMachineAliasRecord = {
-    arn: row.arn as string,
-    stateMachineArn: row.state_machine_arn as string,
-    name: row.name as string,
-    routing: JSON.parse(row.routing as string),
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-  };
-  if (row.description !== null) record.description = row.description as string;
-  return record;
-};
-
-/** Pages rows ordered by arn. */
-function pageByArn<T extends { arn: string }>(rows: T[], limit: number): Page<T> {
-  return pageOf(rows, limit, (last) => last.arn);
-}
-
-const isVersionKey = (value: Json): value is number =>
-  typeof value === "number" && Number.isInteger(value);
-
-function after(page: PageRequest): string {
-  return page.nextToken === undefined ? "" : decodePageToken(page.nextToken, isStringKey);
-}
 
 const machineValues = (record: StateMachineRecord) => [
   record.arn,

@@ -3,9 +3,10 @@
  * the database by the node that runs it; when that node dies its lease expires and another
  * node runs it again (at least once), with the same idempotency key.
  */
+
+import { taskFromRow } from "../../rows/workflows.js";
 import type { TaskRecord, TaskSettlement, WorkflowStore } from "../../workflows-port.js";
 import type { PostgresDatabase, Sql } from "../database.js";
-import { taskFromRow } from "./rows.js";
 import { wakeExecution } from "./wake.js";
 
 async function outcomeOf(sql: Sql, token: string): Promise<TaskSettlement> {

@@ -1,32 +1,14 @@
 /** Archives and archived events (written with ingestion, purged by retention). */
 import type Database from "better-sqlite3";
-import type {
-  ArchiveCursor,
-  ArchivedEvent,
-  ArchiveRecord,
-  ArchiveState,
-} from "../../events-port.js";
+import type { ArchiveCursor, ArchivedEvent, ArchiveRecord } from "../../events-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
+import { archiveFromRow } from "../../rows/events.js";
 import { insertOnce } from "./insert-once.js";
 import { likePrefix } from "./like-prefix.js";
 
 type Row = Record<string, unknown>;
 const DAY_MS = 86_400_000;
-
-const archiveFromRow = (row: Row): ArchiveRecord => ({
-  name: row.name as string,
-  arn: row.arn as string,
-  eventBusName: row.bus as string,
-  ...(row.event_pattern !== null && { eventPattern: row.event_pattern as string }),
-  ...(row.description !== null && { description: row.description as string }),
-  retentionDays: row.retention_days as number,
-  state: row.state as ArchiveState,
-  eventCount: row.event_count as number,
-  sizeBytes: row.size_bytes as number,
-  createdAt: row.created_at as number,
-  updatedAt: row.updated_at as number,
-});
 
 /** The archive operations of the SQLite store. */
 export function archiveQueries(db: Database.Database) {

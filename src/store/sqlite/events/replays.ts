@@ -3,34 +3,12 @@ import type Database from "better-sqlite3";
 import type { ReplayBatch, ReplayRecord, ReplayState } from "../../events-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
+import { replayFromRow } from "../../rows/events.js";
 import { deliveryInserter } from "./deliveries.js";
 import { insertOnce } from "./insert-once.js";
 import { likePrefix } from "./like-prefix.js";
 
 type Row = Record<string, unknown>;
-
-function replayFromRow(row: Row): ReplayRecord {
-  const record: ReplayRecord = {
-    name: row.name as string,
-    arn: row.arn as string,
-    archiveName: row.archive as string,
-    archiveArn: row.archive_arn as string,
-    destinationBus: row.destination_bus as string,
-    destinationArn: row.destination_arn as string,
-    eventStart: row.event_start as number,
-    eventEnd: row.event_end as number,
-    state: row.state as ReplayState,
-    replayStart: row.replay_start as number,
-  };
-  if (row.description !== null) record.description = row.description as string;
-  if (row.filter_arns !== null) record.filterArns = JSON.parse(row.filter_arns as string);
-  if (row.state_reason !== null) record.stateReason = row.state_reason as string;
-  if (row.cursor_at !== null)
-    record.cursor = { eventTime: row.cursor_at as number, eventId: row.cursor_id as string };
-  if (row.last_replayed_at !== null) record.lastReplayedAt = row.last_replayed_at as number;
-  if (row.replay_end !== null) record.replayEnd = row.replay_end as number;
-  return record;
-}
 
 /** The replay operations of the SQLite store. */
 export function replayQueries(db: Database.Database) {

@@ -1,17 +1,10 @@
 /** Webhook sources. */
 import type Database from "better-sqlite3";
 import type { EventSourceKind, EventSourceRecord } from "../../events-port.js";
+import { sourceFromRow } from "../../rows/events.js";
 import { insertOnce } from "./insert-once.js";
 
 type Row = Record<string, unknown>;
-
-const sourceFromRow = (row: Row): EventSourceRecord => ({
-  kind: row.kind as EventSourceKind,
-  name: row.name as string,
-  tokenHash: row.token_hash as string,
-  eventBusName: row.bus as string,
-  createdAt: row.created_at as number,
-});
 
 /** The webhook source operations of the SQLite store. */
 export function eventResourceQueries(db: Database.Database) {

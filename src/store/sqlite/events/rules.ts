@@ -4,35 +4,10 @@ import { StoreConflictError } from "../../errors.js";
 import type { EventBusRecord, EventRuleRecord, EventTarget } from "../../events-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
+import { busFromRow, ruleFromRow } from "../../rows/events.js";
 import { likePrefix } from "./like-prefix.js";
 
 type Row = Record<string, unknown>;
-
-const busFromRow = (row: Row): EventBusRecord => ({
-  name: row.name as string,
-  arn: row.arn as string,
-  ...(row.description !== null && { description: row.description as string }),
-  createdAt: row.created_at as number,
-});
-
-/** A rule row as a record (optional columns left out when NULL). */
-export function ruleFromRow(row: Row): EventRuleRecord {
-  const record: EventRuleRecord = {
-    eventBusName: row.bus as string,
-    name: row.name as string,
-    arn: row.arn as string,
-    state: row.state as EventRuleRecord["state"],
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-  };
-  if (row.event_pattern !== null) record.eventPattern = row.event_pattern as string;
-  if (row.schedule_expression !== null)
-    record.scheduleExpression = row.schedule_expression as string;
-  if (row.description !== null) record.description = row.description as string;
-  if (row.role_arn !== null) record.roleArn = row.role_arn as string;
-  if (row.next_fire_at !== null) record.nextFireAt = row.next_fire_at as number;
-  return record;
-}
 
 /** A page of rows keyed by name (one more row than the limit was read). */
 function namePage<T extends { name: string }>(rows: T[], limit: number): Page<T> {

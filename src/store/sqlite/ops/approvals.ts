@@ -15,8 +15,13 @@ import type {
 } from "../../ops-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
+import {
+  deadlineApplies,
+  approvalOf as sharedApprovalOf,
+  voteOf,
+  voteRefusal,
+} from "../../rows/ops.js";
 import type { TaskSettlement } from "../../workflows-port.js";
-import { present } from "./notifications.js";
 
 type Row = Record<string, unknown>;
 type Outcome = { output: string } | { error: string; cause?: string };
@@ -31,15 +36,6 @@ export interface ApprovalDependencies {
     now: number,
   ): void;
 }
-
-const voteOf = (row: Row): ApprovalVote =>
-  present({
-    voter: row.voter as string,
-    vote: row.vote as ApprovalVote["vote"],
-    comment: row.comment as string | undefined,
-    via: row.via as string,
-    at: row.at as number,
-  });
 
 /** The approval operations of the SQLite store. */
 export function approvalQueries(db: Database.Database, deps: ApprovalDependencies) {
@@ -100,27 +96,7 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
   );
 
   const approvalOf = (row: Row): ApprovalRecord =>
-    present({
-      id: row.id as string,
-      taskToken: row.task_token as string,
-      executionArn: row.execution_arn as string,
-      stateName: row.state_name as string,
-      title: row.title as string,
-      description: row.description as string | undefined,
-      data: row.data as string | undefined,
-      approvers: JSON.parse(row.approvers as string) as string[],
-      quorum: row.quorum as number,
-      requester: row.requester as string | undefined,
-      allowSelfApproval: row.allow_self_approval === 1,
-      deadlineAt: row.deadline_at as number | undefined,
-      onDeadline: row.on_deadline === null ? undefined : JSON.parse(row.on_deadline as string),
-      escalations: row.escalations as number,
-      status: row.status as ApprovalStatus,
-      decidedAt: row.decided_at as number | undefined,
-      decidedBy: row.decided_by as string | undefined,
-      createdAt: row.created_at as number,
-      votes: (votesOf.all(row.id) as Row[]).map(voteOf),
-    });
+    sharedApprovalOf(row, (votesOf.all(row.id) as Row[]).map(voteOf));
   const load = (id: string) => {
     const row = byId.get(id) as Row | undefined;
     return row && approvalOf(row);
@@ -190,24 +166,8 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
           return { kind: "refused", code: "not-found", reason: `Approval ${id} does not exist.` };
         if (linkHash !== undefined && linkUsed.get(linkHash))
           return { kind: "refused", code: "conflict", reason: "This link was already used." };
-        if (approval.status !== "PENDING")
-          return {
-            kind: "refused",
-            code: "conflict",
-            reason: `Approval ${id} is already decided (${approval.status}); it does not change.`,
-          };
-        if (approval.deadlineAt !== undefined && approval.deadlineAt <= now)
-          return {
-            kind: "refused",
-            code: "expired",
-            reason: `Approval ${id} passed its deadline (${new Date(approval.deadlineAt).toISOString()}).`,
-          };
-        if (approval.votes.some((v) => v.voter === vote.voter))
-          return {
-            kind: "refused",
-            code: "conflict",
-            reason: `${vote.voter} already voted on approval ${id}: one vote per person.`,
-          };
+        const refused = voteRefusal(approval, vote, now);
+        if (refused) return refused;
         const withVote = { ...approval, votes: [...approval.votes, vote] };
         const result = verdict(withVote);
         if (result.kind === "refuse")
@@ -232,11 +192,7 @@ export function approvalQueries(db: Database.Database, deps: ApprovalDependencie
         mails?: { messageId: string; deliveries: NewNotificationDelivery[] },
       ): ApprovalChange => {
         const approval = load(id);
-        if (
-          approval?.status !== "PENDING" ||
-          approval.deadlineAt !== expectedDeadline ||
-          expectedDeadline > now
-        )
+        if (!deadlineApplies(approval, expectedDeadline, now))
           return { kind: "refused", code: "conflict", reason: "The deadline no longer applies." };
         const result = verdict(approval);
         if (result.kind === "decide")

@@ -10,11 +10,10 @@ import type {
   IncidentRecord,
   IncidentVerdict,
   NewTimelineEntry,
-  TimelineEntry,
 } from "../../incidents-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, isTimeArnKey, pageOf } from "../../paging.js";
-import { present } from "./notifications.js";
+import { entryOf, incidentOf as sharedIncidentOf } from "../../rows/incidents.js";
 
 type Row = Record<string, unknown>;
 
@@ -60,29 +59,8 @@ export function incidentQueries(db: Database.Database) {
      ORDER BY created_at, id LIMIT @limit`,
   );
 
-  const entryOf = (row: Row): TimelineEntry =>
-    present({
-      seq: row.seq as number,
-      kind: row.kind as TimelineEntry["kind"],
-      at: row.at as number,
-      actor: row.actor as string,
-      text: row.text as string | undefined,
-      data: row.data as string | undefined,
-    });
   const incidentOf = (row: Row): IncidentRecord =>
-    present({
-      id: row.id as string,
-      title: row.title as string,
-      severity: row.severity as IncidentRecord["severity"],
-      status: row.status as IncidentRecord["status"],
-      dedupKey: row.dedup_key as string | undefined,
-      sourceEvent: row.source_event as string | undefined,
-      assignee: row.assignee as string | undefined,
-      resolution: row.resolution as string | undefined,
-      createdAt: row.created_at as number,
-      updatedAt: row.updated_at as number,
-      timeline: (entriesOf.all(row.id) as Row[]).map(entryOf),
-    });
+    sharedIncidentOf(row, (entriesOf.all(row.id) as Row[]).map(entryOf));
   const load = (id: string) => {
     const row = byId.get(id) as Row | undefined;
     return row && incidentOf(row);

@@ -12,67 +12,9 @@ import type {
 } from "../../ops-port.js";
 import type { Page, PageRequest } from "../../paging.js";
 import { decodePageToken, pageOf } from "../../paging.js";
+import { deliveryOf, messageOf, subscriptionOf, topicOf } from "../../rows/ops.js";
 
 type Row = Record<string, unknown>;
-
-/** Drops null columns so optional fields stay absent. */
-export function present<T extends object>(record: T): T {
-  for (const key of Object.keys(record) as (keyof T)[])
-    if (record[key] === null || record[key] === undefined) delete record[key];
-  return record;
-}
-
-const topicOf = (row: Row): TopicRecord =>
-  present({
-    name: row.name as string,
-    arn: row.arn as string,
-    displayName: row.display_name as string | undefined,
-    createdAt: row.created_at as number,
-  });
-
-const subscriptionOf = (row: Row): SubscriptionRecord =>
-  present({
-    id: row.id as string,
-    arn: row.arn as string,
-    topicArn: row.topic_arn as string,
-    protocol: row.protocol as SubscriptionRecord["protocol"],
-    endpoint: row.endpoint as string,
-    status: row.status as SubscriptionRecord["status"],
-    sealedSecret: row.sealed_secret as string | undefined,
-    confirmTokenHash: row.confirm_token_hash as string | undefined,
-    createdAt: row.created_at as number,
-    confirmedAt: row.confirmed_at as number | undefined,
-  });
-
-const messageOf = (row: Row): MessageRecord =>
-  present({
-    id: row.id as string,
-    topicArn: row.topic_arn as string | undefined,
-    subject: row.subject as string | undefined,
-    message: row.message as string,
-    structure: row.structure as "json" | undefined,
-    attributes: row.attributes as string | undefined,
-    idempotencyKey: row.idempotency_key as string | undefined,
-    publishedAt: row.published_at as number,
-  });
-
-const deliveryOf = (row: Row): NotificationDeliveryRecord =>
-  present({
-    id: row.id as number,
-    messageId: row.message_id as string,
-    topicArn: row.topic_arn as string | undefined,
-    subscriptionId: row.subscription_id as string | undefined,
-    protocol: row.protocol as NotificationDeliveryRecord["protocol"],
-    endpoint: row.endpoint as string,
-    subject: row.subject as string | undefined,
-    body: row.body as string,
-    status: row.status as NotificationDeliveryRecord["status"],
-    attempts: row.attempts as number,
-    nextAttemptAt: row.next_attempt_at as number,
-    lastError: row.last_error as string | undefined,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-  });
 
 const isIdKey = (value: unknown): value is number => typeof value === "number";
 

@@ -1,6 +1,6 @@
-/** Row → record mapping shared by the PostgreSQL operations and incidents modules. */
-import type { IncidentRecord, TimelineEntry } from "../../incidents-port.js";
+/** Row → record mapping of the operations domain (topics, notifications, approvals), shared by both adapters. */
 import type {
+  ApprovalChange,
   ApprovalRecord,
   ApprovalStatus,
   ApprovalVote,
@@ -8,26 +8,21 @@ import type {
   NotificationDeliveryRecord,
   SubscriptionRecord,
   TopicRecord,
-} from "../../ops-port.js";
-import type { Row } from "../database.js";
+} from "../ops-port.js";
+import { defined, flag, jsonOf, type Row } from "./common.js";
 
-/** Drops null and undefined columns so optional record fields stay absent. */
-export function present<T extends object>(record: T): T {
-  for (const key of Object.keys(record) as (keyof T)[])
-    if (record[key] === null || record[key] === undefined) delete record[key];
-  return record;
-}
-
+/** A `topics` row as the port's record. */
 export const topicOf = (row: Row): TopicRecord =>
-  present({
+  defined({
     name: row.name as string,
     arn: row.arn as string,
     displayName: row.display_name as string | undefined,
     createdAt: row.created_at as number,
   });
 
+/** A `subscriptions` row as the port's record. */
 export const subscriptionOf = (row: Row): SubscriptionRecord =>
-  present({
+  defined({
     id: row.id as string,
     arn: row.arn as string,
     topicArn: row.topic_arn as string,
@@ -40,8 +35,9 @@ export const subscriptionOf = (row: Row): SubscriptionRecord =>
     confirmedAt: row.confirmed_at as number | undefined,
   });
 
+/** A `notification_messages` row as the port's record. */
 export const messageOf = (row: Row): MessageRecord =>
-  present({
+  defined({
     id: row.id as string,
     topicArn: row.topic_arn as string | undefined,
     subject: row.subject as string | undefined,
@@ -52,8 +48,9 @@ export const messageOf = (row: Row): MessageRecord =>
     publishedAt: row.published_at as number,
   });
 
+/** A `notification_deliveries` row as the port's record. */
 export const deliveryOf = (row: Row): NotificationDeliveryRecord =>
-  present({
+  defined({
     id: row.id as number,
     messageId: row.message_id as string,
     topicArn: row.topic_arn as string | undefined,
@@ -70,8 +67,9 @@ export const deliveryOf = (row: Row): NotificationDeliveryRecord =>
     updatedAt: row.updated_at as number,
   });
 
+/** An `approval_votes` row as the port's record. */
 export const voteOf = (row: Row): ApprovalVote =>
-  present({
+  defined({
     voter: row.voter as string,
     vote: row.vote as ApprovalVote["vote"],
     comment: row.comment as string | undefined,
@@ -81,7 +79,7 @@ export const voteOf = (row: Row): ApprovalVote =>
 
 /** An `approvals` row with its votes (oldest first). */
 export const approvalOf = (row: Row, votes: ApprovalVote[]): ApprovalRecord =>
-  present({
+  defined({
     id: row.id as string,
     taskToken: row.task_token as string,
     executionArn: row.execution_arn as string,
@@ -92,12 +90,9 @@ export const approvalOf = (row: Row, votes: ApprovalVote[]): ApprovalRecord =>
     approvers: JSON.parse(row.approvers as string) as string[],
     quorum: row.quorum as number,
     requester: row.requester as string | undefined,
-    allowSelfApproval: row.allow_self_approval === true,
+    allowSelfApproval: flag(row.allow_self_approval),
     deadlineAt: row.deadline_at as number | undefined,
-    onDeadline:
-      row.on_deadline === null
-        ? undefined
-        : (JSON.parse(row.on_deadline as string) as ApprovalRecord["onDeadline"]),
+    onDeadline: jsonOf<ApprovalRecord["onDeadline"]>(row.on_deadline),
     escalations: row.escalations as number,
     status: row.status as ApprovalStatus,
     decidedAt: row.decided_at as number | undefined,
@@ -106,40 +101,51 @@ export const approvalOf = (row: Row, votes: ApprovalVote[]): ApprovalRecord =>
     votes,
   });
 
-export const entryOf = (row: Row): TimelineEntry =>
-  present({
-    seq: row.seq as number,
-    kind: row.kind as TimelineEntry["kind"],
-    at: row.at as number,
-    actor: row.actor as string,
-    text: row.text as string | undefined,
-    data: row.data as string | undefined,
-  });
+/**
+ * Why a vote is refused before the caller's verdict is asked (already decided, past its
+ * deadline, or the voter already voted), in the order both adapters check; undefined when the
+ * vote may be counted. The used-link check comes first and reads the database, so it stays in
+ * the adapters.
+ */
+export function voteRefusal(
+  approval: ApprovalRecord,
+  vote: ApprovalVote,
+  now: number,
+): ApprovalChange | undefined {
+  const id = approval.id;
+  if (approval.status !== "PENDING")
+    return {
+      kind: "refused",
+      code: "conflict",
+      reason: `Approval ${id} is already decided (${approval.status}); it does not change.`,
+    };
+  if (approval.deadlineAt !== undefined && approval.deadlineAt <= now)
+    return {
+      kind: "refused",
+      code: "expired",
+      reason: `Approval ${id} passed its deadline (${new Date(approval.deadlineAt).toISOString()}).`,
+    };
+  if (approval.votes.some((v) => v.voter === vote.voter))
+    return {
+      kind: "refused",
+      code: "conflict",
+      reason: `${vote.voter} already voted on approval ${id}: one vote per person.`,
+    };
+  return undefined;
+}
 
-/** An `incidents` row with its timeline. */
-export const incidentOf = (row: Row, timeline: TimelineEntry[]): IncidentRecord =>
-  present({
-    id: row.id as string,
-    title: row.title as string,
-    severity: row.severity as IncidentRecord["severity"],
-    status: row.status as IncidentRecord["status"],
-    dedupKey: row.dedup_key as string | undefined,
-    sourceEvent: row.source_event as string | undefined,
-    assignee: row.assignee as string | undefined,
-    resolution: row.resolution as string | undefined,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-    timeline,
-  });
-
-/** Groups child rows by their parent's id, in the order they came. */
-export function groupBy<T>(rows: Row[], parent: string, map: (row: Row) => T): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const id = row[parent] as string;
-    const group = groups.get(id);
-    if (group) group.push(map(row));
-    else groups.set(id, [map(row)]);
-  }
-  return groups;
+/**
+ * Whether a deadline a caller saw still applies: the request is pending, its deadline is still
+ * the one seen (no escalation moved it) and has passed.
+ */
+export function deadlineApplies(
+  approval: ApprovalRecord | undefined,
+  expectedDeadline: number,
+  now: number,
+): approval is ApprovalRecord {
+  return (
+    approval?.status === "PENDING" &&
+    approval.deadlineAt === expectedDeadline &&
+    expectedDeadline <= now
+  );
 }
