@@ -19,7 +19,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { RunningServer } from "../src/server/compose.js";
-import { BENCH_TOKEN, printTable, startBenchServer } from "./table.js";
+import {
+  BENCH_TOKEN,
+  collectGarbage,
+  fastestRound,
+  printTable,
+  startBenchServer,
+} from "./table.js";
+import {
+  autocannonStarts,
+  FIVE_STATE_MACHINE,
+  LOOP_MACHINE,
+  LOOP_TRANSITIONS,
+  machineArn,
+  postJson,
+  SLEEPER_MACHINE,
+  TAG_FUNCTION,
+} from "./workloads.js";
 
 const TOKEN = BENCH_TOKEN;
 const rows: (string | number)[][] = [];
@@ -39,19 +55,17 @@ async function bestRound(
   round: () => Promise<{ units: number; perSecond?: number }>,
 ): Promise<Round> {
   await round();
-  let best: Round = { perSecond: 0, cpuMsPerUnit: 0 };
-  for (let i = 0; i < times; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
+  return fastestRound(times, async () => {
     const cpu = process.cpuUsage();
     const start = performance.now();
     const done = await round();
     const elapsed = performance.now() - start;
     const used = process.cpuUsage(cpu);
-    const perSecond = done.perSecond ?? (done.units * 1000) / elapsed;
-    if (perSecond > best.perSecond)
-      best = { perSecond, cpuMsPerUnit: (used.user + used.system) / 1000 / done.units };
-  }
-  return best;
+    return {
+      perSecond: done.perSecond ?? (done.units * 1000) / elapsed,
+      cpuMsPerUnit: (used.user + used.system) / 1000 / done.units,
+    };
+  });
 }
 
 async function waitAll(server: RunningServer, arns: string[]): Promise<void> {
@@ -68,14 +82,8 @@ async function waitAll(server: RunningServer, arns: string[]): Promise<void> {
   }
 }
 
-async function rest(server: RunningServer, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
+function rest(server: RunningServer, path: string, body: unknown): Promise<unknown> {
+  return postJson(server.url, TOKEN, path, body);
 }
 
 /** Batched 1 KB inserts with the server's pragmas: the disk's ceiling for our commits. */
@@ -100,25 +108,9 @@ function sqliteCeiling(dir: string): number {
 }
 
 async function durableTransitions(server: RunningServer): Promise<number> {
-  const iterations = 50;
-  await rest(server, "/v1/state-machines", {
-    name: "loop",
-    definition: {
-      StartAt: "Init",
-      States: {
-        Init: { Type: "Pass", Result: { i: 0 }, Next: "Inc" },
-        Inc: { Type: "Pass", Parameters: { "i.$": "States.MathAdd($.i, 1)" }, Next: "Check" },
-        Check: {
-          Type: "Choice",
-          Choices: [{ Variable: "$.i", NumericLessThan: iterations, Next: "Inc" }],
-          Default: "Done",
-        },
-        Done: { Type: "Succeed" },
-      },
-    },
-  });
+  await rest(server, "/v1/state-machines", { name: "loop", definition: LOOP_MACHINE });
   const count = 400;
-  const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:loop";
+  const arn = machineArn("loop");
   const start = performance.now();
   const started = await Promise.all(
     Array.from({ length: count }, () => server.executions.start({ stateMachineArn: arn })),
@@ -127,43 +119,15 @@ async function durableTransitions(server: RunningServer): Promise<number> {
     server,
     started.map((s) => s.arn),
   );
-  const transitions = count * (iterations * 2 + 2);
+  const transitions = count * LOOP_TRANSITIONS;
   return (transitions * 1000) / (performance.now() - start);
 }
 
 async function functionExecutions(server: RunningServer): Promise<Round> {
-  await rest(server, "/v1/functions", {
-    name: "tag",
-    runtime: "nodejs",
-    files: {
-      "index.mjs": Buffer.from(
-        "export const handler = async (e) => ({ ...e, tagged: true });",
-      ).toString("base64"),
-    },
-  });
-  await rest(server, "/v1/state-machines", {
-    name: "five",
-    definition: {
-      StartAt: "Prepare",
-      States: {
-        Prepare: { Type: "Pass", Parameters: { "id.$": "$.id" }, Next: "Tag" },
-        Tag: {
-          Type: "Task",
-          Resource: "arn:aws:lambda:us-east-1:000000000000:function:tag",
-          Next: "Route",
-        },
-        Route: {
-          Type: "Choice",
-          Choices: [{ Variable: "$.tagged", BooleanEquals: true, Next: "Shape" }],
-          Default: "Shape",
-        },
-        Shape: { Type: "Pass", Parameters: { "id.$": "$.id", ok: true }, Next: "Done" },
-        Done: { Type: "Succeed" },
-      },
-    },
-  });
+  await rest(server, "/v1/functions", TAG_FUNCTION);
+  await rest(server, "/v1/state-machines", { name: "five", definition: FIVE_STATE_MACHINE });
   const count = 2000;
-  const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:five";
+  const arn = machineArn("five");
   return bestRound(3, async () => {
     const started = await Promise.all(
       Array.from({ length: count }, (_, i) =>
@@ -179,54 +143,13 @@ async function functionExecutions(server: RunningServer): Promise<Round> {
 }
 
 async function httpStarts(server: RunningServer): Promise<Round> {
-  await rest(server, "/v1/state-machines", {
-    name: "sleeper",
-    definition: { StartAt: "W", States: { W: { Type: "Wait", Seconds: 86_400, End: true } } },
-  });
-  return bestRound(2, () => autocannonStarts(server));
-}
-
-/** One 5 s autocannon run: the requests made, and their rate as autocannon measured it. */
-async function autocannonStarts(
-  server: RunningServer,
-): Promise<{ units: number; perSecond: number }> {
-  // autocannon runs as its own process, so the load generator does not share the server's event loop.
-  const child = spawn(
-    process.execPath,
-    [
-      "node_modules/autocannon/autocannon.js",
-      "--json",
-      "-c",
-      "32",
-      "-d",
-      "5",
-      "-m",
-      "POST",
-      "-H",
-      `authorization=Bearer ${TOKEN}`,
-      "-H",
-      "content-type=application/json",
-      "-b",
-      '{"input":{"x":1}}',
-      `${server.url}/v1/state-machines/sleeper/executions`,
-    ],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  await new Promise((resolve) => child.once("exit", resolve));
-  const result = JSON.parse(output) as {
-    non2xx: number;
-    requests: { average: number; total: number };
-  };
-  if (result.non2xx > 0) throw new Error(`${result.non2xx} StartExecution calls failed`);
-  return { units: result.requests.total, perSecond: result.requests.average };
+  await rest(server, "/v1/state-machines", { name: "sleeper", definition: SLEEPER_MACHINE });
+  // One 5 s autocannon run per round.
+  return bestRound(2, () => autocannonStarts(server.url, TOKEN, 5));
 }
 
 async function waitingMemory(server: RunningServer): Promise<[number, number]> {
-  const arn = "arn:aws:states:us-east-1:000000000000:stateMachine:sleeper";
+  const arn = machineArn("sleeper");
   const startMany = async (count: number) => {
     // In-process starts: the HTTP path is measured above; here only memory matters.
     for (let i = 0; i < count; i += 100) {
@@ -236,7 +159,7 @@ async function waitingMemory(server: RunningServer): Promise<[number, number]> {
     }
   };
   const rss = () => {
-    (globalThis as { gc?: () => void }).gc?.();
+    collectGarbage();
     return process.memoryUsage().rss / 1_048_576;
   };
   await startMany(10_000);
