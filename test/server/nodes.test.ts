@@ -340,6 +340,50 @@ describe("nodes on one PostgreSQL database", { skip: skipPostgres }, () => {
     }
   });
 
+  test("a rule put through one node matches events put through another", async () => {
+    const nodes = await Nodes.start(2, await freshDatabaseUrl());
+    try {
+      const [first, second] = nodes.servers;
+      const machine = await nodes.clients[0].send(
+        new sfn.CreateStateMachineCommand({
+          name: "on-alert",
+          roleArn: ROLE,
+          definition: JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }),
+        }),
+      );
+      // Node 2 loaded its rules before this one existed.
+      assert.equal(
+        (
+          await rest(first.url, "PUT", "/v1/rules/alerts", {
+            eventPattern: { source: ["my.monitor"] },
+          })
+        ).status,
+        200,
+      );
+      assert.equal(
+        (
+          await rest(first.url, "PUT", "/v1/rules/alerts/targets", {
+            targets: [{ Id: "run", Arn: machine.stateMachineArn }],
+          })
+        ).status,
+        200,
+      );
+      const started = await eventually(async () => {
+        const put = await rest(second.url, "POST", "/v1/events", {
+          entries: [{ source: "my.monitor", detailType: "Alert", detail: { host: "db1" } }],
+        });
+        assert.equal(put.status, 200, JSON.stringify(put.body));
+        const listed = await nodes.clients[1].send(
+          new sfn.ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }),
+        );
+        return listed.executions?.length ? listed.executions : undefined;
+      }, 10_000);
+      assert.ok(started.length >= 1, "node 2 matched the rule node 1 created");
+    } finally {
+      await nodes.stop();
+    }
+  });
+
   test("a concurrency quota of 3 holds when 30 starts arrive at three nodes at once", async () => {
     const nodes = await Nodes.start(3, await freshDatabaseUrl());
     try {
