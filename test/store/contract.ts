@@ -349,6 +349,19 @@ export function storeContract(
     });
 
     describe("executions", () => {
+      test("one process per store: its own starts never call the due listener", {
+        skip: shared && "a shared store tells every node",
+      }, async () => {
+        let called = 0;
+        const stop = await store.onExecutionsDue(() => {
+          called++;
+        });
+        await store.startExecution(newExecution("own"));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stop();
+        assert.equal(called, 0);
+      });
+
       test("start stores the record, its state and its first events", async () => {
         const execution = newExecution("e1", {
           eventCount: 3,
@@ -1514,6 +1527,26 @@ export function storeContract(
       afterEach(async () => {
         await a?.close();
         await b?.close();
+      });
+
+      test("a start through one node calls the other node's due listener", async () => {
+        let called = 0;
+        const stop = await a.onExecutionsDue(() => {
+          called++;
+        });
+        try {
+          await b.startExecution(newExecution("seen-elsewhere"));
+          const deadline = Date.now() + 5_000;
+          while (called === 0 && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          assert.ok(called > 0, "the listener heard of the start");
+        } finally {
+          stop();
+        }
+        const before = called;
+        await b.startExecution(newExecution("after-unsubscribe"));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(called, before, "an unsubscribed listener is not called");
       });
 
       test("two nodes never both claim one execution or one task", async () => {
