@@ -4,6 +4,7 @@
  * with IAM's rule (explicit deny wins, otherwise deny unless allowed).
  */
 import { stateMachineArnOf } from "../runtime/durable/arns.js";
+import type { FleetStore } from "../store/fleet-port.js";
 import type { IdentityStore } from "../store/identity-port.js";
 import type { WorkflowStore } from "../store/workflows-port.js";
 import { readsResourceTags } from "./conditions.js";
@@ -18,12 +19,15 @@ export interface Grants {
   statements: PolicyStatement[];
 }
 
+/** A managed node's or a document's ARN: its kind and id or name. */
+const SSM_RESOURCE = /^arn:aws[\w-]*:ssm:[^:]*:[^:]*:(managed-instance|document)\/(.+)$/;
+
 /** Reads grants from the store and evaluates requests against them. */
 export class Authorizer {
   /** Parsed policy documents by text: documents are few and change rarely. */
   private readonly parsed = new Map<string, PolicyStatement[]>();
 
-  constructor(private readonly store: WorkflowStore & IdentityStore) {}
+  constructor(private readonly store: WorkflowStore & IdentityStore & FleetStore) {}
 
   /** The user's grants, or undefined when the user does not exist (it may do nothing). */
   async grantsOf(user: string): Promise<Grants | undefined> {
@@ -59,9 +63,17 @@ export class Authorizer {
 
   /**
    * The tags of a resource: a state machine's (also for its versions, aliases and executions,
-   * which carry the machine's tags). Other resources have none.
+   * which carry the machine's tags), a managed node's or a document's. Other resources have none.
    */
   private async tagsOf(resource: string): Promise<Record<string, string> | undefined> {
+    const ssm = SSM_RESOURCE.exec(resource);
+    if (ssm) {
+      const tags =
+        ssm[1] === "managed-instance"
+          ? (await this.store.getNode(ssm[2]))?.tags
+          : (await this.store.getDocument(ssm[2]))?.document.tags;
+      return tags && Object.fromEntries(tags.map((tag) => [tag.Key, tag.Value]));
+    }
     const arn = stateMachineArnOf(resource);
     return arn === undefined ? undefined : (await this.store.getStateMachine(arn))?.tags;
   }

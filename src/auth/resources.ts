@@ -27,7 +27,16 @@ export interface ResourceArns {
   parameter(name: string): string;
   /** A team (business unit with quotas). */
   team(name: string): string;
+  /** A managed node, `...:managed-instance/mi-...`. */
+  managedInstance(id: string): string;
+  /**
+   * An SSM document. AWS-owned ones (names starting AWS-, Amazon or AMZN, which nobody else may
+   * take) have no account, as in AWS: `arn:aws:ssm:REGION::document/AWS-RunShellScript`.
+   */
+  document(name: string): string;
 }
+
+const AWS_OWNED_DOCUMENT = /^(aws-|amazon|amzn)/i;
 
 const busName = (nameOrArn: string | undefined) => {
   if (!nameOrArn) return "default";
@@ -62,5 +71,8 @@ export function resourceArns(region: string, account: string): ResourceArns {
     parameter: (name) =>
       `arn:aws:ssm:${region}:${account}:parameter/${name.startsWith("/") ? name.slice(1) : name}`,
     team: (name) => `arn:aws:opsflow:${region}:${account}:team/${name}`,
+    managedInstance: (id) => `arn:aws:ssm:${region}:${account}:managed-instance/${id}`,
+    document: (name) =>
+      `arn:aws:ssm:${region}:${AWS_OWNED_DOCUMENT.test(name) ? "" : account}:document/${name}`,
   };
 }

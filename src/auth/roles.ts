@@ -35,6 +35,8 @@ const READ = allow([
   // Parameter values (SecureStrings stay ciphertext: decrypting is ssm:DecryptParameter).
   "ssm:Describe*",
   "ssm:Get*",
+  // Documents, commands and their output, node tags.
+  "ssm:List*",
   "incidents:List*",
   "incidents:Describe*",
   "approvals:Get*",
@@ -71,7 +73,7 @@ export const ROLES: Record<RoleName, { description: string; statements: PolicySt
   admin: { description: "Everything", statements: [allow(["*"])] },
   operator: {
     description:
-      "Read everything; start, stop and redrive executions, send task results, put events, invoke functions, act on incidents",
+      "Read everything; start, stop and redrive executions, send task results, put events, invoke functions, act on incidents, send and cancel commands on managed nodes",
     statements: [
       READ,
       allow([
@@ -87,6 +89,8 @@ export const ROLES: Record<RoleName, { description: string; statements: PolicySt
         "lambda:InvokeFunction",
         "incidents:*",
         "sns:Publish",
+        "ssm:SendCommand",
+        "ssm:CancelCommand",
       ]),
     ],
   },

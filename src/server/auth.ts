@@ -18,13 +18,14 @@ import { resourceArns } from "../auth/resources.js";
 import { SessionService } from "../auth/sessions.js";
 import type { Clock } from "../kernel/clock.js";
 import type { AuditStore } from "../store/audit-port.js";
+import type { FleetStore } from "../store/fleet-port.js";
 import type { IdentityStore } from "../store/identity-port.js";
 import type { SignInThrottleStore } from "../store/sign-in-port.js";
 import type { WorkflowStore } from "../store/workflows-port.js";
 
 /** What the identity layer needs. */
 export interface AuthSettings {
-  store: WorkflowStore & IdentityStore & AuditStore & SignInThrottleStore;
+  store: WorkflowStore & IdentityStore & AuditStore & SignInThrottleStore & FleetStore;
   masterKey: Buffer;
   clock: Clock;
   region: string;

@@ -4,8 +4,10 @@
  * build opsflow the same way.
  */
 import type { Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import { agentRoutes } from "../api/agent/routes.js";
 import { createApp } from "../api/app.js";
 import { awsGuard } from "../api/authz/aws-guard.js";
 import { eventBridgeHandler } from "../api/aws/events/handler.js";
@@ -18,6 +20,7 @@ import { connectionRoutes } from "../api/rest/connections.js";
 import { credentialRoutes } from "../api/rest/credentials.js";
 import { eventBusRoutes } from "../api/rest/event-buses.js";
 import { eventRoutes } from "../api/rest/events.js";
+import { fleetRoutes } from "../api/rest/fleet-routes.js";
 import { functionRoutes } from "../api/rest/functions.js";
 import { loginRoutes } from "../api/rest/login.js";
 import { oidcRoutes } from "../api/rest/oidc.js";
@@ -37,6 +40,8 @@ import { buildEventBus } from "../events/bus/server.js";
 import type { EventBusService } from "../events/bus/service.js";
 import type { PutEventsRequestEntry } from "../events/envelope.js";
 import { SourceService } from "../events/sources/service.js";
+import type { SettleTask } from "../fleet/command-waiters.js";
+import { buildFleet, type Fleet } from "../fleet/index.js";
 import { type Clock, systemClock } from "../kernel/clock.js";
 import { cryptoEntropy } from "../kernel/entropy.js";
 import { resolveMasterKey } from "../kernel/secret-box.js";
@@ -105,6 +110,10 @@ export interface ServerConfig {
   oidc?: OidcSettings;
   /** How long accepted events are kept once no delivery needs them (a day unless given). */
   eventRetentionMs?: number;
+  /** Serve HTTPS with this certificate chain and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Bytes of each output stream kept per command invocation (8 MiB unless given). */
+  commandOutputLimitBytes?: number;
   /** Holds status change events back this long before publishing them (crash tests only). */
   statusEventDelayMs?: number;
 }
@@ -119,6 +128,8 @@ export interface RunningServer {
   events: EventBusService;
   /** Notifications and approvals. */
   ops: Ops;
+  /** Managed nodes, documents and Run Command. */
+  fleet: Fleet;
   close(): Promise<void>;
 }
 
@@ -195,9 +206,38 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     publishEvent: publishEvent.send,
     leaseOwnerPrefix: node.leaseOwnerPrefix,
   });
+  const settleTask = new Wire<Parameters<SettleTask>, Promise<unknown>>("settle a task");
+  const fleet = buildFleet({
+    store,
+    clock,
+    region: config.region,
+    account: config.account,
+    // Command status changes go on the default bus like incidents', and to NotificationConfig topics.
+    publisher: {
+      putEvents: (entries) => Promise.all(entries.map((entry) => publishEvent.send(entry))),
+      notify: (topicArn, subject, message) => ops.publisher.publish(topicArn, message, subject),
+    },
+    // Workflow tasks waiting for commands (opsflow:runCommand.sync) are settled by the engine.
+    settleTask: settleTask.send,
+    // {{ssm:...}} and {{ssm-secure:...}} in command parameters resolve here, per node on its way out.
+    references: async (_kind, name) => (await parameters.service.get(name, true)).value,
+    secrets: {
+      get: async (name) => (await parameters.service.get(name, true)).value,
+      put: async (name, value) => {
+        await parameters.service.put(
+          { name, value, type: "SecureString", overwrite: true },
+          "fleet",
+        );
+      },
+    },
+    owner: node.leaseOwnerPrefix,
+    ...(config.commandOutputLimitBytes !== undefined && {
+      outputCapBytes: config.commandOutputLimitBytes,
+    }),
+  });
   // {{resolve:ssm...}} references resolve here, at dispatch: never in state data or history.
   const dispatcher = parameters.resolving(
-    chainRunners([functions, http, ...ops.runners, ...parameters.runners]),
+    chainRunners([functions, http, ...ops.runners, ...parameters.runners, ...fleet.runners]),
     async (arn) => definitionOf(store, arn),
   );
 
@@ -212,6 +252,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     leaseOwnerPrefix: node.leaseOwnerPrefix,
   });
   wakeEngine.connect(() => engine.wake());
+  settleTask.connect((token, settlement) => engine.settleTask(token, settlement));
   engine.onStatusChange((change) => {
     if (change.status !== "RUNNING") ops.executionEnded(change.executionArn);
   });
@@ -282,7 +323,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       [
         stepFunctionsHandler,
         eventBridgeHandler(config.account),
-        ssmHandler(parameters.service, config.account),
+        ssmHandler(parameters.service, config.account, fleet, clock),
       ],
       awsGuard(api.auth, async (id) => (await store.getAccessKey(id))?.user),
     ),
@@ -306,22 +347,31 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       ...(config.ops?.publicUrl && { publicUrl: config.ops.publicUrl }),
     }),
     ...opsRoutes(ops),
+    agentRoutes(fleet),
+    fleetRoutes(fleet),
     parameterRoutes(parameters.service),
   ]);
   // The bus first: its rules must be loaded before recovered executions publish status events.
   await bus.start();
   await ops.start();
   await engine.start();
+  await fleet.start();
   // Executions other nodes made due (a start, a task result) are claimed at once.
   const stopListening = await store.onExecutionsDue(() => engine.wake());
   const server = await new Promise<Server>((resolve) => {
-    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(listening as Server),
+    const listening = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        ...(config.tls && { createServer: createHttpsServer, serverOptions: config.tls }),
+      },
+      () => resolve(listening as Server),
     );
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+  const url = `${config.tls ? "https" : "http"}://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
   ops.listening(url);
   return {
     url,
@@ -330,9 +380,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     store,
     events: bus,
     ops,
+    fleet,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Agents' long polls are answered now, so their connections can close.
+      fleet.hub.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Keep-alive connections that served a request after close() began are idle by now.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
       stopListening();
+      await fleet.stop();
       await bus.stop();
       await engine.stop();
       await ops.stop();

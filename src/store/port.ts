@@ -5,6 +5,7 @@
  */
 import type { AuditStore } from "./audit-port.js";
 import type { EventStore } from "./events-port.js";
+import type { FleetStore } from "./fleet-port.js";
 import type { FunctionStore } from "./functions-port.js";
 import type { IdentityStore } from "./identity-port.js";
 import type { IncidentStore } from "./incidents-port.js";
@@ -25,7 +26,8 @@ export interface Store
     ParameterStore,
     SignInThrottleStore,
     TeamStore,
-    FunctionStore {
+    FunctionStore,
+    FleetStore {
   /** True when the database answers and holds every migration this opsflow knows. */
   ready(): Promise<boolean>;
   /** Commits what was promised, then closes the database. */

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eventBridgeHandler } from "../../src/api/aws/events/handler.js";
 import { sfnOperations } from "../../src/api/aws/sfn/operations.js";
+import { fleetOperations } from "../../src/api/aws/ssm/fleet-operations.js";
 import { ssmOperations } from "../../src/api/aws/ssm/operations.js";
 import { awsAs, type KeyPair, makeUser, restAs } from "./auth-helpers.js";
 import { ADMIN, rest, type ServerProcess, startServerProcess } from "./harness.js";
@@ -150,6 +151,26 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "POST /v1/incidents/{id}/close": O,
   "POST /v1/incidents/{id}/notes": O,
   "POST /v1/incidents/{id}/assign": O,
+  // Managed nodes, documents and Run Command: everyone reads, operators run commands.
+  "GET /v1/nodes": V,
+  "GET /v1/nodes/{id}": V,
+  "POST /v1/nodes/{id}/tags": A,
+  "DELETE /v1/nodes/{id}": A,
+  "GET /v1/activations": V,
+  "POST /v1/activations": A,
+  "DELETE /v1/activations/{id}": A,
+  "GET /v1/documents": V,
+  "POST /v1/documents": A,
+  "GET /v1/documents/{name}": V,
+  "PUT /v1/documents/{name}": A,
+  "DELETE /v1/documents/{name}": A,
+  "GET /v1/commands": V,
+  "POST /v1/commands": O,
+  "GET /v1/commands/{id}": V,
+  "GET /v1/commands/{id}/invocations": V,
+  "GET /v1/commands/{id}/invocations/{nodeId}": V,
+  "GET /v1/commands/{id}/invocations/{nodeId}/output": V,
+  "POST /v1/commands/{id}/cancel": O,
   "GET /v1/parameters": V,
   "GET /v1/parameters/{name}": V,
   "PUT /v1/parameters/{name}": A,
@@ -179,6 +200,11 @@ const AWS_SPECIAL: Record<string, Who[]> = {
   "ssm:GetParameters": V,
   "ssm:GetParametersByPath": V,
   "ssm:GetParameterHistory": V,
+  // Documents and command output are readable by every role; operators run commands.
+  "ssm:GetDocument": V,
+  "ssm:GetCommandInvocation": V,
+  "ssm:SendCommand": O,
+  "ssm:CancelCommand": O,
 };
 const awsExpected = (action: string): Who[] =>
   AWS_SPECIAL[action] ?? (READ.test(action.split(":")[1]) ? V : A);
@@ -266,6 +292,7 @@ describe("roles × endpoints", () => {
         (op) => ["events", op] as const,
       ),
       ...Object.keys(ssmOperations).map((op) => ["ssm", op] as const),
+      ...Object.keys(fleetOperations).map((op) => ["ssm", op] as const),
     ];
     assert.ok(operations.length > 40, `${operations.length} operations`);
     const wrong: string[] = [];

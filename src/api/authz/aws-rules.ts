@@ -183,5 +183,77 @@ const ssm: Record<string, OperationRule> = {
   DeleteParameters: parameters(),
 };
 
+/** A document name's ARN; an ARN given is checked as given (the operation refuses foreign ones). */
+const documentArn = (arns: ResourceArns, nameOrArn: string) =>
+  nameOrArn.startsWith("arn:") ? nameOrArn : arns.document(nameOrArn);
+const nodeArn = (arns: ResourceArns, id: string) => arns.managedInstance(id);
+const documentIn = (key: string, read = false): OperationRule => named(key, documentArn, read);
+const nodeIn = (key: string, read = false): OperationRule => named(key, nodeArn, read);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+const tagged = (read = false): OperationRule => ({
+  resources: (request, arns) => {
+    const id = str(request, "ResourceId");
+    const type = str(request, "ResourceType");
+    if (id === undefined) return ["*"];
+    if (type === "ManagedInstance") return [nodeArn(arns, id)];
+    if (type === "Document") return [documentArn(arns, id)];
+    return ["*"];
+  },
+  read,
+});
+
+/**
+ * SendCommand acts on its document and on every node it targets. Nodes named by InstanceIds
+ * (or a Targets key InstanceIds) are checked here; nodes chosen by tag are known only once the
+ * command resolves them, and the operation checks each of them then, before anything is stored.
+ */
+const sendCommand: OperationRule = {
+  resources: (request, arns) => {
+    const name = str(request, "DocumentName");
+    const resources = [name === undefined ? "*" : documentArn(arns, name)];
+    for (const id of strings(request.InstanceIds)) resources.push(nodeArn(arns, id));
+    const targets = Array.isArray(request.Targets)
+      ? (request.Targets as Record<string, unknown>[])
+      : [];
+    for (const target of targets) {
+      if (target?.Key === "InstanceIds")
+        for (const id of strings(target.Values)) resources.push(nodeArn(arns, id));
+    }
+    return [...new Set(resources)];
+  },
+};
+
+/** Systems Manager fleet operations: activations, managed nodes, documents, Run Command. */
+const ssmFleet: Record<string, OperationRule> = {
+  // The activation code is only in the answer, which the audit log never keeps.
+  CreateActivation: anything(),
+  DescribeActivations: anything(true),
+  DeleteActivation: anything(),
+  DescribeInstanceInformation: anything(true),
+  DeregisterManagedInstance: nodeIn("InstanceId"),
+  AddTagsToResource: tagged(),
+  RemoveTagsFromResource: tagged(),
+  ListTagsForResource: tagged(true),
+  CreateDocument: documentIn("Name"),
+  GetDocument: documentIn("Name", true),
+  DescribeDocument: documentIn("Name", true),
+  ListDocuments: anything(true),
+  ListDocumentVersions: documentIn("Name", true),
+  UpdateDocument: documentIn("Name"),
+  UpdateDocumentDefaultVersion: documentIn("Name"),
+  DeleteDocument: documentIn("Name"),
+  // Parameters may hold {{ssm-secure:...}} references: the names are kept, values never exist here.
+  SendCommand: sendCommand,
+  ListCommands: anything(true),
+  ListCommandInvocations: anything(true),
+  GetCommandInvocation: nodeIn("InstanceId", true),
+  CancelCommand: anything(),
+};
+
 /** Signing name → operation → rule. */
-export const AWS_RULES: Record<string, Record<string, OperationRule>> = { states, events, ssm };
+export const AWS_RULES: Record<string, Record<string, OperationRule>> = {
+  states,
+  events,
+  ssm: { ...ssm, ...ssmFleet },
+};

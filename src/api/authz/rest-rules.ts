@@ -51,6 +51,31 @@ const approval = ({ params, arns }: RuleInput) => [arns.approval(params.id)];
 const incident = ({ params, arns }: RuleInput) => [arns.incident(params.id)];
 const parameter = ({ params, arns }: RuleInput) => [arns.parameter(params.name)];
 const team = ({ params, arns }: RuleInput) => [arns.team(params.name)];
+const nodeArn = (arns: ResourceArns, id: string) => arns.managedInstance(id);
+const documentArn = (arns: ResourceArns, name: string) => arns.document(name);
+const node = ({ params, arns }: RuleInput) => [nodeArn(arns, params.id)];
+const invokedNode = ({ params, arns }: RuleInput) => [nodeArn(arns, params.nodeId)];
+const document = ({ params, arns }: RuleInput) => [documentArn(arns, params.name)];
+/** The nodes a body names in `instanceIds`. */
+const namedNodes = (body: unknown, arns: ResourceArns): string[] => {
+  const ids = (body as { instanceIds?: unknown } | undefined)?.instanceIds;
+  const named = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  return named.map((id) => nodeArn(arns, id));
+};
+/** The nodes a body names in `instanceIds`; `*` when it names none (all of the command's). */
+const bodyNodes = (body: unknown, arns: ResourceArns): string[] => {
+  const named = namedNodes(body, arns);
+  return named.length > 0 ? named : ["*"];
+};
+/**
+ * SendCommand acts on the document and on every node: nodes named by id are checked here;
+ * nodes chosen by tag are known only once resolved, and the route checks each of them then.
+ */
+const sendCommand = ({ body, arns }: RuleInput) => {
+  const name = member(body, "documentName");
+  return [name === undefined ? "*" : documentArn(arns, name), ...namedNodes(body, arns)];
+};
+
 /** A name from the body when it has one; otherwise `*`, which only an unscoped grant allows. */
 const named =
   (key: string, arn: (arns: ResourceArns, name: string) => string) =>
@@ -273,6 +298,34 @@ export const REST_RULES: Record<string, RouteRule> = {
   "PUT /v1/parameters/{name}": { ...rule("ssm:PutParameter", parameter), withheld: ["value"] },
   "DELETE /v1/parameters/{name}": rule("ssm:DeleteParameter", parameter),
   "GET /v1/parameters/{name}/history": rule("ssm:GetParameterHistory", parameter),
+  // The fleet (issue 14): SSM's actions on managed-instance and document ARNs.
+  "GET /v1/nodes": rule("ssm:DescribeInstanceInformation"),
+  "GET /v1/nodes/{id}": rule("ssm:DescribeInstanceInformation", node),
+  "POST /v1/nodes/{id}/tags": rule("ssm:AddTagsToResource", node),
+  "DELETE /v1/nodes/{id}": rule("ssm:DeregisterManagedInstance", node),
+  "POST /v1/activations": rule("ssm:CreateActivation"),
+  "GET /v1/activations": rule("ssm:DescribeActivations"),
+  "DELETE /v1/activations/{id}": rule("ssm:DeleteActivation"),
+  "POST /v1/documents": rule(
+    "ssm:CreateDocument",
+    named("name", (a, n) => documentArn(a, n)),
+  ),
+  "GET /v1/documents": rule("ssm:ListDocuments"),
+  "GET /v1/documents/{name}": rule("ssm:GetDocument", document),
+  "PUT /v1/documents/{name}": rule("ssm:UpdateDocument", document),
+  "DELETE /v1/documents/{name}": rule("ssm:DeleteDocument", document),
+  "POST /v1/commands": rule("ssm:SendCommand", sendCommand),
+  "GET /v1/commands": rule("ssm:ListCommands"),
+  "GET /v1/commands/{id}": rule("ssm:ListCommands"),
+  "GET /v1/commands/{id}/invocations": rule("ssm:ListCommandInvocations"),
+  "GET /v1/commands/{id}/invocations/{nodeId}": rule("ssm:GetCommandInvocation", invokedNode),
+  "GET /v1/commands/{id}/invocations/{nodeId}/output": rule(
+    "ssm:GetCommandInvocation",
+    invokedNode,
+  ),
+  "POST /v1/commands/{id}/cancel": rule("ssm:CancelCommand", ({ body, arns }) =>
+    bodyNodes(body, arns),
+  ),
   // Links in notification emails (outside /v1): the link's signed token is the credential.
   "GET /links/approvals/{token}": { access: "public" },
   "POST /links/approvals/{token}": { access: "public" },

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "../../auth/rate-limit.js";
@@ -30,7 +31,13 @@ Options (environment variable in brackets):
   --account ID          12-digit account in ARNs [OPSFLOW_ACCOUNT] (000000000000)
   --payload-limit BYTES largest state payload [OPSFLOW_PAYLOAD_LIMIT] (262144, AWS's)
   --synchronous MODE    FULL (default: every commit fsynced) or NORMAL [OPSFLOW_SQLITE_SYNCHRONOUS]
+  --tls-cert FILE       serve HTTPS with this certificate chain (PEM) [OPSFLOW_TLS_CERT]
+  --tls-key FILE        and this private key (PEM) [OPSFLOW_TLS_KEY]
   -h, --help            show this help
+
+Managed nodes: each output stream of a command invocation is kept up to
+OPSFLOW_COMMAND_OUTPUT_LIMIT bytes (8388608, 8 MiB); more is dropped and the invocation
+marked truncated.
 
 Console sessions last OPSFLOW_SESSION_TTL_SECONDS (28800, 8 hours).
 A node's claim on an execution lasts OPSFLOW_LEASE_SECONDS (30): when a node dies, the
@@ -65,6 +72,8 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
         account: { type: "string", default: env.OPSFLOW_ACCOUNT ?? "000000000000" },
         "payload-limit": { type: "string", default: env.OPSFLOW_PAYLOAD_LIMIT ?? "262144" },
         synchronous: { type: "string", default: env.OPSFLOW_SQLITE_SYNCHRONOUS ?? "FULL" },
+        "tls-cert": { type: "string", default: env.OPSFLOW_TLS_CERT ?? "" },
+        "tls-key": { type: "string", default: env.OPSFLOW_TLS_KEY ?? "" },
       },
     });
     const port = Number(values.port);
@@ -94,6 +103,17 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
       throw new UsageError(
         `OPSFLOW_LEASE_SECONDS must be a whole number of seconds ≥ 1, not '${lease}'`,
       );
+    const outputLimit = env.OPSFLOW_COMMAND_OUTPUT_LIMIT;
+    if (outputLimit !== undefined && !/^[1-9]\d*$/.test(outputLimit))
+      throw new UsageError(
+        `OPSFLOW_COMMAND_OUTPUT_LIMIT must be a whole number of bytes ≥ 1, not '${outputLimit}'`,
+      );
+    if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"]))
+      throw new UsageError("--tls-cert and --tls-key go together: give both or neither");
+    const tls =
+      values["tls-cert"] && values["tls-key"]
+        ? readTls(values["tls-cert"], values["tls-key"])
+        : undefined;
     const oidc = oidcSettingsFromEnv(env);
     const rateLimit =
       env.OPSFLOW_RATE_LIMIT === undefined ? undefined : parseRateLimit(env.OPSFLOW_RATE_LIMIT);
@@ -124,6 +144,8 @@ OPSFLOW_PUBLIC_URL/v1/auth/oidc/callback as the redirect URI at the provider.
       ...(retention !== undefined && { eventRetentionMs: Number(retention) * 1000 }),
       ...(statusDelay !== undefined && { statusEventDelayMs: Number(statusDelay) }),
       ...(rateLimit !== undefined && { rateLimit }),
+      ...(outputLimit !== undefined && { commandOutputLimitBytes: Number(outputLimit) }),
+      ...(tls && { tls }),
       print: (line) => io.stdout(`${line}\n`),
       ops: {
         mail: {
@@ -168,4 +190,16 @@ async function startOrExplain(config: Parameters<typeof startServer>[0]) {
       throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** The certificate and key files, read now so a wrong path fails before anything starts. */
+function readTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new UsageError(`${flag} ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read(certFile, "--tls-cert"), key: read(keyFile, "--tls-key") };
 }

@@ -10,6 +10,8 @@ export type ResourcePlan =
   | { kind: "nested"; mode: "start" | "sync" | "sync2" | "token" };
 
 const ACTIVITY = /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:.+$/;
+/** opsflow's own `.sync` integrations settle their task through its token when their job ends. */
+const OPSFLOW_SYNC = /^arn:aws[\w-]*:states:::opsflow:[A-Za-z]+\.sync$/;
 const NESTED = /^arn:aws[\w-]*:states:::states:startExecution(\.sync(:2)?|\.waitForTaskToken)?$/;
 
 /** Classifies a Task's Resource. */
@@ -22,5 +24,8 @@ export function planResource(resource: string): ResourcePlan {
       suffix === ".sync" ? "sync" : suffix === ".sync:2" ? "sync2" : suffix ? "token" : "start";
     return { kind: "nested", mode };
   }
-  return { kind: "dispatch", awaitsToken: resource.endsWith(".waitForTaskToken") };
+  return {
+    kind: "dispatch",
+    awaitsToken: resource.endsWith(".waitForTaskToken") || OPSFLOW_SYNC.test(resource),
+  };
 }

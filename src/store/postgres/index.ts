@@ -5,6 +5,7 @@
 import type { Store } from "../port.js";
 import { PostgresDatabase, type PostgresOptions } from "./database.js";
 import { postgresEventStore } from "./events/index.js";
+import { postgresFleetStore } from "./fleet/index.js";
 import { postgresFunctionStore } from "./functions.js";
 import { postgresAuditStore } from "./identity/audit.js";
 import { postgresIdentityStore } from "./identity/index.js";
@@ -33,6 +34,7 @@ export function postgresStoreOn(db: PostgresDatabase): Store {
     ...postgresParameterStore(db),
     ...postgresSignInThrottleStore(db),
     ...postgresFunctionStore(db),
+    ...postgresFleetStore(db),
     ready: () => db.ready(),
     close: () => db.close(),
   } satisfies Store;

@@ -5,6 +5,7 @@
 import type Database from "better-sqlite3";
 import type { AuditStore } from "../audit-port.js";
 import type { EventStore } from "../events-port.js";
+import type { FleetStore } from "../fleet-port.js";
 import type { FunctionStore } from "../functions-port.js";
 import type { IdentityStore } from "../identity-port.js";
 import type { IncidentStore } from "../incidents-port.js";
@@ -22,6 +23,7 @@ import { credentialQueries } from "./credentials.js";
 import { lockDatabase, openDatabase, type Synchronous } from "./database.js";
 import { eventQueries } from "./events/index.js";
 import { executionQueries } from "./executions.js";
+import { fleetQueries } from "./fleet/index.js";
 import { functionQueries } from "./functions.js";
 import { identityQueries } from "./identity.js";
 import { cachedIdentityReads } from "./identity-cache.js";
@@ -153,5 +155,10 @@ function sqlitePorts(db: Database.Database) {
     ...(asynchronous(teamQueries(db)) satisfies TeamStore),
     ...(asynchronous(signInFailureQueries(db)) satisfies SignInThrottleStore),
     ...(asynchronous(functionQueries(db)) satisfies FunctionStore),
+    ...({
+      ...asynchronous(fleetQueries(db)),
+      // One process per database file: its own parts wake each other directly.
+      onFleetWork: async () => () => undefined,
+    } satisfies FleetStore),
   };
 }

@@ -1,0 +1,138 @@
+/**
+ * Runs an invocation's plugins in order, from `startPluginIndex` (a rerun after a reboot),
+ * into the invocation folder's spools. The first non-zero exit ends it Failed with that code;
+ * exit 194 or 3010 asks for a reboot (the plugin runs again after it); all zero is Success 0.
+ */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Clock } from "../../kernel/clock.js";
+import type { AgentInvocation, AgentPlugin, FinishRequest } from "../protocol.js";
+import { writeDurably } from "./durable-file.js";
+import { OutputSpool } from "./output-spool.js";
+import { findOnPath, pluginCommand } from "./plugin-commands.js";
+import { runScriptProcess, type ScriptProcessEnd } from "./script-process.js";
+
+/** Exit codes a script uses to ask for a reboot (Linux/macOS, Windows). */
+export const REBOOT_EXIT_CODES: readonly number[] = [194, 3010];
+
+/** The spool files of an invocation folder. */
+export function spoolPaths(folder: string): { stdout: string; stderr: string } {
+  return { stdout: join(folder, "stdout"), stderr: join(folder, "stderr") };
+}
+
+export interface ExecutionRequest {
+  invocation: AgentInvocation;
+  /** The invocation's folder: scripts and spools go there. */
+  folder: string;
+  startPluginIndex: number;
+  clock: Clock;
+  /** Aborting it cancels: the running plugin's process group is killed. */
+  cancel: AbortSignal;
+  /** The version aws:updateSsmAgent compares with. */
+  agentVersion: string;
+  /** Called with each plugin's process group when it starts, and with undefined after. */
+  onProcessGroup?(processGroup: number | undefined): void;
+  /** Finds interpreters on PATH (tests pass one that finds none). */
+  find?: (names: string[]) => string | undefined;
+}
+
+/** How the invocation ended: a report to send, or a reboot to do before running `pluginIndex` again. */
+export type ExecutionResult =
+  | { kind: "ended"; report: FinishRequest }
+  | { kind: "reboot"; pluginIndex: number };
+
+/** Runs the plugins. */
+export async function executeInvocation(request: ExecutionRequest): Promise<ExecutionResult> {
+  const { invocation, folder } = request;
+  const paths = spoolPaths(folder);
+  const stdout = new OutputSpool(paths.stdout, invocation.outputCapBytes);
+  const stderr = new OutputSpool(paths.stderr, invocation.outputCapBytes);
+  try {
+    for (let index = request.startPluginIndex; index < invocation.plugins.length; index++) {
+      const plugin = invocation.plugins[index];
+      const end = await runPlugin(plugin, index, request, stdout, stderr);
+      if (end.kind === "cancelled") return ended("Cancelled", "Cancelled", -1);
+      if (end.kind === "timedOut") {
+        stderr.write(`\nplugin ${plugin.name} timed out after ${plugin.timeoutSeconds} s\n`);
+        return ended("TimedOut", "ExecutionTimedOut", -1);
+      }
+      if (end.kind === "spawnFailed") {
+        stderr.write(`plugin ${plugin.name} could not start: ${end.message}\n`);
+        return ended("Failed", "Failed", 1);
+      }
+      if (REBOOT_EXIT_CODES.includes(end.code)) return { kind: "reboot", pluginIndex: index };
+      if (end.code !== 0) return ended("Failed", "Failed", end.code);
+    }
+    return ended("Success", "Success", 0);
+  } finally {
+    stdout.close();
+    stderr.close();
+  }
+}
+
+function ended(
+  status: FinishRequest["status"],
+  statusDetails: FinishRequest["statusDetails"],
+  responseCode: number,
+): ExecutionResult {
+  return { kind: "ended", report: { status, statusDetails, responseCode } };
+}
+
+async function runPlugin(
+  plugin: AgentPlugin,
+  index: number,
+  request: ExecutionRequest,
+  stdout: OutputSpool,
+  stderr: OutputSpool,
+): Promise<ScriptProcessEnd> {
+  if (request.cancel.aborted) return { kind: "cancelled" };
+  if (plugin.action === "aws:updateSsmAgent") return updateAgent(plugin, request, stdout, stderr);
+  const cwd = plugin.workingDirectory || undefined;
+  if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) {
+    stderr.write(`plugin ${plugin.name}: the working directory ${cwd} does not exist\n`);
+    return { kind: "exited", code: 1 };
+  }
+  const command = pluginCommand(plugin, index, request.find ?? findOnPath);
+  if (!command.ok) {
+    stderr.write(command.message);
+    return { kind: "exited", code: 1 };
+  }
+  const scriptPath = join(request.folder, command.scriptName);
+  writeDurably(scriptPath, command.script, 0o700);
+  try {
+    return await runScriptProcess({
+      command: command.command,
+      args: command.args(scriptPath),
+      ...(cwd !== undefined && { cwd }),
+      stdout,
+      stderr,
+      timeoutMs: plugin.timeoutSeconds * 1000,
+      clock: request.clock,
+      cancel: request.cancel,
+      onStarted: (group) => request.onProcessGroup?.(group),
+    });
+  } finally {
+    request.onProcessGroup?.(undefined);
+  }
+}
+
+/**
+ * aws:updateSsmAgent: the agent cannot replace its own package safely while it runs, so it
+ * only confirms it is current, or says how to update.
+ */
+function updateAgent(
+  plugin: AgentPlugin,
+  request: ExecutionRequest,
+  stdout: OutputSpool,
+  stderr: OutputSpool,
+): ScriptProcessEnd {
+  const target = plugin.targetVersion;
+  if (!target || target === request.agentVersion) {
+    stdout.write(`opsflow agent ${request.agentVersion} is already the current version\n`);
+    return { kind: "exited", code: 0 };
+  }
+  stderr.write(
+    `opsflow agent ${request.agentVersion} is not the server's version ${target}: update it with 'npm install -g opsflow@${target}' and restart 'opsflow agent run'\n`,
+  );
+  return { kind: "exited", code: 1 };
+}

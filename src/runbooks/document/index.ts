@@ -1,0 +1,42 @@
+/**
+ * SSM documents, the pure core: Command documents (schemaVersion 2.2) parsed, their
+ * parameters bound, compiled for a node's platform into the plugins its agent runs; and
+ * Automation runbooks (0.3) recognised and kept. No clock, no I/O.
+ *
+ * - {@link parseDocument}: text to a validated document ({@link DocumentError} otherwise).
+ * - {@link bindParameters} / {@link describeParameters}: SendCommand's values; DescribeDocument.
+ * - {@link compileCommand}: the plugins for one platform ({@link InvalidPlatformError}).
+ * - {@link resolveReferences} / {@link secureReferences}: Parameter Store references.
+ * - {@link BUILTIN_DOCUMENTS}: AWS-RunShellScript, AWS-RunPowerShellScript,
+ *   AWS-RunPatchBaseline, AWS-UpdateSSMAgent.
+ */
+
+export type { BuiltinDocument } from "./builtin/index.js";
+export { BUILTIN_DOCUMENTS } from "./builtin/index.js";
+export { compileCommand, documentPlatforms } from "./compile.js";
+export type { DocumentErrorCode } from "./errors.js";
+export { DocumentError, InvalidParametersError, InvalidPlatformError } from "./errors.js";
+export { interpolate } from "./interpolate.js";
+export type { DocumentParameterDescription } from "./parameters.js";
+export { bindParameters, describeParameters } from "./parameters.js";
+export { documentJson, parseDocument } from "./parse.js";
+export type { ReferenceKind, ReferenceLookup } from "./references.js";
+export { resolveReferences, secureReferences } from "./references.js";
+export type {
+  AutomationDocument,
+  BoundParameters,
+  CommandAction,
+  CommandDocument,
+  CommandStep,
+  CompiledCommand,
+  CompiledPlugin,
+  DocumentFormat,
+  JsonObject,
+  JsonValue,
+  ParameterDefinition,
+  ParameterType,
+  ParameterValue,
+  ParsedDocument,
+  Platform,
+} from "./types.js";
+export { PLATFORMS } from "./types.js";

@@ -1,0 +1,103 @@
+/**
+ * Binding the values a caller gives (SendCommand's `Parameters`) to a document's declared
+ * parameters, with SSM's rules, and describing the declarations (DescribeDocument).
+ */
+import { isObject } from "./checks.js";
+import { InvalidParametersError } from "./errors.js";
+import { checkConstraints } from "./parameter-constraints.js";
+import { PARAMETER_TYPES } from "./parameter-definitions.js";
+import { valueFromDefault, valueFromStrings } from "./parameter-values.js";
+import type {
+  BoundParameters,
+  JsonValue,
+  ParameterDefinition,
+  ParameterType,
+  ParameterValue,
+  ParsedDocument,
+} from "./types.js";
+
+/**
+ * Every declared parameter's value: the caller's, converted to its type, or its default.
+ * @throws InvalidParametersError for an undeclared name, a missing required parameter (one
+ * without a default), a value of the wrong type or count, or one outside allowedValues,
+ * allowedPattern or the declared lengths.
+ */
+export function bindParameters(
+  document: ParsedDocument,
+  given: Readonly<Record<string, readonly string[]>>,
+): BoundParameters {
+  const definitions = definitionsOf(document);
+  const unknown = Object.keys(given).filter((name) => !Object.hasOwn(definitions, name));
+  if (unknown.length > 0) {
+    const declared = Object.keys(definitions);
+    throw new InvalidParametersError(
+      unknown[0],
+      `Parameter "${unknown[0]}" is not defined in the document; ${
+        declared.length === 0 ? "it declares no parameters" : `it declares ${declared.join(", ")}`
+      }`,
+    );
+  }
+  const bound: Record<string, ParameterValue> = {};
+  for (const [name, definition] of Object.entries(definitions)) {
+    const value = Object.hasOwn(given, name)
+      ? valueFromStrings(name, definition.type, given[name])
+      : definition.default;
+    if (value === undefined)
+      throw new InvalidParametersError(
+        name,
+        `Parameter "${name}" is required (it has no default)${allowedHint(definition)}`,
+      );
+    checkConstraints(name, definition, value);
+    bound[name] = value;
+  }
+  return bound;
+}
+
+/** One entry of DescribeDocument's `Parameters`. */
+export interface DocumentParameterDescription {
+  Name: string;
+  Type: ParameterType;
+  Description?: string;
+  /** The default as text (lists and maps as JSON). */
+  DefaultValue?: string;
+}
+
+/** The document's declared parameters as DescribeDocument lists them. */
+export function describeParameters(document: ParsedDocument): DocumentParameterDescription[] {
+  return Object.entries(definitionsOf(document)).map(([name, definition]) => {
+    const entry: DocumentParameterDescription = { Name: name, Type: definition.type };
+    if (definition.description !== undefined) entry.Description = definition.description;
+    if (definition.default !== undefined)
+      entry.DefaultValue =
+        typeof definition.default === "string"
+          ? definition.default
+          : JSON.stringify(definition.default);
+    return entry;
+  });
+}
+
+/**
+ * A document's declarations. Automation runbooks are not validated in depth yet: their
+ * well-formed declarations are read, the rest ignored.
+ */
+function definitionsOf(document: ParsedDocument): Record<string, ParameterDefinition> {
+  if (document.documentType === "Command") return document.parameters;
+  const raw = document.raw.parameters;
+  const definitions: Record<string, ParameterDefinition> = {};
+  if (!isObject(raw)) return definitions;
+  for (const [name, entry] of Object.entries(raw)) {
+    if (!isObject(entry) || !PARAMETER_TYPES.includes(entry.type as ParameterType)) continue;
+    const type = entry.type as ParameterType;
+    const definition: ParameterDefinition = { type };
+    if (typeof entry.description === "string") definition.description = entry.description;
+    const fallback =
+      entry.default === undefined ? undefined : valueFromDefault(type, entry.default as JsonValue);
+    if (fallback !== undefined) definition.default = fallback;
+    definitions[name] = definition;
+  }
+  return definitions;
+}
+
+function allowedHint(definition: ParameterDefinition): string {
+  return definition.allowedValues ? `; allowed values: ${definition.allowedValues.join(", ")}` : "";
+}

@@ -1,0 +1,133 @@
+/**
+ * A Step Functions workflow that runs a command and waits for it (opsflow:runCommand.sync):
+ * the execution waits durably while the agents work, gets each node's status and output,
+ * and a command that passes MaxErrors fails the task with Fleet.MaxErrorsExceeded, which
+ * Catch handles. A secret given as {{ssm-secure:...}} reaches the node but not the history.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import * as sfn from "@aws-sdk/client-sfn";
+import { PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import {
+  eventually,
+  type ServerProcess,
+  sdkConfig,
+  startServerProcess,
+} from "../server/harness.js";
+import { type AgentProcess, ssmClient, startAgents } from "./fleet-harness.js";
+
+const SECRET = "s3cret-patch-token-4b1f";
+
+describe("workflows that wait for commands", () => {
+  let server: ServerProcess;
+  let ssm: SSMClient;
+  let states: sfn.SFNClient;
+  let agents: AgentProcess[];
+
+  before(async () => {
+    server = await startServerProcess();
+    ssm = ssmClient(server.url);
+    states = new sfn.SFNClient(sdkConfig(server.url));
+    agents = await startAgents(server.url, ssm, 2);
+    await ssm.send(
+      new PutParameterCommand({ Name: "/patch/token", Value: SECRET, Type: "SecureString" }),
+    );
+  });
+  after(async () => {
+    await Promise.all(agents.map((agent) => agent.kill()));
+    await server.stop();
+  });
+
+  async function run(name: string, definition: object, input: object) {
+    const machine = await states.send(
+      new sfn.CreateStateMachineCommand({
+        name,
+        definition: JSON.stringify(definition),
+        roleArn: "arn:aws:iam::123456789012:role/x",
+      }),
+    );
+    const started = await states.send(
+      new sfn.StartExecutionCommand({
+        stateMachineArn: machine.stateMachineArn,
+        input: JSON.stringify(input),
+      }),
+    );
+    const done = await eventually(async () => {
+      const d = await states.send(
+        new sfn.DescribeExecutionCommand({ executionArn: started.executionArn }),
+      );
+      return d.status === "RUNNING" ? undefined : d;
+    }, 40_000);
+    const history = await states.send(
+      new sfn.GetExecutionHistoryCommand({ executionArn: started.executionArn, maxResults: 1000 }),
+    );
+    return { done, history: JSON.stringify(history.events) };
+  }
+
+  test("the task's result is every node's status and output", async () => {
+    const { done, history } = await run(
+      "run-and-wait",
+      {
+        StartAt: "Run",
+        States: {
+          Run: {
+            Type: "Task",
+            Resource: "arn:aws:states:::opsflow:runCommand.sync",
+            Parameters: {
+              DocumentName: "AWS-RunShellScript",
+              "InstanceIds.$": "$.nodes",
+              Parameters: {
+                commands: [
+                  "token='{{ssm-secure:/patch/token}}'",
+                  "echo token has ${#token} characters",
+                ],
+              },
+            },
+            End: true,
+          },
+        },
+      },
+      { nodes: agents.map((agent) => agent.instanceId) },
+    );
+    assert.equal(done.status, "SUCCEEDED", history);
+    const output = JSON.parse(done.output ?? "{}");
+    assert.equal(output.Status, "Success");
+    assert.equal(output.Invocations.length, 2);
+    for (const inv of output.Invocations) {
+      assert.equal(inv.Status, "Success");
+      assert.equal(inv.StandardOutputContent, `token has ${SECRET.length} characters\n`);
+    }
+    assert.equal(history.includes(SECRET), false, "the secret never reaches the history");
+  });
+
+  test("a command that fails on more nodes than MaxErrors fails the task with Fleet.MaxErrorsExceeded", async () => {
+    const { done } = await run(
+      "run-and-catch",
+      {
+        StartAt: "Run",
+        States: {
+          Run: {
+            Type: "Task",
+            Resource: "arn:aws:states:::opsflow:runCommand.sync",
+            Parameters: {
+              DocumentName: "AWS-RunShellScript",
+              "InstanceIds.$": "$.nodes",
+              Parameters: { commands: ["exit 5"] },
+            },
+            Catch: [
+              { ErrorEquals: ["Fleet.MaxErrorsExceeded"], ResultPath: "$.error", Next: "Failed" },
+            ],
+            End: true,
+          },
+          Failed: { Type: "Pass", End: true },
+        },
+      },
+      { nodes: [agents[0].instanceId] },
+    );
+    assert.equal(done.status, "SUCCEEDED");
+    const output = JSON.parse(done.output ?? "{}");
+    assert.equal(output.error.Error, "Fleet.MaxErrorsExceeded");
+    const cause = JSON.parse(output.error.Cause);
+    assert.equal(cause.Invocations[0].ResponseCode, 5);
+  });
+});
