@@ -6,4 +6,9 @@ export interface Principal {
   user: string;
   /** How they authenticated. */
   credential: { kind: "token" | "access-key" | "session"; id: string };
+  /**
+   * Set for a workflow task's in-process call (aws-sdk:* tasks): what a workflow may do was
+   * decided when its state machine and execution were authorised, not per call.
+   */
+  workflow?: true;
 }

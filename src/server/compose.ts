@@ -10,10 +10,11 @@ import { serve } from "@hono/node-server";
 import { agentRoutes } from "../api/agent/routes.js";
 import { createApp } from "../api/app.js";
 import { awsGuard } from "../api/authz/aws-guard.js";
+import { AwsError, commonError } from "../api/aws/errors.js";
 import { eventBridgeHandler } from "../api/aws/events/handler.js";
 import { ssmHandler } from "../api/aws/ssm/handler.js";
-import { awsEndpoint, stepFunctionsHandler } from "../api/aws-endpoint.js";
-import type { ApiContext } from "../api/context.js";
+import { type AwsServiceHandler, awsEndpoint, stepFunctionsHandler } from "../api/aws-endpoint.js";
+import type { ApiContext, Principal } from "../api/context.js";
 import { archiveRoutes } from "../api/rest/archives.js";
 import { auditRoutes } from "../api/rest/audit.js";
 import { connectionRoutes } from "../api/rest/connections.js";
@@ -55,6 +56,7 @@ import { StateMachineService } from "../runtime/durable/service/state-machines.j
 import { TaskService } from "../runtime/durable/service/tasks.js";
 import type { Store } from "../store/port.js";
 import type { WorkflowStore } from "../store/workflows-port.js";
+import { awsSdkRunner } from "../tasks/aws-sdk.js";
 import { chainRunners } from "../tasks/chain.js";
 import {
   createFunctionDispatcher,
@@ -206,6 +208,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     publishEvent: publishEvent.send,
     leaseOwnerPrefix: node.leaseOwnerPrefix,
   });
+  // aws-sdk:ssm:* tasks run the SSM endpoint's own operations, built with the API below.
+  const ssmOperation = new Wire<[string, Record<string, unknown>], Promise<unknown>>(
+    "run an SSM operation",
+  );
   const settleTask = new Wire<Parameters<SettleTask>, Promise<unknown>>("settle a task");
   const fleet = buildFleet({
     store,
@@ -237,7 +243,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   // {{resolve:ssm...}} references resolve here, at dispatch: never in state data or history.
   const dispatcher = parameters.resolving(
-    chainRunners([functions, http, ...ops.runners, ...parameters.runners, ...fleet.runners]),
+    chainRunners([
+      functions,
+      http,
+      ...ops.runners,
+      ...parameters.runners,
+      ...fleet.runners,
+      awsSdkRunner({
+        service: "ssm",
+        prefix: "Ssm",
+        call: ssmOperation.send,
+        codeOf: (error) => (error instanceof AwsError ? error : undefined),
+      }),
+    ]),
     async (arn) => definitionOf(store, arn),
   );
 
@@ -317,14 +335,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     now: () => new Date(clock.now()),
     services: ["states", "events", "ssm"],
   });
+  const ssm = ssmHandler(parameters.service, config.account, fleet, clock);
+  ssmOperation.connect((operation, request) => runAs(ssm, operation, request, api));
   const app = createApp(api, [
     awsEndpoint(
       verifier,
-      [
-        stepFunctionsHandler,
-        eventBridgeHandler(config.account),
-        ssmHandler(parameters.service, config.account, fleet, clock),
-      ],
+      [stepFunctionsHandler, eventBridgeHandler(config.account), ssm],
       awsGuard(api.auth, async (id) => (await store.getAccessKey(id))?.user),
     ),
     functionRoutes,
@@ -400,6 +416,29 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       node.release();
     },
   };
+}
+
+/** Workflows' aws-sdk tasks act as this principal (their state machine's role, in AWS). */
+const WORKFLOW_PRINCIPAL: Principal = {
+  user: "workflow",
+  credential: { kind: "token", id: "workflow" },
+  workflow: true,
+};
+
+/** Runs one operation of an AWS service handler in-process, failing with its AwsError. */
+async function runAs(
+  handler: AwsServiceHandler,
+  operation: string,
+  request: Record<string, unknown>,
+  api: ApiContext,
+): Promise<unknown> {
+  const run = handler.operations[operation];
+  if (!run) throw commonError("UnknownOperationException", `Unknown operation ${operation}.`);
+  try {
+    return await run(request, api, WORKFLOW_PRINCIPAL);
+  } catch (error) {
+    throw error instanceof AwsError ? error : (handler.toAwsError(error) ?? error);
+  }
 }
 
 /** Function files arrive base64-encoded (code may be binary). */

@@ -20,7 +20,7 @@ export function chainRunners(runners: ResourceRunner[]): TaskDispatcher {
         return Promise.reject(
           new TaskFailure(
             "States.Runtime",
-            `opsflow has no runner for the resource '${invocation.resource}'. Supported: opsflow functions (Lambda ARNs, arn:aws:states:::lambda:invoke), arn:aws:states:::http:invoke, activities and arn:aws:states:::states:startExecution.`,
+            `opsflow has no runner for the resource '${invocation.resource}'. Supported: opsflow functions (Lambda ARNs, arn:aws:states:::lambda:invoke), arn:aws:states:::http:invoke, activities, arn:aws:states:::states:startExecution, arn:aws:states:::aws-sdk:ssm:* and the opsflow:* integrations.`,
           ),
         );
       }

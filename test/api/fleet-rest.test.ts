@@ -460,6 +460,7 @@ test("the OpenAPI document lists every fleet route", async () => {
     "GET /v1/documents",
     "GET /v1/documents/{name}",
     "GET /v1/nodes",
+    "POST /v1/nodes/ssh",
     "GET /v1/nodes/{id}",
     "POST /v1/activations",
     "POST /v1/commands",

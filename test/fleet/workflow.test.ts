@@ -79,6 +79,7 @@ describe("workflows that wait for commands", () => {
               Parameters: {
                 commands: [
                   "token='{{ssm-secure:/patch/token}}'",
+                  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell, not JavaScript
                   "echo token has ${#token} characters",
                 ],
               },
@@ -129,5 +130,91 @@ describe("workflows that wait for commands", () => {
     assert.equal(output.error.Error, "Fleet.MaxErrorsExceeded");
     const cause = JSON.parse(output.error.Cause);
     assert.equal(cause.Invocations[0].ResponseCode, 5);
+  });
+
+  test("aws-sdk:ssm tasks call the fleet operations: DescribeInstanceInformation, SendCommand, GetCommandInvocation", async () => {
+    const { done, history } = await run(
+      "sdk-tasks",
+      {
+        StartAt: "Nodes",
+        States: {
+          Nodes: {
+            Type: "Task",
+            Resource: "arn:aws:states:::aws-sdk:ssm:describeInstanceInformation",
+            Parameters: { Filters: [{ Key: "PingStatus", Values: ["Online"] }] },
+            ResultSelector: { "ids.$": "$.InstanceInformationList[*].InstanceId" },
+            ResultPath: "$.online",
+            Next: "Send",
+          },
+          Send: {
+            Type: "Task",
+            Resource: "arn:aws:states:::aws-sdk:ssm:sendCommand",
+            Parameters: {
+              DocumentName: "AWS-RunShellScript",
+              "InstanceIds.$": "States.Array($.node)",
+              Parameters: { commands: ["echo via the sdk"] },
+            },
+            ResultSelector: { "id.$": "$.Command.CommandId" },
+            ResultPath: "$.command",
+            Next: "Read",
+          },
+          Read: {
+            Type: "Task",
+            Resource: "arn:aws:states:::aws-sdk:ssm:getCommandInvocation",
+            Parameters: { "CommandId.$": "$.command.id", "InstanceId.$": "$.node" },
+            Retry: [
+              {
+                ErrorEquals: ["Ssm.InvocationNotFinished"],
+                IntervalSeconds: 1,
+                MaxAttempts: 20,
+                BackoffRate: 1,
+              },
+            ],
+            Next: "Finished?",
+          },
+          "Finished?": {
+            Type: "Choice",
+            Choices: [{ Variable: "$.Status", StringEquals: "Success", Next: "Done" }],
+            Default: "Wait",
+          },
+          Wait: { Type: "Wait", Seconds: 1, Next: "Again" },
+          Again: {
+            Type: "Pass",
+            Parameters: { "node.$": "$$.Execution.Input.node", command: { "id.$": "$.CommandId" } },
+            Next: "Read",
+          },
+          Done: { Type: "Pass", End: true },
+        },
+      },
+      { node: agents[0].instanceId },
+    );
+    assert.equal(done.status, "SUCCEEDED", history);
+    const output = JSON.parse(done.output ?? "{}");
+    assert.equal(output.StandardOutputContent, "via the sdk\n");
+    assert.match(
+      history,
+      new RegExp(agents[1].instanceId),
+      "DescribeInstanceInformation listed the other node too",
+    );
+  });
+
+  test("an aws-sdk:ssm task that the fleet refuses fails with the SSM error's name", async () => {
+    const { done } = await run(
+      "sdk-error",
+      {
+        StartAt: "Send",
+        States: {
+          Send: {
+            Type: "Task",
+            Resource: "arn:aws:states:::aws-sdk:ssm:sendCommand",
+            Parameters: { DocumentName: "No-Such-Document", InstanceIds: ["mi-00000000000000000"] },
+            End: true,
+          },
+        },
+      },
+      {},
+    );
+    assert.equal(done.status, "FAILED");
+    assert.equal(done.error, "Ssm.InvalidDocument");
   });
 });

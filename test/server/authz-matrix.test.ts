@@ -153,6 +153,7 @@ const REST: Record<string, Who[] | typeof PUBLIC> = {
   "POST /v1/incidents/{id}/assign": O,
   // Managed nodes, documents and Run Command: everyone reads, operators run commands.
   "GET /v1/nodes": V,
+  "POST /v1/nodes/ssh": A,
   "GET /v1/nodes/{id}": V,
   "POST /v1/nodes/{id}/tags": A,
   "DELETE /v1/nodes/{id}": A,

@@ -95,6 +95,7 @@ const ROUTES = [
   "POST /v1/incidents/{id}/assign",
   // Managed nodes, documents and Run Command.
   "GET /v1/nodes",
+  "POST /v1/nodes/ssh",
   "GET /v1/nodes/{id}",
   "POST /v1/nodes/{id}/tags",
   "DELETE /v1/nodes/{id}",

@@ -304,6 +304,7 @@ export const REST_RULES: Record<string, RouteRule> = {
   "POST /v1/nodes/{id}/tags": rule("ssm:AddTagsToResource", node),
   "DELETE /v1/nodes/{id}": rule("ssm:DeregisterManagedInstance", node),
   "POST /v1/activations": rule("ssm:CreateActivation"),
+  "POST /v1/nodes/ssh": rule("ssm:RegisterManagedInstance"),
   "GET /v1/activations": rule("ssm:DescribeActivations"),
   "DELETE /v1/activations/{id}": rule("ssm:DeleteActivation"),
   "POST /v1/documents": rule(

@@ -1,6 +1,6 @@
 /**
- * Managed nodes on the native REST API: list (DescribeInstanceInformation's filters), show,
- * change tags, deregister. Nodes are addressed by their `mi-` id.
+ * Managed nodes on the native REST API: register an agentless SSH host, list
+ * (DescribeInstanceInformation's filters), show, change tags, deregister. Nodes are addressed by their `mi-` id.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { FleetError } from "../../fleet/errors.js";
@@ -16,7 +16,7 @@ import {
   repeated,
   TagSchema,
 } from "./fleet-common.js";
-import { deleted, iso, json, ok, page } from "./route-parts.js";
+import { created, deleted, iso, json, ok, page } from "./route-parts.js";
 
 const NodeId = z.object({
   id: z.string().min(1).max(64).openapi({ description: "The node's mi- id" }),
@@ -28,6 +28,29 @@ const TagsBody = z
   })
   .strict()
   .openapi("ChangeNodeTags");
+
+const SshHostBody = z
+  .object({
+    host: z.string().min(1).max(255).openapi({ description: "Host name or address" }),
+    port: z.number().int().min(1).max(65535).optional().openapi({ description: "22 unless given" }),
+    user: z.string().min(1).max(32),
+    privateKey: z
+      .string()
+      .min(1)
+      .max(16_384)
+      .optional()
+      .openapi({ description: "PEM or OpenSSH private key, stored as a SecureString parameter" }),
+    keyParameter: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .openapi({ description: "Or an existing SecureString parameter that holds the key" }),
+    name: z.string().min(1).max(255).optional(),
+    tags: z.array(TagSchema).max(50).optional(),
+  })
+  .strict()
+  .openapi("RegisterSshHost");
 
 /** A node as the REST API shows it: no key material, times as ISO 8601. */
 export function nodeBody(node: NodeView) {
@@ -59,6 +82,21 @@ function tagFilter(text: string): { key: string; values?: string[] } {
 /** The node routes over the fleet. */
 export function fleetNodeRoutes(fleet: Fleet): RouteSet {
   return (app: App) => {
+    app.openapi(
+      createRoute({
+        method: "post",
+        path: "/v1/nodes/ssh",
+        summary:
+          "Register an agentless host: its host key is probed and pinned, the key checked with a no-op command",
+        request: { body: { required: true, ...json(SshHostBody) } },
+        responses: created("The node"),
+      }),
+      (c) =>
+        fleetAnswer(c, async () => {
+          const node = await fleet.sshHosts.register(c.req.valid("json"));
+          return c.json(nodeBody({ ...node, pingStatus: "Online" }), 201);
+        }),
+    );
     app.openapi(
       createRoute({
         method: "get",

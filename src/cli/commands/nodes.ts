@@ -1,6 +1,7 @@
 /**
- * `opsflow nodes list|describe|tag|untag|deregister`: managed nodes over the REST API.
+ * `opsflow nodes list|describe|add-ssh|tag|untag|deregister`: managed nodes over the REST API.
  */
+import { readFileSync } from "node:fs";
 import { connectionFrom, connectionHelp, runVerb } from "../api-client.js";
 import { one } from "../args.js";
 import { UsageError } from "../command.js";
@@ -33,8 +34,65 @@ function idAndMore(positionals: string[], what: string): [string, string[]] {
 /** `opsflow nodes ...`. */
 export const nodesCommand = nounCommand(
   "nodes",
-  "Managed nodes: list, describe, tag, untag, deregister",
+  "Managed nodes: list, describe, add-ssh, tag, untag, deregister",
   {
+    "add-ssh": {
+      summary: "Register an agentless host reached over SSH (its host key is pinned now)",
+      usage: `Usage: opsflow nodes add-ssh HOST --user USER (--key-file FILE | --key-parameter NAME) [--port N] [--name NAME] [--tag KEY=VALUE ...]
+
+The private key is stored as a SecureString parameter (or name one that holds it). The host's
+key is read and pinned now, and the login is checked with a no-op command; a host whose key
+later changes is refused before anything runs.
+
+${connectionHelp}`,
+      async run(argv, io) {
+        const { values, positionals } = verbArgs(argv, {
+          user: { type: "string" },
+          "key-file": { type: "string" },
+          "key-parameter": { type: "string" },
+          port: { type: "string" },
+          name: { type: "string" },
+          tag: { type: "string", multiple: true },
+        } as const);
+        const host = one(positionals, "the host name or address");
+        if (!values.user) throw new UsageError("--user is required");
+        if (Boolean(values["key-file"]) === Boolean(values["key-parameter"]))
+          throw new UsageError("give --key-file or --key-parameter (one of them)");
+        const port = values.port === undefined ? undefined : Number(values.port);
+        if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+          throw new UsageError(`--port must be 1–65535, not '${values.port}'`);
+        let privateKey: string | undefined;
+        if (values["key-file"])
+          try {
+            privateKey = readFileSync(values["key-file"], "utf8");
+          } catch (error) {
+            throw new UsageError(`cannot read --key-file: ${(error as Error).message}`);
+          }
+        const body = {
+          host,
+          user: values.user,
+          ...(port !== undefined && { port }),
+          ...(privateKey !== undefined && { privateKey }),
+          ...(values["key-parameter"] && { keyParameter: values["key-parameter"] }),
+          ...(values.name && { name: values.name }),
+          ...(values.tag && {
+            tags: values.tag.map((pair) => {
+              const { key, value } = keyValue(pair, "a tag");
+              return { Key: key, Value: value };
+            }),
+          }),
+        };
+        return runVerb(io, values.json ?? false, async () => {
+          const node = (await fleetCall(
+            connectionFrom(values),
+            "POST",
+            "/v1/nodes/ssh",
+            body,
+          )) as Node;
+          return { result: node, human: `registered ${node.id} (ssh ${values.user}@${host})` };
+        });
+      },
+    },
     list: {
       summary: "List managed nodes",
       usage: `Usage: opsflow nodes list [--ping-status Online|ConnectionLost] [--platform Linux|Windows|MacOS] [--tag KEY=V1,V2|KEY ...] [--next-token T]\n\n${connectionHelp}`,
