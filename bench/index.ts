@@ -16,6 +16,7 @@ const suites = [
   "durable.ts",
   "function-dispatch.ts",
   "postgres-nodes.ts",
+  "fleet-agents.ts",
 ];
 
 let failed = 0;

@@ -8,12 +8,14 @@ import type {
   ActivationFilter,
   ActivationRecord,
   FleetStore,
+  ManagedNodeRecord,
   NodeInfo,
   Tag,
 } from "../store/fleet-port.js";
 import type { Page, PageRequest } from "../store/paging.js";
 import { FleetError } from "./errors.js";
 import { isUuid, newActivationCode, newNodeId } from "./ids.js";
+import type { NodeStatusEvents } from "./node-status.js";
 import { checkTags } from "./tags.js";
 
 /** SSM's default and longest activation lifetimes. */
@@ -37,6 +39,7 @@ export class ActivationService {
   constructor(
     private readonly store: FleetStore,
     private readonly now: () => number,
+    private readonly statusEvents: NodeStatusEvents,
   ) {}
 
   /** Creates an activation; the code is returned once and never stored in clear. */
@@ -89,7 +92,8 @@ export class ActivationService {
 
   /**
    * Registers a node: the code must match the activation's, which must be unexpired and under
-   * its limit. The node is known from then on by `publicKey`.
+   * its limit. The node is known from then on by `publicKey`; its Registered event is
+   * published.
    */
   async register(request: {
     activationId: string;
@@ -108,7 +112,7 @@ export class ActivationService {
       );
     checkPublicKey(request.publicKey);
     const now = this.now();
-    const node = {
+    const node: ManagedNodeRecord = {
       id: newNodeId(),
       activationId: activation.id,
       connection: { kind: "agent" as const, publicKey: request.publicKey },
@@ -128,6 +132,7 @@ export class ActivationService {
             ? `Activation ${activation.id} has reached its registration limit (${activation.registrationLimit}): create a new activation.`
             : `Activation ${activation.id} no longer exists.`,
       );
+    await this.statusEvents.publish([{ node, status: "Registered" }]);
     return { instanceId: node.id, ...(node.name !== undefined && { name: node.name }) };
   }
 }

@@ -32,6 +32,7 @@ export async function publishChange(
   change: CommandChange,
   region: string,
   account: string,
+  now: number,
 ): Promise<void> {
   const { command } = change;
   const entries = change.changed.map((inv) => invocationEvent(command, inv, region, account));
@@ -44,9 +45,11 @@ export async function publishChange(
     config.events.includes("All") || config.events.includes(status);
   const messages =
     config.type === "Invocation"
-      ? change.changed.filter((inv) => wanted(inv.status)).map((inv) => notification(command, inv))
+      ? change.changed
+          .filter((inv) => wanted(inv.status))
+          .map((inv) => notification(command, now, inv))
       : ended && wanted(command.status)
-        ? [notification(command)]
+        ? [notification(command, now)]
         : [];
   for (const message of messages)
     await publisher
@@ -96,7 +99,7 @@ function invocationEvent(
   };
 }
 
-function notification(command: CommandRecord, inv?: InvocationRecord) {
+function notification(command: CommandRecord, now: number, inv?: InvocationRecord) {
   return {
     commandId: command.id,
     documentName: command.documentName,
@@ -109,7 +112,7 @@ function notification(command: CommandRecord, inv?: InvocationRecord) {
           status: command.status,
           statusDetails: command.statusDetails,
         }),
-    eventTime: iso(inv?.endedAt ?? Date.now()),
+    eventTime: iso(inv?.endedAt ?? now),
   };
 }
 

@@ -240,7 +240,13 @@ export class CommandService {
   /** Wakes the nodes a change concerns and publishes what it changed. */
   async applied(change: CommandChange): Promise<void> {
     this.fleet.hub.wake(change.wake);
-    await publishChange(this.fleet.publisher, change, this.fleet.region, this.fleet.account);
+    await publishChange(
+      this.fleet.publisher,
+      change,
+      this.fleet.region,
+      this.fleet.account,
+      this.fleet.clock.now(),
+    );
     if (this.fleet.settleTask && awaitsSettlement(change.command))
       await settleWaiter(change.command, this.fleet.store, this, this.fleet.settleTask);
   }

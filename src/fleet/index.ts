@@ -16,7 +16,9 @@ import { CommandService, type FleetContext } from "./commands.js";
 import { DeliveryHub } from "./delivery-hub.js";
 import { DocumentService } from "./documents.js";
 import { InvocationExpiry } from "./expiry.js";
+import { NodeStatusEvents, NodeStatusWatch } from "./node-status.js";
 import { NodeService } from "./nodes.js";
+import { SshHealth } from "./ssh-health.js";
 import { type SecretParameters, SshHostService } from "./ssh-hosts.js";
 import { SshRunner } from "./ssh-runner.js";
 import { runCommandRunner } from "./tasks/run-command.js";
@@ -53,7 +55,9 @@ export interface Fleet {
   sshHosts: SshHostService;
   /** The workflow task runners of the fleet (opsflow:runCommand.sync, aws-sdk:ssm:*). */
   runners: ResourceRunner[];
-  /** Starts the expiry loop and listens for other server nodes' changes. */
+  /**
+   * Starts the expiry and node status loops and listens for other server nodes' changes.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -77,30 +81,41 @@ export function buildFleet(deps: FleetDependencies): Fleet {
   const commands = new CommandService(context);
   const log = deps.log ?? console.error;
   const expiry = new InvocationExpiry(context, commands, { log, maxSleepMs: 1000 });
+  const statusEvents = new NodeStatusEvents(deps.publisher, deps.region, deps.account, log);
+  const statusWatch = new NodeStatusWatch(deps.store, statusEvents, {
+    clock: deps.clock,
+    log,
+    maxSleepMs: 1000,
+  });
   const sshRunner = new SshRunner(context, commands, deps.secrets, deps.owner, {
     log,
     maxSleepMs: 1000,
   });
   context.sshWork = () => sshRunner.wake();
+  const sshHealth = new SshHealth(context, { log });
   let unlisten: (() => void) | undefined;
   return {
-    activations: new ActivationService(deps.store, now),
-    nodes: new NodeService(deps.store, deps.clock, commands),
+    activations: new ActivationService(deps.store, now, statusEvents),
+    nodes: new NodeService(deps.store, deps.clock, commands, statusEvents),
     documents,
     commands,
     agentCalls: new AgentCalls(context, commands),
     auth: new AgentAuthenticator(deps.store, now),
     hub,
-    sshHosts: new SshHostService(deps.store, deps.clock, deps.secrets),
+    sshHosts: new SshHostService(deps.store, deps.clock, deps.secrets, statusEvents),
     runners: [runCommandRunner(commands)],
     async start() {
       unlisten = await deps.store.onFleetWork((ids) => hub.wake(ids));
       expiry.start();
+      statusWatch.start();
       sshRunner.start();
+      sshHealth.start();
     },
     async stop() {
       unlisten?.();
+      await sshHealth.stop();
       await sshRunner.stop();
+      await statusWatch.stop();
       await expiry.stop();
     },
   };

@@ -4,11 +4,18 @@
  * deregistering deletes the node, so its key stops working and its open invocations end.
  */
 import type { Clock } from "../kernel/clock.js";
-import type { FleetStore, ManagedNodeRecord, NodeFilter, Tag } from "../store/fleet-port.js";
+import type {
+  FleetStore,
+  ManagedNodeRecord,
+  NodeFilter,
+  NodePingStatus,
+  Tag,
+} from "../store/fleet-port.js";
 import type { Page, PageRequest } from "../store/paging.js";
 import type { CommandService } from "./commands.js";
 import { FleetError } from "./errors.js";
 import { isNodeId } from "./ids.js";
+import type { NodeStatusEvents } from "./node-status.js";
 import { commandControl } from "./rate-control.js";
 import { checkTags, MAX_TAGS } from "./tags.js";
 
@@ -19,7 +26,7 @@ import { checkTags, MAX_TAGS } from "./tags.js";
 export const ONLINE_WINDOW_MS = 60_000;
 
 /** SSM's PingStatus. */
-export type PingStatus = "Online" | "ConnectionLost";
+export type PingStatus = NodePingStatus;
 
 /** A node with its derived ping status. */
 export interface NodeView extends ManagedNodeRecord {
@@ -36,6 +43,7 @@ export class NodeService {
     private readonly store: FleetStore,
     private readonly clock: Clock,
     private readonly commands: CommandService,
+    private readonly statusEvents: NodeStatusEvents,
   ) {}
 
   private view(node: ManagedNodeRecord): NodeView {
@@ -83,13 +91,19 @@ export class NodeService {
     return tags;
   }
 
-  /** Deletes the node; its invocations still open end Failed/Undeliverable. */
+  /**
+   * Deletes the node; its invocations still open end Failed/Undeliverable, and its
+   * Deregistered event is published (by the one caller whose deletion took effect).
+   */
   async deregister(id: string): Promise<void> {
-    if (!isNodeId(id))
+    // Read first: the event describes the node as it was.
+    const node = isNodeId(id) ? await this.store.getNode(id) : undefined;
+    if (!node)
       throw new FleetError("InvalidInstanceId", `Instance ${id} is not a registered managed node.`);
     const result = await this.store.deregisterNode(id, this.clock.now(), commandControl);
     if (!result.deregistered)
       throw new FleetError("InvalidInstanceId", `Instance ${id} is not a registered managed node.`);
+    await this.statusEvents.publish([{ node, status: "Deregistered" }]);
     for (const change of result.changes) await this.commands.applied(change);
   }
 }

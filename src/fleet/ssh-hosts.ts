@@ -8,6 +8,7 @@ import type { Clock } from "../kernel/clock.js";
 import type { FleetStore, ManagedNodeRecord, Tag } from "../store/fleet-port.js";
 import { FleetError } from "./errors.js";
 import { newNodeId } from "./ids.js";
+import type { NodeStatusEvents } from "./node-status.js";
 import { probeHostKey, runPluginsOverSsh, SshConnectError } from "./ssh/index.js";
 import { checkTags } from "./tags.js";
 
@@ -39,11 +40,12 @@ export class SshHostService {
     private readonly store: FleetStore,
     private readonly clock: Clock,
     private readonly secrets: SecretParameters,
+    private readonly statusEvents: NodeStatusEvents,
   ) {}
 
   /**
    * Probes the host, pins its key, checks the credentials with a no-op command, then stores
-   * the node. Nothing is stored when any step fails.
+   * the node and publishes its Registered event. Nothing is stored when any step fails.
    */
   async register(request: NewSshHost): Promise<ManagedNodeRecord> {
     const port = request.port ?? 22;
@@ -101,6 +103,7 @@ export class SshHostService {
         ...(request.name !== undefined && { name: request.name }),
       };
       await this.store.addNode(node);
+      await this.statusEvents.publish([{ node, status: "Registered" }]);
       return node;
     } catch (error) {
       if (error instanceof SshConnectError)

@@ -98,6 +98,15 @@ export interface ManagedNodeRecord {
   tags: Tag[];
 }
 
+/** SSM's PingStatus of a managed node, as its last heartbeat says. */
+export type NodePingStatus = "Online" | "ConnectionLost";
+
+/** A node whose published ping status just changed, as it now is. */
+export interface NodePingChange {
+  node: ManagedNodeRecord;
+  status: NodePingStatus;
+}
+
 /** What DescribeInstanceInformation can filter on (all given ones must hold). */
 export interface NodeFilter {
   ids?: string[];
@@ -395,6 +404,16 @@ export interface FleetStore {
   listNodes(filter: NodeFilter, page: PageRequest): Promise<Page<ManagedNodeRecord>>;
   /** Records a heartbeat at `now`, and the node's info when given; false for no such node. */
   recordPing(id: string, now: number, info?: NodeInfo): Promise<boolean>;
+  /**
+   * Flips the ping status published for each node to what its last heartbeat says (Online
+   * when `lastPingAt` is at or after `onlineSince`, else ConnectionLost) where the two differ,
+   * and returns those nodes with their new status: at most `limit`, so call again while it
+   * returns `limit`. A node is stored as published Online when it has a `lastPingAt` (it
+   * just registered), else ConnectionLost.
+   * Each flip is returned to exactly one caller, however many server nodes call at once, so
+   * each transition is published once.
+   */
+  reportPingChanges(onlineSince: number, limit: number): Promise<NodePingChange[]>;
   /** Adds or replaces tags by key, then removes `removeKeys`; the resulting tags, or undefined. */
   changeNodeTags(id: string, add: Tag[], removeKeys: string[]): Promise<Tag[] | undefined>;
   /**

@@ -460,12 +460,12 @@ test("the OpenAPI document lists every fleet route", async () => {
     "GET /v1/documents",
     "GET /v1/documents/{name}",
     "GET /v1/nodes",
-    "POST /v1/nodes/ssh",
     "GET /v1/nodes/{id}",
     "POST /v1/activations",
     "POST /v1/commands",
     "POST /v1/commands/{id}/cancel",
     "POST /v1/documents",
+    "POST /v1/nodes/ssh",
     "POST /v1/nodes/{id}/tags",
     "PUT /v1/documents/{name}",
   ]);

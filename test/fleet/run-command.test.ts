@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -18,7 +20,13 @@ import {
   SendCommandCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
-import { ADMIN, eventually, type ServerProcess, startServerProcess } from "../server/harness.js";
+import {
+  ADMIN,
+  eventually,
+  rest,
+  type ServerProcess,
+  startServerProcess,
+} from "../server/harness.js";
 import { type AgentProcess, ssmClient, startAgents } from "./fleet-harness.js";
 
 const ENDED = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
@@ -238,5 +246,53 @@ describe("Run Command with real agents", () => {
     );
     assert.equal(inv.Status, "Success");
     assert.equal(inv.StandardOutputContent, "from the cli\n");
+  });
+
+  test("NotificationConfig sends the command's end to an opsflow topic", async () => {
+    const received: { Subject?: string; Message: string }[] = [];
+    const hook = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        received.push(JSON.parse(body));
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (hook.address() as AddressInfo).port;
+      const topic = await rest(server.url, "POST", "/v1/topics", { name: "fleet-notices" });
+      assert.equal(topic.status, 201, JSON.stringify(topic.body));
+      const sub = await rest(server.url, "POST", "/v1/topics/fleet-notices/subscriptions", {
+        protocol: "http",
+        endpoint: `http://127.0.0.1:${port}/hook`,
+      });
+      assert.equal(sub.status, 201, JSON.stringify(sub.body));
+      const sent = await ssm.send(
+        new SendCommandCommand({
+          DocumentName: "AWS-RunShellScript",
+          InstanceIds: [agents[0].instanceId],
+          Parameters: { commands: ["true"] },
+          ServiceRoleArn: "arn:aws:iam::123456789012:role/notify",
+          NotificationConfig: {
+            NotificationArn: topic.body.topicArn ?? topic.body.arn,
+            NotificationEvents: ["Success", "Failed"],
+            NotificationType: "Command",
+          },
+        }),
+      );
+      const commandId = sent.Command?.CommandId as string;
+      await ended(commandId);
+      const notice = await eventually(async () =>
+        received.find((m) => m.Message.includes(commandId)),
+      );
+      const message = JSON.parse(notice.Message);
+      assert.equal(message.status, "Success");
+      assert.deepEqual(message.instanceIds, [agents[0].instanceId]);
+    } finally {
+      hook.close();
+    }
   });
 });

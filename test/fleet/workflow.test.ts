@@ -5,6 +5,8 @@
  * Catch handles. A secret given as {{ssm-secure:...}} reaches the node but not the history.
  */
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as sfn from "@aws-sdk/client-sfn";
 import { PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
@@ -17,6 +19,13 @@ import {
 import { type AgentProcess, ssmClient, startAgents } from "./fleet-harness.js";
 
 const SECRET = "s3cret-patch-token-4b1f";
+
+/** Files under `dir` whose bytes contain `text`. */
+function filesHolding(dir: string, text: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile() && readFileSync(path).includes(text));
+}
 
 describe("workflows that wait for commands", () => {
   let server: ServerProcess;
@@ -99,6 +108,13 @@ describe("workflows that wait for commands", () => {
       assert.equal(inv.StandardOutputContent, `token has ${SECRET.length} characters\n`);
     }
     assert.equal(history.includes(SECRET), false, "the secret never reaches the history");
+    // The nodes ran it with the secret, and kept none of it once the command ended.
+    for (const agent of agents)
+      assert.deepEqual(
+        filesHolding(agent.stateDir, SECRET),
+        [],
+        `${agent.stateDir} holds the secret`,
+      );
   });
 
   test("a command that fails on more nodes than MaxErrors fails the task with Fleet.MaxErrorsExceeded", async () => {

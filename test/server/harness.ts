@@ -97,7 +97,7 @@ export async function startServerProcess(
     (resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
       const check = () => {
-        const match = /listening on (http:\/\/\S+) .*ready at (\S+)\n/.exec(output);
+        const match = /listening on (https?:\/\/\S+) .*ready at (\S+)\n/.exec(output);
         if (match) {
           clearTimeout(timer);
           resolve({ url: match[1], readyAt: Date.parse(match[2]) });

@@ -160,6 +160,63 @@ export function fleetStoreContract(
       assert.equal(await store.getNode(nodeId(9)), undefined);
     });
 
+    test("ping changes: a node's published status flips once when its heartbeat says otherwise", async () => {
+      const changes = async (onlineSince: number, limit = 10) =>
+        (await store.reportPingChanges(onlineSince, limit)).map((c) => [
+          Number.parseInt(c.node.id.slice(3), 16),
+          c.status,
+        ]);
+      await store.createActivation(activation("a"));
+      await store.registerNode("a", agentNode(1, { lastPingAt: T0, info: INFO }), T0);
+      await store.addNode(sshNode(2, { lastPingAt: T0 + 50 }));
+      // Never pinged: stored as ConnectionLost already.
+      await store.addNode(agentNode(3));
+      assert.deepEqual(await changes(T0 - 60_000), []);
+      // A heartbeat at exactly onlineSince is still Online.
+      assert.deepEqual(await changes(T0), []);
+      assert.deepEqual(await changes(T0 + 1), [[1, "ConnectionLost"]]);
+      assert.deepEqual(await changes(T0 + 1), [], "each flip is returned once");
+      assert.deepEqual(await changes(T0 + 51), [[2, "ConnectionLost"]]);
+      // The node comes back as it now is (its new heartbeat and info).
+      await store.recordPing(nodeId(2), T0 + 200, INFO);
+      await store.recordPing(nodeId(1), T0 + 200);
+      await store.recordPing(nodeId(3), T0 + 200);
+      const back = await store.reportPingChanges(T0 + 100, 2);
+      assert.deepEqual(
+        back.map((c) => [c.node.id, c.status]),
+        [
+          [nodeId(1), "Online"],
+          [nodeId(2), "Online"],
+        ],
+      );
+      assert.deepEqual(back[1].node, await store.getNode(nodeId(2)));
+      assert.equal(back[1].node.lastPingAt, T0 + 200);
+      assert.deepEqual(await changes(T0 + 100, 2), [[3, "Online"]], "the rest after the limit");
+      assert.deepEqual(await changes(T0 + 100), []);
+      // A deregistered node is not reported.
+      await store.deregisterNode(nodeId(1), T0 + 300, testControl);
+      assert.deepEqual(await changes(T0 + 201), [
+        [2, "ConnectionLost"],
+        [3, "ConnectionLost"],
+      ]);
+    });
+
+    test("ping changes asked for at once: every flip goes to one caller", async () => {
+      for (let i = 1; i <= 24; i++) await store.addNode(agentNode(i, { lastPingAt: T0 }));
+      const seen: string[] = [];
+      for (;;) {
+        const rounds = await Promise.all(
+          Array.from({ length: 4 }, () => store.reportPingChanges(T0 + 1, 5)),
+        );
+        const flipped = rounds.flat();
+        if (flipped.length === 0) break;
+        assert.ok(flipped.every((c) => c.status === "ConnectionLost"));
+        seen.push(...flipped.map((c) => c.node.id));
+      }
+      assert.equal(seen.length, 24);
+      assert.equal(new Set(seen).size, 24, "no node reported twice");
+    });
+
     test("lists nodes in id order, filtered by id, ping, platform, tags and connection", async () => {
       const windows = { ...INFO, platformType: "Windows" as const };
       await store.addNode(
@@ -507,6 +564,8 @@ export function fleetStoreContract(
       assert.equal(started?.status, "InProgress");
       assert.equal(started?.statusDetails, "InProgress");
       assert.equal(started?.startedAt, T0 + 2);
+      // The first start moves the command from Pending to InProgress.
+      assert.equal((await store.getCommand("c1"))?.status, "InProgress");
       // Starting twice changes nothing.
       assert.deepEqual(await store.startInvocation("c1", nodeId(1), T0 + 3), started);
       await store.cancelCommand("c1", [nodeId(2)], T0 + 4, testControl);

@@ -3,7 +3,7 @@
  * into the invocation folder's spools. The first non-zero exit ends it Failed with that code;
  * exit 194 or 3010 asks for a reboot (the plugin runs again after it); all zero is Success 0.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../kernel/clock.js";
 import type { AgentInvocation, AgentPlugin, FinishRequest } from "../protocol.js";
@@ -113,6 +113,8 @@ async function runPlugin(
     });
   } finally {
     request.onProcessGroup?.(undefined);
+    // The script holds parameter values, secrets among them: it is written again to rerun.
+    rmSync(scriptPath, { force: true });
   }
 }
 

@@ -88,6 +88,9 @@ export class InvocationRecords {
     const current = this.read(commandId);
     if (!current) throw new Error(`no record of command ${commandId}`);
     const next = { ...current, ...change, updatedAt: new Date(this.now()).toISOString() };
+    // Once it will not run again, its scripts (parameter values, secrets among them) go.
+    if (next.state !== "started" && next.state !== "reboot-pending")
+      next.invocation = { ...next.invocation, plugins: [] };
     this.write(next);
     return next;
   }

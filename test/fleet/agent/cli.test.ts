@@ -1,18 +1,20 @@
 /**
- * `opsflow agent` as a real process: register (and its refusals), status (--json), run
- * (killed with SIGKILL mid-command, then restarted: the command is reported Failed with what
- * output it had), and usage errors.
+ * `opsflow agent` as a real process against the real server (in-process, commands sent through
+ * its REST API): register (and its refusals), status (--json), run (killed with SIGKILL
+ * mid-command, then restarted: the command is reported Failed with what output it had), and
+ * usage errors.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { processAlive } from "../../../src/fleet/agent/process-group.js";
-import { registeredStateDir, shellInvocation, startTestAgent } from "./agent-harness.js";
-import { ProtocolPeer } from "./protocol-peer.js";
+import { rest } from "../../server/harness.js";
+import { registeredNode, startTestAgent } from "./agent-harness.js";
+import { TestServer, until } from "./real-server.js";
 
 const entry = ["--import", "tsx", "src/cli/bin.ts", "agent"];
 
@@ -32,24 +34,25 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
 const newStateDir = () => join(mkdtempSync(join(tmpdir(), "opsflow-agent-cli-")), "state");
 
 describe("opsflow agent (CLI)", () => {
-  let peer: ProtocolPeer;
+  let server: TestServer;
   let url: string;
   before(async () => {
-    peer = new ProtocolPeer();
-    url = await peer.listen();
+    server = await TestServer.start();
+    url = server.url;
   });
-  after(() => peer.close());
+  after(() => server.down());
 
   test("register writes the state dir (0700/0600, no activation code); twice refuses and names --force", async () => {
     const stateDir = newStateDir();
+    const activation = await server.activation();
     const args = [
       "register",
       "--endpoint",
       url,
       "--activation-id",
-      "act-1",
+      activation.id,
       "--activation-code",
-      "code-1",
+      activation.code,
     ];
     const first = await cli([...args, "--state-dir", stateDir, "--json"]);
     assert.equal(first.code, 0, first.stderr);
@@ -58,7 +61,7 @@ describe("opsflow agent (CLI)", () => {
     assert.equal(statSync(stateDir).mode & 0o777, 0o700);
     for (const file of ["registration.json", "agent.key"]) {
       assert.equal(statSync(join(stateDir, file)).mode & 0o777, 0o600);
-      assert.doesNotMatch(readFileSync(join(stateDir, file), "utf8"), /code-1/);
+      assert.ok(!readFileSync(join(stateDir, file), "utf8").includes(activation.code));
     }
 
     const again = await cli([...args, "--state-dir", stateDir]);
@@ -68,15 +71,18 @@ describe("opsflow agent (CLI)", () => {
     const forced = await cli([...args, "--state-dir", stateDir, "--force", "--json"]);
     assert.equal(forced.code, 0, forced.stderr);
     assert.notEqual(JSON.parse(forced.stdout).instanceId, registration.instanceId);
+    const nodes = await rest(url, "GET", `/v1/nodes/${registration.instanceId}`);
+    assert.equal(nodes.status, 200, "the server holds the first registration");
   });
 
   test("a refused activation or an unreachable server: one line saying what to do, exit 1", async () => {
+    const activation = await server.activation();
     const refused = await cli([
       "register",
       "--endpoint",
       url,
       "--activation-id",
-      "act-1",
+      activation.id,
       "--activation-code",
       "wrong",
       "--state-dir",
@@ -126,24 +132,32 @@ describe("opsflow agent (CLI)", () => {
     assert.equal(empty.code, 1);
     assert.match(empty.stderr, /opsflow agent register/);
 
-    const stateDir = await registeredStateDir(url);
-    const invocation = shellInvocation(["echo hi", "exit 4"]);
-    peer.finishDown = true;
+    const node = await registeredNode(server);
+    const stateDir = node.stateDir;
+    const go = join(mkdtempSync(join(tmpdir(), "opsflow-agent-cli-")), "go");
     const agent = startTestAgent(stateDir);
+    const commandId = await server.send(node.instanceId, [
+      "echo hi",
+      `while [ ! -e ${go} ]; do sleep 0.05; done`,
+      "exit 4",
+    ]);
+    await server.invocationWhen(commandId, node.instanceId, (i) => i.stdoutBytes === 3);
+    // The server is gone when the script ends: the report stays pending on disk.
+    await server.down();
     try {
-      peer.deliver(invocation);
-      await peer.until(() => agent.records.pendingReports().includes(invocation.commandId));
+      writeFileSync(go, "");
+      await until(() => agent.records.pendingReports().includes(commandId));
       agent.agent.stop();
       await agent.done;
     } finally {
-      peer.finishDown = false;
+      await server.up();
     }
     const status = await cli(["status", "--json"], { OPSFLOW_AGENT_STATE_DIR: stateDir });
     assert.equal(status.code, 0, status.stderr);
     const parsed = JSON.parse(status.stdout);
-    assert.equal(parsed.registration.instanceId, peer.lastNode.instanceId);
+    assert.equal(parsed.registration.instanceId, node.instanceId);
     assert.equal(parsed.registration.endpoint, url);
-    assert.deepEqual(parsed.pendingReports, [invocation.commandId]);
+    assert.deepEqual(parsed.pendingReports, [commandId]);
     assert.equal(parsed.invocations.length, 1);
     assert.equal(parsed.invocations[0].state, "finished");
     assert.equal(parsed.invocations[0].result.responseCode, 4);
@@ -152,16 +166,14 @@ describe("opsflow agent (CLI)", () => {
     const human = await cli(["status", "--state-dir", stateDir]);
     assert.match(
       human.stdout,
-      new RegExp(
-        `${invocation.commandId} .* finished Failed \\(exit code 4\\) \\[report pending\\]`,
-      ),
+      new RegExp(`${commandId} .* finished Failed \\(exit code 4\\) \\[report pending\\]`),
     );
   });
 
   test("agent killed (SIGKILL) mid-command: the next start kills the orphan and reports Failed -1 with the reason and the output so far", async () => {
-    const stateDir = await registeredStateDir(url);
+    const node = await registeredNode(server);
+    const stateDir = node.stateDir;
     const pidFile = join(mkdtempSync(join(tmpdir(), "opsflow-orphan-")), "pid");
-    const invocation = shellInvocation(["echo partial", `echo $$ > ${pidFile}`, "sleep 60"]);
     const child: ChildProcess = spawn(
       process.execPath,
       [...entry, "run", "--state-dir", stateDir],
@@ -169,10 +181,15 @@ describe("opsflow agent (CLI)", () => {
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
+    let commandId = "";
     try {
-      peer.deliver(invocation);
-      const spool = join(stateDir, "invocations", invocation.commandId, "stdout");
-      await peer.until(
+      commandId = await server.send(node.instanceId, [
+        "echo partial",
+        `echo $$ > ${pidFile}`,
+        "sleep 60",
+      ]);
+      const spool = join(stateDir, "invocations", commandId, "stdout");
+      await until(
         () =>
           existsSync(pidFile) &&
           readFileSync(pidFile, "utf8").trim() !== "" &&
@@ -188,16 +205,15 @@ describe("opsflow agent (CLI)", () => {
     assert.ok(processAlive(orphan), "the script outlived the agent (its own process group)");
 
     const restarted = startTestAgent(stateDir);
-    await peer.until(() => peer.finishes.some((f) => f.commandId === invocation.commandId));
-    const report = peer.finishes.find((f) => f.commandId === invocation.commandId)?.report;
-    assert.equal(report?.status, "Failed");
-    assert.equal(report?.responseCode, -1);
+    const ended = await server.ended(commandId, node.instanceId);
+    assert.equal(ended.status, "Failed");
+    assert.equal(ended.responseCode, -1);
     assert.match(
-      report?.reason ?? "",
-      /^the agent stopped while the command ran \(restarted at \d{4}-\d\d-\d\dT.*Z\)$/,
+      ended.standardErrorContent,
+      /^\nthe agent stopped while the command ran \(restarted at \d{4}-\d\d-\d\dT.*Z\)\n$/,
     );
-    assert.equal(peer.outputOf(invocation.commandId, "stdout"), "partial\n");
-    await peer.until(() => !processAlive(orphan));
+    assert.equal(ended.standardOutputContent, "partial\n");
+    await until(() => !processAlive(orphan));
     restarted.agent.stop();
     await restarted.done;
   });

@@ -200,14 +200,24 @@ export function postgresCommandMethods(db: PostgresDatabase): CommandMethods {
       });
     },
     async startInvocation(commandId, instanceId, now) {
-      const started = await db.row<Row>(
-        `UPDATE invocations SET phase = 'running', started_at = $1,
-           status = CASE WHEN cancel_requested THEN status ELSE 'InProgress' END,
-           status_details = CASE WHEN cancel_requested THEN status_details ELSE 'InProgress' END
-         WHERE command_id = $2 AND instance_id = $3 AND phase IN ('ready', 'delivered')
-         RETURNING *`,
-        [now, commandId, instanceId],
-      );
+      const started = await db.transaction(async (tx) => {
+        const row = await tx.row<Row>(
+          `UPDATE invocations SET phase = 'running', started_at = $1,
+             status = CASE WHEN cancel_requested THEN status ELSE 'InProgress' END,
+             status_details = CASE WHEN cancel_requested THEN status_details ELSE 'InProgress' END
+           WHERE command_id = $2 AND instance_id = $3 AND phase IN ('ready', 'delivered')
+           RETURNING *`,
+          [now, commandId, instanceId],
+        );
+        // The first node to start moves its command from Pending to InProgress.
+        if (row)
+          await tx.run(
+            `UPDATE commands SET status = 'InProgress', status_details = 'InProgress'
+             WHERE id = $1 AND status = 'Pending'`,
+            [commandId],
+          );
+        return row;
+      });
       const row =
         started ??
         (await db.row<Row>("SELECT * FROM invocations WHERE command_id = $1 AND instance_id = $2", [

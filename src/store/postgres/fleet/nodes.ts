@@ -4,7 +4,7 @@
  * registration serialize on that row, and the second finds the limit reached.
  */
 import { StoreConflictError } from "../../errors.js";
-import type { FleetStore, ManagedNodeRecord, Tag } from "../../fleet-port.js";
+import type { FleetStore, ManagedNodeRecord, NodePingStatus, Tag } from "../../fleet-port.js";
 import { decodePageToken, isStringKey, pageOf } from "../../paging.js";
 import type { Row } from "../../rows/common.js";
 import { activationFromRow, invocationFromRow, nodeFromRow, nodeValues } from "../../rows/fleet.js";
@@ -30,8 +30,10 @@ async function insertNode(tx: Sql, node: ManagedNodeRecord): Promise<void> {
   const v = nodeValues(node);
   const inserted = await tx.run(
     `INSERT INTO managed_nodes (id, activation_id, name, connection_kind, connection,
-       platform_type, info, registered_at, last_ping_at, tags)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+       platform_type, info, registered_at, last_ping_at, tags, reported_ping_status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+       CASE WHEN $9::bigint IS NULL THEN 'ConnectionLost' ELSE 'Online' END)
+     ON CONFLICT (id) DO NOTHING`,
     [
       v.id,
       v.activationId,
@@ -61,6 +63,7 @@ type NodeMethods = Pick<
   | "getNode"
   | "listNodes"
   | "recordPing"
+  | "reportPingChanges"
   | "changeNodeTags"
   | "deregisterNode"
 >;
@@ -179,6 +182,32 @@ export function postgresNodeMethods(db: PostgresDatabase): NodeMethods {
         [now, json(info), info?.platformType ?? null, id],
       );
       return touched > 0;
+    },
+    async reportPingChanges(onlineSince, limit) {
+      // The rows to flip are locked, skipping those another server node holds; the UPDATE
+      // checks again on the row it locked, so a node flipped meanwhile is not returned twice.
+      // A CTE, evaluated once: a subquery could be rescanned and lock (and flip) past $2.
+      const STALE = `(n.reported_ping_status = 'Online' AND n.last_ping_at < $1)
+        OR (n.reported_ping_status = 'Online' AND n.last_ping_at IS NULL)
+        OR (n.reported_ping_status = 'ConnectionLost' AND n.last_ping_at >= $1)`;
+      const rows = await db.rows<Row>(
+        `WITH due AS (
+           SELECT n.id FROM managed_nodes n WHERE ${STALE}
+           ORDER BY n.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE managed_nodes n
+         SET reported_ping_status =
+           CASE WHEN n.last_ping_at >= $1 THEN 'Online' ELSE 'ConnectionLost' END
+         FROM due
+         WHERE n.id = due.id AND (${STALE})
+         RETURNING n.*`,
+        [onlineSince, limit],
+      );
+      return rows
+        .map((row) => ({
+          node: nodeFromRow(row),
+          status: row.reported_ping_status as NodePingStatus,
+        }))
+        .sort((a, b) => (a.node.id < b.node.id ? -1 : 1));
     },
     changeNodeTags(id, add, removeKeys) {
       return db.transaction(async (tx) => {

@@ -104,6 +104,10 @@ export function commandQueries(db: Database.Database, settlement: Settlement) {
        status_details = CASE WHEN cancel_requested = 1 THEN status_details ELSE 'InProgress' END
      WHERE command_id = ? AND instance_id = ? AND phase IN ('ready', 'delivered') RETURNING *`,
   );
+  // The first node to start moves its command from Pending to InProgress.
+  const commandStarted = db.prepare<[string]>(
+    "UPDATE commands SET status = 'InProgress', status_details = 'InProgress' WHERE id = ? AND status = 'Pending'",
+  );
   const openOfCommand = db.prepare<[string], Row>(
     "SELECT * FROM invocations WHERE command_id = ? AND phase <> 'done' ORDER BY ordinal",
   );
@@ -215,7 +219,9 @@ export function commandQueries(db: Database.Database, settlement: Settlement) {
     ),
     startInvocation: db.transaction(
       (commandId: string, instanceId: string, now: number): InvocationRecord | undefined => {
-        const row = start.get(now, commandId, instanceId) ?? invocation.get(commandId, instanceId);
+        const started = start.get(now, commandId, instanceId);
+        if (started) commandStarted.run(commandId);
+        const row = started ?? invocation.get(commandId, instanceId);
         return row && invocationFromRow(row);
       },
     ),

@@ -12,6 +12,8 @@ import type {
   ManagedNodeRecord,
   NodeFilter,
   NodeInfo,
+  NodePingChange,
+  NodePingStatus,
   RegistrationRefusal,
   Tag,
 } from "../../fleet-port.js";
@@ -47,9 +49,10 @@ export function nodeQueries(db: Database.Database, settlement: Settlement) {
   );
   const insertNode = db.prepare(
     `INSERT INTO managed_nodes (id, activation_id, name, connection_kind, connection,
-       platform_type, info, registered_at, last_ping_at, tags)
+       platform_type, info, registered_at, last_ping_at, tags, reported_ping_status)
      VALUES (@id, @activationId, @name, @connectionKind, @connection, @platformType, @info,
-       @registeredAt, @lastPingAt, @tags)`,
+       @registeredAt, @lastPingAt, @tags,
+       CASE WHEN @lastPingAt IS NULL THEN 'ConnectionLost' ELSE 'Online' END)`,
   );
   const nodeExists = db.prepare("SELECT 1 FROM managed_nodes WHERE id = ?");
   const node = db.prepare<[string], Row>("SELECT * FROM managed_nodes WHERE id = ?");
@@ -72,6 +75,20 @@ export function nodeQueries(db: Database.Database, settlement: Settlement) {
     `UPDATE managed_nodes SET last_ping_at = ?,
        info = coalesce(?, info), platform_type = coalesce(?, platform_type)
      WHERE id = ?`,
+  );
+  // One statement: reading and flipping cannot be split by another writer. Three ranges of
+  // the (reported_ping_status, last_ping_at) index, so a round reads only the nodes it flips.
+  const flipPingStatus = db.prepare<unknown[], Row>(
+    `UPDATE managed_nodes
+     SET reported_ping_status =
+       CASE WHEN last_ping_at >= @onlineSince THEN 'Online' ELSE 'ConnectionLost' END
+     WHERE id IN (
+       SELECT id FROM managed_nodes
+       WHERE (reported_ping_status = 'Online' AND last_ping_at < @onlineSince)
+         OR (reported_ping_status = 'Online' AND last_ping_at IS NULL)
+         OR (reported_ping_status = 'ConnectionLost' AND last_ping_at >= @onlineSince)
+       ORDER BY id LIMIT @limit)
+     RETURNING *`,
   );
   const writeTags = db.prepare("UPDATE managed_nodes SET tags = ? WHERE id = ?");
   const clearTagRows = db.prepare("DELETE FROM node_tags WHERE node_id = ?");
@@ -154,6 +171,15 @@ export function nodeQueries(db: Database.Database, settlement: Settlement) {
     },
     recordPing(id: string, now: number, info?: NodeInfo): boolean {
       return ping.run(now, json(info), info?.platformType ?? null, id).changes > 0;
+    },
+    reportPingChanges(onlineSince: number, limit: number): NodePingChange[] {
+      return flipPingStatus
+        .all({ onlineSince, limit })
+        .map((row) => ({
+          node: nodeFromRow(row),
+          status: row.reported_ping_status as NodePingStatus,
+        }))
+        .sort((a, b) => (a.node.id < b.node.id ? -1 : 1));
     },
     changeNodeTags: db.transaction(
       (id: string, add: Tag[], removeKeys: string[]): Tag[] | undefined => {
