@@ -27,8 +27,11 @@ import { commandControl } from "./rate-control.js";
 const REDELIVER_AFTER_MS = 60_000;
 /** Invocations handed out per poll. */
 const DELIVERIES_PER_POLL = 16;
-/** A heartbeat is written at most this often per node (each poll is one). */
-const PING_WRITE_INTERVAL_MS = 15_000;
+/**
+ * A heartbeat is stored at most this often per node: every poll is one, but storing each
+ * would cost a commit per idle agent every 20 s. Well inside ONLINE_WINDOW_MS with a poll's wait.
+ */
+const PING_WRITE_INTERVAL_MS = 45_000;
 
 const FINISH_STATUSES: Record<FinishRequest["status"], InvocationStatusDetails[]> = {
   Success: ["Success"],

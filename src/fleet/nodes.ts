@@ -20,10 +20,11 @@ import { commandControl } from "./rate-control.js";
 import { checkTags, MAX_TAGS } from "./tags.js";
 
 /**
- * A node is Online while its last heartbeat is this recent. Agents poll at least every 25 s;
- * two missed polls and a margin make it ConnectionLost.
+ * A node is Online while its last stored heartbeat is this recent. Agents poll at least every
+ * 25 s and a heartbeat is stored at most every 45 s (agent-calls.ts): a stored one can be 70 s
+ * old on a healthy node, so two minutes without one make it ConnectionLost.
  */
-export const ONLINE_WINDOW_MS = 60_000;
+export const ONLINE_WINDOW_MS = 120_000;
 
 /** SSM's PingStatus. */
 export type PingStatus = NodePingStatus;

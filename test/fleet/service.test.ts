@@ -267,12 +267,13 @@ describe("fleet services on a manual clock (SQLite)", () => {
         user: sshd.user,
         privateKey: sshd.privateKey,
       });
-      // Three probe intervals: past the Online window, kept Online by the probes.
-      for (let i = 0; i < 4; i++) await clock.tick(HEALTH_INTERVAL_MS + 1);
+      // Past the Online window, kept Online by the probes.
+      const intervals = Math.ceil(ONLINE_WINDOW_MS / HEALTH_INTERVAL_MS) + 1;
+      for (let i = 0; i < intervals; i++) await clock.tick(HEALTH_INTERVAL_MS + 1);
       assert.equal((await fleet.nodes.get(node.id)).pingStatus, "Online");
       await sshd.stop();
       stopped = true;
-      for (let i = 0; i < 4; i++) await clock.tick(HEALTH_INTERVAL_MS + 1);
+      for (let i = 0; i < intervals; i++) await clock.tick(HEALTH_INTERVAL_MS + 1);
       assert.equal((await fleet.nodes.get(node.id)).pingStatus, "ConnectionLost");
       assert.deepEqual(events.nodeStatuses(node.id), ["Registered", "ConnectionLost"]);
     } finally {
