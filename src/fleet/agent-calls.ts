@@ -102,8 +102,7 @@ export class AgentCalls {
     for (const { command } of deliveries) {
       try {
         const plugins = await this.fleet.documents.compile(
-          command.documentContent,
-          command.parameters,
+          command,
           node.info?.platformType ?? "Linux",
         );
         invocations.push({

@@ -3,7 +3,7 @@
  * parameters, and compiling a stored command for one node on its way out. The document
  * service implements it.
  */
-import type { PlatformType } from "../store/fleet-port.js";
+import type { CommandRecord, PlatformType } from "../store/fleet-port.js";
 import type { AgentPlugin } from "./protocol.js";
 
 /** A document checked for a SendCommand. */
@@ -16,6 +16,9 @@ export interface PreparedCommand {
   /** The longest the steps may run, seconds (the sum of their timeouts). */
   executionTimeoutSeconds: number;
 }
+
+/** What compiling a stored command reads of it. */
+export type CommandToCompile = Pick<CommandRecord, "id" | "documentContent" | "parameters">;
 
 export interface CommandDocuments {
   /**
@@ -31,9 +34,5 @@ export interface CommandDocuments {
    * The steps for a node of `platform`, `{{ssm:...}}` and `{{ssm-secure:...}}` references
    * resolved now. Throws FleetError UnsupportedPlatformType when no step applies.
    */
-  compile(
-    content: string,
-    parameters: Record<string, string[]>,
-    platform: PlatformType,
-  ): Promise<AgentPlugin[]>;
+  compile(command: CommandToCompile, platform: PlatformType): Promise<AgentPlugin[]>;
 }

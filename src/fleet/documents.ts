@@ -31,10 +31,13 @@ import type {
   Tag,
 } from "../store/fleet-port.js";
 import type { Page, PageRequest } from "../store/paging.js";
-import type { CommandDocuments, PreparedCommand } from "./command-documents.js";
+import type { CommandDocuments, CommandToCompile, PreparedCommand } from "./command-documents.js";
 import { FleetError } from "./errors.js";
 import type { AgentPlugin } from "./protocol.js";
 import { checkTags } from "./tags.js";
+
+/** Compiled commands kept (a few hundred commands' worth of steps). */
+const COMPILED_KEPT = 256;
 
 /** SSM's limits. */
 const MAX_CONTENT_BYTES = 64 * 1024;
@@ -74,6 +77,9 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 /** Documents, and the command side of them (CommandDocuments). */
 export class DocumentService implements CommandDocuments {
+  /** Compiled commands by command id and platform, before references are resolved. */
+  private readonly compiled = new Map<string, AgentPlugin[]>();
+
   constructor(
     private readonly store: FleetStore,
     private readonly now: () => number,
@@ -284,17 +290,25 @@ export class DocumentService implements CommandDocuments {
     };
   }
 
-  async compile(
-    content: string,
-    parameters: Record<string, string[]>,
-    platform: PlatformType,
-  ): Promise<AgentPlugin[]> {
-    const parsed = parseDocument(content, "JSON");
+  async compile(command: CommandToCompile, platform: PlatformType): Promise<AgentPlugin[]> {
+    // A command sent to a thousand nodes compiles once per platform; references (secrets
+    // among them) are resolved for each node, never kept.
+    const key = `${command.id}/${platform}`;
+    let plugins = this.compiled.get(key);
+    if (!plugins) {
+      plugins = this.compileFresh(command, platform);
+      if (this.compiled.size >= COMPILED_KEPT) this.compiled.clear();
+      this.compiled.set(key, plugins);
+    }
+    return resolveReferences(plugins, this.references);
+  }
+
+  private compileFresh(command: CommandToCompile, platform: PlatformType): AgentPlugin[] {
+    const parsed = parseDocument(command.documentContent, "JSON");
     if (parsed.documentType !== "Command")
       throw new FleetError("InvalidDocument", "Only Command documents run as commands.");
     try {
-      const compiled = compileCommand(parsed, bindParameters(parsed, parameters), platform);
-      return await resolveReferences(compiled.plugins, this.references);
+      return compileCommand(parsed, bindParameters(parsed, command.parameters), platform).plugins;
     } catch (error) {
       if (error instanceof InvalidPlatformError)
         throw new FleetError("UnsupportedPlatformType", error.message);

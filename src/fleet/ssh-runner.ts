@@ -7,6 +7,7 @@
  */
 import { PollLoop, type PollLoopSettings } from "../kernel/poll-loop.js";
 import type { Delivery, ManagedNodeRecord } from "../store/fleet-port.js";
+import type { CommandToCompile } from "./command-documents.js";
 import type { CommandService, FleetContext } from "./commands.js";
 import { FleetError } from "./errors.js";
 import { commandControl } from "./rate-control.js";
@@ -83,13 +84,7 @@ export class SshRunner extends PollLoop {
       const node = await store.getNode(invocation.instanceId);
       const started = await store.startInvocation(command.id, invocation.instanceId, clock.now());
       if (node?.connection.kind !== "ssh" || !started || started.phase === "done") return;
-      const outcome = await this.execute(
-        node,
-        command.documentContent,
-        command.parameters,
-        controller.signal,
-        append,
-      );
+      const outcome = await this.execute(node, command, controller.signal, append);
       await writes;
       if (outcome.status !== "Failed" || outcome.statusDetails !== "Undeliverable")
         await store.recordPing(node.id, clock.now());
@@ -110,8 +105,7 @@ export class SshRunner extends PollLoop {
 
   private async execute(
     node: ManagedNodeRecord,
-    content: string,
-    parameters: Record<string, string[]>,
+    command: CommandToCompile,
     signal: AbortSignal,
     append: (stream: "stdout" | "stderr", chunk: Buffer) => void,
   ) {
@@ -120,8 +114,7 @@ export class SshRunner extends PollLoop {
     const note = (text: string) => append("stderr", Buffer.from(`opsflow: ${text}\n`));
     try {
       const plugins = await this.fleet.documents.compile(
-        content,
-        parameters,
+        command,
         node.info?.platformType ?? "Linux",
       );
       const privateKey = await this.secrets.get(keyParameter);
