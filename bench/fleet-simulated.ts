@@ -2,7 +2,7 @@
  * Many simulated `opsflow agent`s in one process, speaking the agent protocol
  * (src/fleet/protocol.ts) as the real agent does, minus running a process: each node has its
  * own Ed25519 key, registers with an activation, keeps one signed long poll open, and on an
- * invocation calls start, uploads a small stdout and finishes. Calls go over one keep-alive
+ * invocation calls start and finishes with a small stdout inline. Calls go over one keep-alive
  * HTTP agent with a socket for every poll and report, so no node waits for a free socket.
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
@@ -154,23 +154,21 @@ export class SimulatedFleet {
     }
   }
 
-  /** What the real agent does with an invocation, minus the process: start, output, finish. */
+  /**
+   * What the real agent does with an invocation, minus the process: start, then finish with
+   * its small output inline (as the agent sends output under INLINE_OUTPUT_BYTES).
+   */
   private async run(node: SimulatedNode, invocation: AgentInvocation): Promise<void> {
     const base = `/invocations/${invocation.commandId}`;
     try {
       const started = await this.signed<StartResponse>(node, `${base}/start`, json({}));
       if (started.action !== "run") return;
       const output = Buffer.from(`hello from ${node.instanceId}\n`);
-      await this.signed(
-        node,
-        `${base}/output?stream=stdout&offset=0`,
-        output,
-        "application/octet-stream",
-      );
       const finish: FinishRequest = {
         status: "Success",
         statusDetails: "Success",
         responseCode: 0,
+        output: { stdout: { offset: 0, data: output.toString("base64") } },
       };
       await this.signed(node, `${base}/finish`, json(finish));
       const at = performance.now();

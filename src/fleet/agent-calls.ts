@@ -16,6 +16,7 @@ import { isUuid } from "./ids.js";
 import {
   type AgentInvocation,
   type FinishRequest,
+  INLINE_OUTPUT_BYTES,
   MAX_POLL_WAIT_SECONDS,
   type OutputResponse,
   type PollResponse,
@@ -192,6 +193,7 @@ export class AgentCalls {
         "finish needs status Success|Failed|TimedOut|Cancelled, matching statusDetails and an integer responseCode.",
       );
     const now = this.fleet.clock.now();
+    await this.storeInlineOutput(node, this.checkId(commandId), report.output);
     if (report.reason) {
       const invocation = await this.store.getInvocation(this.checkId(commandId), node.id);
       if (invocation && invocation.phase !== "done")
@@ -217,6 +219,44 @@ export class AgentCalls {
     );
     if (!change) throw this.notYours(node, commandId);
     await this.commands.applied(change);
+  }
+
+  /**
+   * Stores the output a finish report carries. A gap (the server holds less than the report
+   * starts from, e.g. restored from a backup) refuses the report with the sizes held, so the
+   * agent uploads from there and reports again; nothing is finished meanwhile.
+   */
+  private async storeInlineOutput(
+    node: ManagedNodeRecord,
+    commandId: string,
+    output: FinishRequest["output"],
+  ): Promise<void> {
+    if (output === undefined) return;
+    if (typeof output !== "object" || output === null)
+      throw new FleetError("ValidationException", "finish output must be {stdout?, stderr?}.");
+    let total = 0;
+    for (const stream of ["stdout", "stderr"] as const) {
+      const part = output[stream];
+      if (part === undefined) continue;
+      if (!Number.isSafeInteger(part?.offset) || part.offset < 0 || typeof part.data !== "string")
+        throw new FleetError(
+          "ValidationException",
+          `finish output.${stream} must be {offset, data (base64)}.`,
+        );
+      const data = Buffer.from(part.data, "base64");
+      total += data.length;
+      if (total > INLINE_OUTPUT_BYTES)
+        throw new FleetError(
+          "ValidationException",
+          `finish carries at most ${INLINE_OUTPUT_BYTES} bytes of output; upload the rest first.`,
+        );
+      const stored = await this.output(node, commandId, stream, part.offset, data);
+      if (stored.size < part.offset + data.length && !stored.truncated)
+        throw new FleetError(
+          "OutputGap",
+          `The server holds ${stored.size} bytes of ${stream}: upload from there, then report again.`,
+        );
+    }
   }
 
   private checkId(commandId: string): string {

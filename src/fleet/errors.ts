@@ -36,7 +36,9 @@ export type FleetErrorCode =
   /** The agent endpoint: a call that is not signed by a registered node's key. */
   | "AgentUnauthorized"
   /** The agent endpoint: a node asking about an invocation that is not its own. */
-  | "AgentForbidden";
+  | "AgentForbidden"
+  /** The agent endpoint: a finish report's output starts past what the server holds. */
+  | "OutputGap";
 
 /** A refused fleet request; nothing was changed. */
 export class FleetError extends Error {

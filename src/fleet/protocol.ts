@@ -98,7 +98,16 @@ export interface FinishRequest {
   responseCode: number;
   /** Why, when the agent (not the script) ended it, e.g. the agent restarted mid-command. */
   reason?: string;
+  /**
+   * The rest of the output, when it is small (at most {@link INLINE_OUTPUT_BYTES} in all):
+   * each stream's bytes from `offset`, base64. Saves an output call per stream for most
+   * commands. The server stores them as an output call would, before the result.
+   */
+  output?: Partial<Record<"stdout" | "stderr", { offset: number; data: string }>>;
 }
+
+/** The most output bytes a finish report carries inline. */
+export const INLINE_OUTPUT_BYTES = 64 * 1024;
 
 /** The text an agent signs for one call. */
 export function stringToSign(method: string, pathAndQuery: string, date: string, body: Uint8Array) {

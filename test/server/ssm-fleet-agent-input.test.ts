@@ -179,4 +179,47 @@ describe("the agent endpoint refuses bad input", () => {
     const inv = await invocation();
     assert.equal(inv.StandardOutputContent?.length, OUTPUT_LIMIT);
   });
+
+  test("a finish report carries small output inline; one that starts past what the server holds is refused", async () => {
+    const sent = await client.send(
+      new ssm.SendCommandCommand({
+        DocumentName: "AWS-RunShellScript",
+        InstanceIds: [b.id],
+        Parameters: { commands: ["id"] },
+      }),
+    );
+    const id = sent.Command?.CommandId as string;
+    await b.call("/poll", { waitSeconds: 0 });
+    await b.call(`/invocations/${id}/start`, {});
+    const report = { status: "Success", statusDetails: "Success", responseCode: 0 };
+    const gap = await b.call(`/invocations/${id}/finish`, {
+      ...report,
+      output: { stdout: { offset: 10, data: Buffer.from("tail").toString("base64") } },
+    });
+    assert.equal(gap.status, 409);
+    assert.match(JSON.stringify(gap.body), /holds 0 bytes of stdout/);
+    const pending = await client.send(
+      new ssm.GetCommandInvocationCommand({ CommandId: id, InstanceId: b.id }),
+    );
+    assert.equal(pending.Status, "InProgress");
+    const done = await b.call(`/invocations/${id}/finish`, {
+      ...report,
+      output: {
+        stdout: { offset: 0, data: Buffer.from("uid=0(root)\n").toString("base64") },
+        stderr: { offset: 0, data: Buffer.from("warning\n").toString("base64") },
+      },
+    });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    const inv = await client.send(
+      new ssm.GetCommandInvocationCommand({ CommandId: id, InstanceId: b.id }),
+    );
+    assert.equal(inv.Status, "Success");
+    assert.equal(inv.StandardOutputContent, "uid=0(root)\n");
+    assert.equal(inv.StandardErrorContent, "warning\n");
+    const tooBig = await b.call(`/invocations/${id}/finish`, {
+      ...report,
+      output: { stdout: { offset: 0, data: Buffer.alloc(70_000).toString("base64") } },
+    });
+    assert.equal(tooBig.status, 400);
+  });
 });

@@ -21,9 +21,10 @@ import { originOf } from "../authz/origin.js";
 import type { ApiContext, App, AppEnv } from "../context.js";
 import { checkNodeInfo } from "./node-info.js";
 
-const STATUS: Partial<Record<FleetError["code"], 400 | 401 | 403>> = {
+const STATUS: Partial<Record<FleetError["code"], 400 | 401 | 403 | 409>> = {
   AgentUnauthorized: 401,
   AgentForbidden: 403,
+  OutputGap: 409,
 };
 
 /** Mounts the agent endpoint over `fleet`. */

@@ -12,7 +12,12 @@
 import { spawn } from "node:child_process";
 import type { Clock } from "../../kernel/clock.js";
 import type { NodeInfo } from "../../store/fleet-port.js";
-import type { AgentInvocation, FinishRequest, PollResponse } from "../protocol.js";
+import {
+  type AgentInvocation,
+  type FinishRequest,
+  INLINE_OUTPUT_BYTES,
+  type PollResponse,
+} from "../protocol.js";
 import type { AgentClient } from "./agent-client.js";
 import { Backoff, type Sleep } from "./backoff.js";
 import { AgentError } from "./errors.js";
@@ -230,17 +235,25 @@ export class NodeAgent {
     const sender =
       uploader ?? new OutputUploader((...args) => client.output(...args), id, records.folder(id));
     const backoff = this.backoff();
+    // Small output rides in the report itself, unless the server said it holds less than
+    // that output starts from (409): then everything is uploaded first.
+    let inline = true;
     try {
       for (;;) {
         const report = records.readPending(id);
         if (!report) return;
         try {
-          await sender.flush();
-          await client.finish(id, report);
+          const output = inline ? await sender.tail(INLINE_OUTPUT_BYTES) : undefined;
+          if (!output) await sender.flush();
+          await client.finish(id, output ? { ...report, output } : report);
           records.update(id, { state: "reported" });
           records.removePending(id);
           return;
         } catch (error) {
+          if (error instanceof AgentError && error.status === 409 && inline) {
+            inline = false;
+            continue;
+          }
           if (!(await this.retryable(error, backoff, `report of ${id}`))) {
             if (error instanceof AgentError && error.code === "Rejected") {
               // The server will never take it (it no longer knows the command): stop trying.

@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { OutputStream } from "../../store/fleet-port.js";
-import type { OutputResponse } from "../protocol.js";
+import type { FinishRequest, OutputResponse } from "../protocol.js";
 import { spoolPaths } from "./executor.js";
 
 /** Largest chunk sent in one call. */
@@ -47,6 +47,41 @@ export class OutputUploader {
     });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * The output not yet sent, to carry in the finish report, when all of it fits in `limit`
+   * bytes; undefined otherwise (upload it with flush). What it returns counts as sent only
+   * once the report is acknowledged, so a lost report sends it again (the server skips what it
+   * holds).
+   */
+  async tail(limit: number): Promise<FinishRequest["output"]> {
+    await this.queue;
+    const parts: NonNullable<FinishRequest["output"]> = {};
+    let total = 0;
+    for (const stream of STREAMS) {
+      if (this.full.has(stream)) continue;
+      const path = spoolPaths(this.folder)[stream];
+      let size: number;
+      try {
+        size = statSync(path).size;
+      } catch {
+        continue;
+      }
+      const offset = this.held[stream];
+      if (size <= offset) continue;
+      total += size - offset;
+      if (total > limit) return undefined;
+      const data = Buffer.alloc(size - offset);
+      const fd = openSync(path, "r");
+      try {
+        readSync(fd, data, 0, data.length, offset);
+      } finally {
+        closeSync(fd);
+      }
+      parts[stream] = { offset, data: data.toString("base64") };
+    }
+    return parts;
   }
 
   /** Bytes of each stream the server acknowledged. */
