@@ -31,6 +31,7 @@ import type {
   Tag,
 } from "../store/fleet-port.js";
 import type { Page, PageRequest } from "../store/paging.js";
+import { agentVersion } from "./agent/version.js";
 import type { CommandDocuments, CommandToCompile, PreparedCommand } from "./command-documents.js";
 import { FleetError } from "./errors.js";
 import type { AgentPlugin } from "./protocol.js";
@@ -308,7 +309,18 @@ export class DocumentService implements CommandDocuments {
     if (parsed.documentType !== "Command")
       throw new FleetError("InvalidDocument", "Only Command documents run as commands.");
     try {
-      return compileCommand(parsed, bindParameters(parsed, command.parameters), platform).plugins;
+      const { plugins } = compileCommand(
+        parsed,
+        bindParameters(parsed, command.parameters),
+        platform,
+      );
+      // aws:updateSsmAgent without a version updates to the server's own (agent and server
+      // are one package).
+      return plugins.map((plugin) =>
+        plugin.action === "aws:updateSsmAgent" && !plugin.targetVersion
+          ? { ...plugin, targetVersion: agentVersion() }
+          : plugin,
+      );
     } catch (error) {
       if (error instanceof InvalidPlatformError)
         throw new FleetError("UnsupportedPlatformType", error.message);

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatAgentStatus, readAgentStatus } from "../../fleet/agent/agent-status.js";
 import { AgentError } from "../../fleet/agent/errors.js";
+import { DEFAULT_UPDATE_COMMAND } from "../../fleet/agent/executor.js";
 import { collectNodeInfo } from "../../fleet/agent/node-info.js";
 import { registerNode } from "../../fleet/agent/register.js";
 import { defaultRebootCommand, runAgent } from "../../fleet/agent/run-agent.js";
@@ -95,6 +96,7 @@ async function run(args: string[], io: Io): Promise<number> {
     options: {
       "state-dir": { type: "string" },
       "reboot-command": { type: "string", default: defaultRebootCommand() },
+      "update-command": { type: "string", default: process.env.OPSFLOW_AGENT_UPDATE_COMMAND ?? "" },
       ca: { type: "string" },
     },
   });
@@ -105,6 +107,7 @@ async function run(args: string[], io: Io): Promise<number> {
     agent = runAgent({
       stateDir: stateDirOf(values["state-dir"]),
       rebootCommand: values["reboot-command"] || defaultRebootCommand(),
+      ...(values["update-command"] && { updateCommand: values["update-command"] }),
       ...(ca && { ca }),
       log,
     });
@@ -126,6 +129,7 @@ async function run(args: string[], io: Io): Promise<number> {
   try {
     const end = await agent.done;
     if (end === "rebooted") log("stopped for the reboot");
+    if (end === "updated") log("stopped to restart with the new version");
     return ExitCode.Ok;
   } catch (error) {
     if (!(error instanceof AgentError)) throw error;
@@ -183,7 +187,7 @@ Exit codes: 0 registered, 1 the server refused or could not be reached, 2 bad us
     },
     run: {
       summary: "Run the agent: long-poll the server and run the commands it sends",
-      usage: `Usage: opsflow agent run [--state-dir DIR] [--reboot-command CMD] [--ca FILE]
+      usage: `Usage: opsflow agent run [--state-dir DIR] [--reboot-command CMD] [--update-command CMD] [--ca FILE]
 
 Connects out to the server the node registered with and runs the commands sent to it, each at
 most once. Results are kept on disk until the server acknowledges them. A script exiting 194
@@ -192,6 +196,9 @@ most once. Results are kept on disk until the server acknowledges them. A script
 Options:
 ${stateDirHelp}
   --reboot-command CMD  how to reboot the host ('${defaultRebootCommand()}')
+  --update-command CMD  how AWS-UpdateSSMAgent installs a version, {version} standing for it
+                        [OPSFLOW_AGENT_UPDATE_COMMAND] ('${DEFAULT_UPDATE_COMMAND}'); the agent
+                        then stops (exit 0) for its service manager to start the new one
 ${caHelp}
 
 SIGINT/SIGTERM stop the agent and kill the commands it runs: they are reported Failed (the

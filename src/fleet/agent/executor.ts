@@ -30,15 +30,30 @@ export interface ExecutionRequest {
   cancel: AbortSignal;
   /** The version aws:updateSsmAgent compares with. */
   agentVersion: string;
+  /**
+   * aws:updateSsmAgent's shell command, `{version}` standing for the version to install
+   * (DEFAULT_UPDATE_COMMAND unless given).
+   */
+  updateCommand?: string;
   /** Called with each plugin's process group when it starts, and with undefined after. */
   onProcessGroup?(processGroup: number | undefined): void;
   /** Finds interpreters on PATH (tests pass one that finds none). */
   find?: (names: string[]) => string | undefined;
 }
 
-/** How the invocation ended: a report to send, or a reboot to do before running `pluginIndex` again. */
+/** How a plugin ended; `updated` when aws:updateSsmAgent installed another version. */
+type PluginEnd = ScriptProcessEnd | { kind: "exited"; code: 0; updated: true };
+
+/** How aws:updateSsmAgent installs a version unless told otherwise. */
+export const DEFAULT_UPDATE_COMMAND = "npm install -g opsflow@{version}";
+
+/**
+ * How the invocation ended: a report to send (then, with `restart`, the agent stops so its
+ * service manager starts the version just installed), or a reboot to do before running
+ * `pluginIndex` again.
+ */
 export type ExecutionResult =
-  | { kind: "ended"; report: FinishRequest }
+  | { kind: "ended"; report: FinishRequest; restart?: boolean }
   | { kind: "reboot"; pluginIndex: number };
 
 /** Runs the plugins. */
@@ -47,10 +62,12 @@ export async function executeInvocation(request: ExecutionRequest): Promise<Exec
   const paths = spoolPaths(folder);
   const stdout = new OutputSpool(paths.stdout, invocation.outputCapBytes);
   const stderr = new OutputSpool(paths.stderr, invocation.outputCapBytes);
+  let restart = false;
   try {
     for (let index = request.startPluginIndex; index < invocation.plugins.length; index++) {
       const plugin = invocation.plugins[index];
       const end = await runPlugin(plugin, index, request, stdout, stderr);
+      if ("updated" in end) restart = true;
       if (end.kind === "cancelled") return ended("Cancelled", "Cancelled", -1);
       if (end.kind === "timedOut") {
         stderr.write(`\nplugin ${plugin.name} timed out after ${plugin.timeoutSeconds} s\n`);
@@ -63,7 +80,7 @@ export async function executeInvocation(request: ExecutionRequest): Promise<Exec
       if (REBOOT_EXIT_CODES.includes(end.code)) return { kind: "reboot", pluginIndex: index };
       if (end.code !== 0) return ended("Failed", "Failed", end.code);
     }
-    return ended("Success", "Success", 0);
+    return { ...ended("Success", "Success", 0), ...(restart && { restart }) };
   } finally {
     stdout.close();
     stderr.close();
@@ -84,7 +101,7 @@ async function runPlugin(
   request: ExecutionRequest,
   stdout: OutputSpool,
   stderr: OutputSpool,
-): Promise<ScriptProcessEnd> {
+): Promise<PluginEnd> {
   if (request.cancel.aborted) return { kind: "cancelled" };
   if (plugin.action === "aws:updateSsmAgent") return updateAgent(plugin, request, stdout, stderr);
   const cwd = plugin.workingDirectory || undefined;
@@ -119,22 +136,57 @@ async function runPlugin(
 }
 
 /**
- * aws:updateSsmAgent: the agent cannot replace its own package safely while it runs, so it
- * only confirms it is current, or says how to update.
+ * aws:updateSsmAgent: nothing to do when the agent is the version asked for; otherwise the
+ * update command installs it (its output is the plugin's) and, when it succeeds, the agent
+ * restarts once the result is reported.
  */
-function updateAgent(
+async function updateAgent(
   plugin: AgentPlugin,
   request: ExecutionRequest,
   stdout: OutputSpool,
   stderr: OutputSpool,
-): ScriptProcessEnd {
+): Promise<PluginEnd> {
   const target = plugin.targetVersion;
   if (!target || target === request.agentVersion) {
     stdout.write(`opsflow agent ${request.agentVersion} is already the current version\n`);
     return { kind: "exited", code: 0 };
   }
-  stderr.write(
-    `opsflow agent ${request.agentVersion} is not the server's version ${target}: update it with 'npm install -g opsflow@${target}' and restart 'opsflow agent run'\n`,
-  );
-  return { kind: "exited", code: 1 };
+  if (!/^[0-9A-Za-z.+-]{1,64}$/.test(target)) {
+    stderr.write(`aws:updateSsmAgent: '${target}' is not a version\n`);
+    return { kind: "exited", code: 1 };
+  }
+  if (olderThan(target, request.agentVersion) && !plugin.allowDowngrade) {
+    stderr.write(
+      `aws:updateSsmAgent: ${target} is older than ${request.agentVersion}: set allowDowngrade to true to install it\n`,
+    );
+    return { kind: "exited", code: 1 };
+  }
+  const command = (request.updateCommand ?? DEFAULT_UPDATE_COMMAND).replaceAll("{version}", target);
+  stdout.write(`updating opsflow agent ${request.agentVersion} to ${target}: ${command}\n`);
+  const end = await runScriptProcess({
+    command: "sh",
+    args: ["-c", command],
+    stdout,
+    stderr,
+    timeoutMs: plugin.timeoutSeconds * 1000,
+    clock: request.clock,
+    cancel: request.cancel,
+    onStarted: (group) => request.onProcessGroup?.(group),
+  });
+  request.onProcessGroup?.(undefined);
+  if (end.kind !== "exited" || end.code !== 0) return end;
+  stdout.write(`installed ${target}: the agent restarts with it once this result is reported\n`);
+  return { kind: "exited", code: 0, updated: true };
+}
+
+/** True when dotted version `a` comes before `b` (numeric parts compared as numbers). */
+function olderThan(a: string, b: string): boolean {
+  const parts = (v: string) => v.split(/[.+-]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const [p, q] = [x[i] ?? 0, y[i] ?? 0];
+    if (p === q) continue;
+    return typeof p === "number" && typeof q === "number" ? p < q : String(p) < String(q);
+  }
+  return false;
 }

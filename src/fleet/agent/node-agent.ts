@@ -36,6 +36,8 @@ export interface NodeAgentSettings {
   sleep: Sleep;
   /** Shell command that reboots the host. */
   rebootCommand: string;
+  /** aws:updateSsmAgent's install command (`{version}` is replaced); npm unless given. */
+  updateCommand?: string;
   collectInfo(): NodeInfo;
   agentVersion: string;
   log(line: string): void;
@@ -49,7 +51,7 @@ export interface NodeAgentSettings {
 const RECORD_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 /** How `run` ended (a deregistered node throws instead). */
-export type AgentEnd = "stopped" | "rebooted";
+export type AgentEnd = "stopped" | "rebooted" | "updated";
 
 /** The agent of one registered node. */
 export class NodeAgent {
@@ -59,6 +61,7 @@ export class NodeAgent {
   private readonly tasks = new Set<Promise<void>>();
   private fatal: AgentError | undefined;
   private rebooted = false;
+  private updated = false;
 
   constructor(private readonly settings: NodeAgentSettings) {}
 
@@ -90,7 +93,7 @@ export class NodeAgent {
     }
     await Promise.allSettled([...this.tasks]);
     if (this.fatal) throw this.fatal;
-    return this.rebooted ? "rebooted" : "stopped";
+    return this.rebooted ? "rebooted" : this.updated ? "updated" : "stopped";
   }
 
   /** Stops polling and kills running commands (their records stay: the next start reports them). */
@@ -176,6 +179,7 @@ export class NodeAgent {
         clock,
         cancel: cancel.signal,
         agentVersion: this.settings.agentVersion,
+        ...(this.settings.updateCommand && { updateCommand: this.settings.updateCommand }),
         onProcessGroup: (group) =>
           records.update(id, {
             processGroup: group,
@@ -198,6 +202,12 @@ export class NodeAgent {
       `command ${id} ended ${result.report.status} (exit code ${result.report.responseCode})`,
     );
     await this.finish(id, result.report, uploader);
+    if (result.restart) {
+      // A new version is installed: stop, so the service manager starts it.
+      this.settings.log(`command ${id} installed a new agent version: stopping to restart with it`);
+      this.updated = true;
+      this.stop();
+    }
   }
 
   private async uploadWhileRunning(uploader: OutputUploader, done: AbortSignal): Promise<void> {

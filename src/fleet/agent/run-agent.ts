@@ -15,6 +15,8 @@ import { agentVersion } from "./version.js";
 export interface RunAgentOptions {
   stateDir: string;
   rebootCommand: string;
+  /** aws:updateSsmAgent's install command (`{version}` is replaced); npm unless given. */
+  updateCommand?: string;
   /** PEM text of an extra CA. */
   ca?: string;
   log(line: string): void;
@@ -43,6 +45,7 @@ export function runAgent(options: RunAgentOptions): RunningAgent {
     random: Math.random,
     sleep: (ms, signal) => clock.sleepUntil(clock.now() + ms, signal),
     rebootCommand: options.rebootCommand,
+    ...(options.updateCommand && { updateCommand: options.updateCommand }),
     collectInfo: collectNodeInfo,
     agentVersion: agentVersion(),
     log: options.log,

@@ -208,23 +208,38 @@ describe("executeInvocation", () => {
     assert.match(read("stderr"), /PowerShell is not installed/);
   });
 
-  test("aws:updateSsmAgent: the current version succeeds, another says how to update", async () => {
-    const update = (targetVersion: string): AgentPlugin => ({
+  test("aws:updateSsmAgent: the current version succeeds; another runs the update command and asks for a restart; an older one needs allowDowngrade", async () => {
+    const update = (targetVersion: string, allowDowngrade = false): AgentPlugin => ({
       name: "update",
       action: "aws:updateSsmAgent",
       runCommand: [],
       targetVersion,
+      allowDowngrade,
       timeoutSeconds: 5,
     });
     const same = run(invocation([update("1.2.3")]));
     assert.equal((await same.result).kind, "ended");
     assert.equal(same.read("stdout"), "opsflow agent 1.2.3 is already the current version\n");
 
-    const other = run(invocation([update("2.0.0")]));
+    const updateCommand = "echo installed {version}";
+    const other = run(invocation([update("2.0.0")]), { updateCommand });
     assert.deepEqual(await other.result, {
       kind: "ended",
-      report: { status: "Failed", statusDetails: "Failed", responseCode: 1 },
+      report: { status: "Success", statusDetails: "Success", responseCode: 0 },
+      restart: true,
     });
-    assert.match(other.read("stderr"), /npm install -g opsflow@2\.0\.0/);
+    assert.match(other.read("stdout"), /installed 2\.0\.0/);
+
+    const failing = run(invocation([update("2.0.0")]), { updateCommand: "exit 9" });
+    assert.deepEqual(await failing.result, {
+      kind: "ended",
+      report: { status: "Failed", statusDetails: "Failed", responseCode: 9 },
+    });
+
+    const older = run(invocation([update("1.0.0")]), { updateCommand });
+    assert.equal((await older.result).kind, "ended");
+    assert.match(older.read("stderr"), /older than 1\.2\.3.*allowDowngrade/);
+    const allowed = run(invocation([update("1.0.0", true)]), { updateCommand });
+    assert.equal(((await allowed.result) as { restart?: boolean }).restart, true);
   });
 });
