@@ -1,18 +1,9 @@
-/**
- * SSM documents: the built-in ones (Owner Amazon, in code) and the stored ones (Owner Self,
- * versioned, with a default version and tags). Content is parsed and checked by the document
- * core before anything is stored; commands keep the parsed document they run.
- */
-import { createHash } from "node:crypto";
 import {
   BUILTIN_DOCUMENTS,
-  type BuiltinDocument,
   bindParameters,
   compileCommand,
   DocumentError,
-  describeParameters,
   documentJson,
-  documentPlatforms,
   InvalidParametersError,
   InvalidPlatformError,
   type ParsedDocument,
@@ -23,7 +14,6 @@ import {
 import type {
   DocumentFilter,
   DocumentFormat,
-  DocumentRecord,
   DocumentType,
   DocumentVersionRecord,
   FleetStore,
@@ -33,6 +23,7 @@ import type {
 import type { Page, PageRequest } from "../store/paging.js";
 import { agentVersion } from "./agent/version.js";
 import type { CommandDocuments, CommandToCompile, PreparedCommand } from "./command-documents.js";
+import { builtinView, contentHash, type DocumentView, documentView } from "./document-views.js";
 import { FleetError } from "./errors.js";
 import type { AgentPlugin } from "./protocol.js";
 import { checkTags } from "./tags.js";
@@ -45,26 +36,6 @@ const MAX_CONTENT_BYTES = 64 * 1024;
 const NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
 const RESERVED_PREFIX = /^(aws-|amazon|amzn)/i;
 
-/** A document version as the API describes it. */
-export interface DocumentView {
-  name: string;
-  owner: "Amazon" | "Self";
-  version: number;
-  defaultVersion: number;
-  latestVersion: number;
-  versionName?: string;
-  documentType: DocumentType;
-  format: DocumentFormat;
-  content: string;
-  hash: string;
-  description?: string;
-  createdAt: number;
-  schemaVersion: string;
-  parameters: ReturnType<typeof describeParameters>;
-  platformTypes: PlatformType[];
-  tags: Tag[];
-}
-
 /** What CreateDocument and UpdateDocument take. */
 export interface DocumentContentRequest {
   name: string;
@@ -73,8 +44,6 @@ export interface DocumentContentRequest {
   documentType?: DocumentType;
   versionName?: string;
 }
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** Documents, and the command side of them (CommandDocuments). */
 export class DocumentService implements CommandDocuments {
@@ -107,7 +76,7 @@ export class DocumentService implements CommandDocuments {
       },
       tags,
     );
-    return view(document, version, parsed);
+    return documentView(document, version, parsed);
   }
 
   async update(
@@ -129,7 +98,7 @@ export class DocumentService implements CommandDocuments {
         "InvalidDocumentVersion",
         `UpdateDocument must name the latest version ($LATEST or ${latest.version.version}), not ${asked}.`,
       );
-    if (latest.version.hash === sha256(request.content))
+    if (latest.version.hash === contentHash(request.content))
       throw new FleetError(
         "DuplicateDocumentContent",
         `The content is the same as version ${latest.version.version}.`,
@@ -148,7 +117,7 @@ export class DocumentService implements CommandDocuments {
         );
       return this.versionRecord(request, parsed, next, by);
     });
-    return view(document, version, parsed);
+    return documentView(document, version, parsed);
   }
 
   /** A version of a document (its default when none is named). */
@@ -174,7 +143,7 @@ export class DocumentService implements CommandDocuments {
         );
       throw new FleetError("InvalidDocument", `Document ${name} does not exist.`);
     }
-    return view(
+    return documentView(
       found.document,
       found.version,
       parseDocument(found.version.content, found.version.format),
@@ -191,7 +160,7 @@ export class DocumentService implements CommandDocuments {
     if (owner !== "Amazon") {
       const found = await this.store.listDocuments(stored, page);
       for (const { document, version } of found.items)
-        items.push(view(document, version, parseDocument(version.content, version.format)));
+        items.push(documentView(document, version, parseDocument(version.content, version.format)));
       if (found.nextToken) return { items, nextToken: found.nextToken };
     }
     if (owner !== "Self" && !page.nextToken && !filter.tags?.length)
@@ -361,7 +330,7 @@ export class DocumentService implements CommandDocuments {
       documentType: parsed.documentType,
       format: parsed.format,
       content: request.content,
-      hash: sha256(request.content),
+      hash: contentHash(request.content),
       createdAt: this.now(),
       createdBy: by,
       ...(request.versionName !== undefined && { versionName: request.versionName }),
@@ -390,57 +359,4 @@ function selectorOf(version: string | undefined) {
   if (!Number.isInteger(n) || n < 1)
     throw new FleetError("InvalidDocumentVersion", `'${version}' is not a document version.`);
   return n;
-}
-
-/** The platforms a document's steps can run on. */
-function platformsOf(parsed: ParsedDocument): PlatformType[] {
-  return parsed.documentType === "Command"
-    ? documentPlatforms(parsed)
-    : ["Windows", "Linux", "MacOS"];
-}
-
-function view(
-  document: DocumentRecord,
-  version: DocumentVersionRecord,
-  parsed: ParsedDocument,
-): DocumentView {
-  return {
-    name: document.name,
-    owner: "Self",
-    version: version.version,
-    defaultVersion: document.defaultVersion,
-    latestVersion: document.latestVersion,
-    documentType: version.documentType,
-    format: version.format,
-    content: version.content,
-    hash: version.hash,
-    createdAt: version.createdAt,
-    schemaVersion: parsed.schemaVersion,
-    parameters: describeParameters(parsed),
-    platformTypes: platformsOf(parsed),
-    tags: document.tags,
-    ...(version.versionName !== undefined && { versionName: version.versionName }),
-    ...(version.description !== undefined && { description: version.description }),
-  };
-}
-
-function builtinView({ name, content, format }: BuiltinDocument): DocumentView {
-  const parsed = parseDocument(content, format);
-  return {
-    name,
-    owner: "Amazon",
-    version: 1,
-    defaultVersion: 1,
-    latestVersion: 1,
-    documentType: parsed.documentType,
-    format: parsed.format,
-    content,
-    hash: sha256(content),
-    createdAt: 0,
-    schemaVersion: parsed.schemaVersion,
-    parameters: describeParameters(parsed),
-    platformTypes: platformsOf(parsed),
-    tags: [],
-    ...(parsed.description !== undefined && { description: parsed.description }),
-  };
 }

@@ -4,7 +4,7 @@
  * document core; a bad document is a 400 saying where.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { DocumentView } from "../../fleet/documents.js";
+import type { DocumentView } from "../../fleet/document-views.js";
 import type { Fleet } from "../../fleet/index.js";
 import type { RouteSet } from "../app.js";
 import type { App } from "../context.js";

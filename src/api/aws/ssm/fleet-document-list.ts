@@ -6,7 +6,7 @@
  * hold fewer documents than MaxResults while NextToken still leads to the rest.
  */
 
-import type { DocumentView } from "../../../fleet/documents.js";
+import type { DocumentView } from "../../../fleet/document-views.js";
 import { FleetError } from "../../../fleet/errors.js";
 import type { DocumentFilter, DocumentType } from "../../../store/fleet-port.js";
 import { type Members, optional, required, str, structures } from "../sfn/members.js";

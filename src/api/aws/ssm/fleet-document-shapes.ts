@@ -3,7 +3,7 @@
  * DocumentVersionInfo. Owner is "Amazon" for the built-in documents and the account id for
  * the caller's own, as SSM reports them.
  */
-import type { DocumentView } from "../../../fleet/documents.js";
+import type { DocumentView } from "../../../fleet/document-views.js";
 import type { DocumentVersionRecord } from "../../../store/fleet-port.js";
 import { ts } from "./fleet-shapes.js";
 
