@@ -255,7 +255,7 @@ export const REST_RULES: Record<string, RouteRule> = {
   "PUT /v1/groups/{name}/policies/{policy}": rule("iam:PutGroupPolicy", group),
   "DELETE /v1/groups/{name}/policies/{policy}": rule("iam:DeleteGroupPolicy", group),
   "GET /v1/audit/events": rule("audit:LookupEvents"),
-  // Teams and quotas (issue 4).
+  // Teams and quotas.
   "GET /v1/teams": rule("teams:ListTeams"),
   "POST /v1/teams": rule(
     "teams:CreateTeam",
@@ -268,7 +268,7 @@ export const REST_RULES: Record<string, RouteRule> = {
   "DELETE /v1/teams/{name}/members/{user}": rule("teams:RemoveTeamMember", team),
   "GET /v1/teams/{name}/usage": rule("teams:GetTeamUsage", team),
 
-  // Notifications and approvals (issue 6).
+  // Notifications and approvals.
   "GET /v1/approvals": rule("approvals:ListApprovals"),
   "GET /v1/approvals/{id}": rule("approvals:GetApproval", approval),
   "POST /v1/approvals/{id}/approve": rule("approvals:Approve", approval),
@@ -292,13 +292,13 @@ export const REST_RULES: Record<string, RouteRule> = {
   "POST /v1/incidents/{id}/close": rule("incidents:CloseIncident", incident),
   "POST /v1/incidents/{id}/notes": rule("incidents:AddIncidentNote", incident),
   "POST /v1/incidents/{id}/assign": rule("incidents:AssignIncident", incident),
-  // Parameters (issue 6): SSM's actions; withDecryption also needs ssm:DecryptParameter.
+  // Parameters: SSM's actions; withDecryption also needs ssm:DecryptParameter.
   "GET /v1/parameters": rule("ssm:DescribeParameters"),
   "GET /v1/parameters/{name}": rule("ssm:GetParameter", parameter),
   "PUT /v1/parameters/{name}": { ...rule("ssm:PutParameter", parameter), withheld: ["value"] },
   "DELETE /v1/parameters/{name}": rule("ssm:DeleteParameter", parameter),
   "GET /v1/parameters/{name}/history": rule("ssm:GetParameterHistory", parameter),
-  // The fleet (issue 14): SSM's actions on managed-instance and document ARNs.
+  // The fleet: SSM's actions on managed-instance and document ARNs.
   "GET /v1/nodes": rule("ssm:DescribeInstanceInformation"),
   "GET /v1/nodes/{id}": rule("ssm:DescribeInstanceInformation", node),
   "POST /v1/nodes/{id}/tags": rule("ssm:AddTagsToResource", node),
