@@ -6,6 +6,7 @@
  * listed and described, and never changed.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import * as ssm from "@aws-sdk/client-ssm";
 import { parse } from "yaml";
@@ -394,5 +395,54 @@ describe("SSM documents through @aws-sdk/client-ssm", () => {
       client.send(new ssm.DeleteDocumentCommand({ Name: "AWS-RunShellScript" })),
       "InvalidDocumentOperation",
     );
+  });
+
+  test("Automation runbooks: seed 004's runbook is stored unchanged; a broken one is refused naming the step", async () => {
+    const seed = readFileSync(
+      "../shared/seed-workflows/004-azure-patch-with-rollback/Azure-PatchVMWithRollback.runbook.resolved.json",
+      "utf8",
+    );
+    const created = await client.send(
+      new ssm.CreateDocumentCommand({
+        Name: "Azure-PatchVMWithRollback",
+        Content: seed,
+        DocumentType: "Automation",
+        DocumentFormat: "JSON",
+      }),
+    );
+    assert.equal(created.DocumentDescription?.DocumentType, "Automation");
+    assert.equal(created.DocumentDescription?.SchemaVersion, "0.3");
+    const broken = JSON.parse(seed);
+    broken.mainSteps[0].onFailure = "step:NoSuchStep";
+    await rejectsWith(
+      client.send(
+        new ssm.CreateDocumentCommand({
+          Name: "Broken-Runbook",
+          Content: JSON.stringify(broken),
+          DocumentType: "Automation",
+        }),
+      ),
+      "InvalidDocumentContent",
+      /mainSteps\/0\/onFailure.*NoSuchStep/,
+    );
+    const unsupported = JSON.parse(seed);
+    unsupported.mainSteps[0].action = "aws:launchRocket";
+    await rejectsWith(
+      client.send(
+        new ssm.CreateDocumentCommand({
+          Name: "Broken-Runbook",
+          Content: JSON.stringify(unsupported),
+          DocumentType: "Automation",
+        }),
+      ),
+      "InvalidDocumentContent",
+      /aws:launchRocket is not supported/,
+    );
+    const names = (
+      await client.send(
+        new ssm.ListDocumentsCommand({ Filters: [{ Key: "Owner", Values: ["Self"] }] }),
+      )
+    ).DocumentIdentifiers?.map((d) => d.Name);
+    assert.equal(names?.includes("Broken-Runbook"), false);
   });
 });

@@ -1,16 +1,33 @@
 /**
  * SSM documents, the pure core: Command documents (schemaVersion 2.2) parsed, their
  * parameters bound, compiled for a node's platform into the plugins its agent runs; and
- * Automation runbooks (0.3) recognised and kept. No clock, no I/O.
+ * Automation runbooks (0.3) validated (steps, actions, flow, `{{ }}` references). No clock,
+ * no I/O.
  *
  * - {@link parseDocument}: text to a validated document ({@link DocumentError} otherwise).
  * - {@link bindParameters} / {@link describeParameters}: SendCommand's values; DescribeDocument.
+ * - {@link listReferences} / {@link resolveVariables}: Automation `{{ }}` references and
+ *   variables; {@link AUTOMATION_ACTIONS}: the Automation actions opsflow accepts.
  * - {@link compileCommand}: the plugins for one platform ({@link InvalidPlatformError}).
  * - {@link resolveReferences} / {@link secureReferences}: Parameter Store references.
  * - {@link BUILTIN_DOCUMENTS}: AWS-RunShellScript, AWS-RunPowerShellScript,
  *   AWS-RunPatchBaseline, AWS-UpdateSSMAgent.
  */
 
+export type {
+  ActionContext,
+  AutomationActionDefinition,
+  StepTarget,
+} from "./automation/action.js";
+export { AUTOMATION_ACTIONS, isAutomationAction } from "./automation/actions/table.js";
+export { durationSeconds, isTimestamp } from "./automation/duration.js";
+export type { AutomationReference, VariableValues } from "./automation/variables.js";
+export {
+  AUTOMATION_VARIABLES,
+  GLOBAL_VARIABLES,
+  listReferences,
+  resolveVariables,
+} from "./automation/variables.js";
 export type { BuiltinDocument } from "./builtin/index.js";
 export { BUILTIN_DOCUMENTS } from "./builtin/index.js";
 export { compileCommand, documentPlatforms } from "./compile.js";
@@ -23,7 +40,11 @@ export { documentJson, parseDocument } from "./parse.js";
 export type { ReferenceKind, ReferenceLookup } from "./references.js";
 export { resolveReferences, secureReferences } from "./references.js";
 export type {
+  AutomationAction,
   AutomationDocument,
+  AutomationOutputType,
+  AutomationStep,
+  AutomationStepOutput,
   BoundParameters,
   CommandAction,
   CommandDocument,

@@ -2,14 +2,11 @@
  * Binding the values a caller gives (SendCommand's `Parameters`) to a document's declared
  * parameters, with SSM's rules, and describing the declarations (DescribeDocument).
  */
-import { isObject } from "./checks.js";
 import { InvalidParametersError } from "./errors.js";
 import { checkConstraints } from "./parameter-constraints.js";
-import { PARAMETER_TYPES } from "./parameter-definitions.js";
-import { valueFromDefault, valueFromStrings } from "./parameter-values.js";
+import { valueFromStrings } from "./parameter-values.js";
 import type {
   BoundParameters,
-  JsonValue,
   ParameterDefinition,
   ParameterType,
   ParameterValue,
@@ -76,26 +73,9 @@ export function describeParameters(document: ParsedDocument): DocumentParameterD
   });
 }
 
-/**
- * A document's declarations. Automation runbooks are not validated in depth yet: their
- * well-formed declarations are read, the rest ignored.
- */
+/** A document's declarations (both document types validate them the same way). */
 function definitionsOf(document: ParsedDocument): Record<string, ParameterDefinition> {
-  if (document.documentType === "Command") return document.parameters;
-  const raw = document.raw.parameters;
-  const definitions: Record<string, ParameterDefinition> = {};
-  if (!isObject(raw)) return definitions;
-  for (const [name, entry] of Object.entries(raw)) {
-    if (!isObject(entry) || !PARAMETER_TYPES.includes(entry.type as ParameterType)) continue;
-    const type = entry.type as ParameterType;
-    const definition: ParameterDefinition = { type };
-    if (typeof entry.description === "string") definition.description = entry.description;
-    const fallback =
-      entry.default === undefined ? undefined : valueFromDefault(type, entry.default as JsonValue);
-    if (fallback !== undefined) definition.default = fallback;
-    definitions[name] = definition;
-  }
-  return definitions;
+  return document.parameters;
 }
 
 function allowedHint(definition: ParameterDefinition): string {

@@ -2,10 +2,11 @@
  * Parsing SSM documents: text (JSON or YAML) to a validated document, refusing anything
  * wrong with a JSON Pointer to it and what was expected there.
  *
- * Command documents must be schemaVersion 2.2; Automation runbooks (0.3) are recognised and
- * kept as written, checked only for their schema version and steps.
+ * Command documents must be schemaVersion 2.2, Automation runbooks 0.3 (validated in
+ * `automation/`).
  */
 import { ACTIONS, isCommandAction } from "./actions/table.js";
+import { parseAutomationDocument } from "./automation/document.js";
 import { invalid, objectAt, onlyKeys, shown, stringAt } from "./checks.js";
 import { DocumentError } from "./errors.js";
 import { parseParameterDefinitions } from "./parameter-definitions.js";
@@ -13,7 +14,6 @@ import { pointer } from "./pointer.js";
 import { parsePrecondition, stepPlatforms } from "./precondition.js";
 import { readDocumentText } from "./syntax.js";
 import type {
-  AutomationDocument,
   CommandDocument,
   CommandStep,
   DocumentFormat,
@@ -65,7 +65,7 @@ export function parseDocument(
   }
   return type === "Command"
     ? commandDocument(root, syntax.format)
-    : automationDocument(root, syntax.format);
+    : parseAutomationDocument(root, syntax.format);
 }
 
 function commandDocument(root: JsonObject, format: DocumentFormat): CommandDocument {
@@ -129,24 +129,6 @@ function commandStep(raw: JsonValue, at: string): CommandStep {
       );
   }
   return step;
-}
-
-function automationDocument(root: JsonObject, format: DocumentFormat): AutomationDocument {
-  const steps = stepList(root.mainSteps);
-  steps.forEach((step, index) => {
-    const fields = objectAt(step, pointer("/mainSteps", index), "a step");
-    stringAt(fields.name, pointer("/mainSteps", index, "name"), "a step name");
-    stringAt(fields.action, pointer("/mainSteps", index, "action"), "an action");
-  });
-  const document: AutomationDocument = {
-    documentType: "Automation",
-    format,
-    schemaVersion: "0.3",
-    raw: root,
-  };
-  if (root.description !== undefined)
-    document.description = stringAt(root.description, "/description", "a description");
-  return document;
 }
 
 /**

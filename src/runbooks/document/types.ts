@@ -77,16 +77,77 @@ export interface CommandDocument {
   mainSteps: CommandStep[];
 }
 
-/**
- * An Automation runbook (schemaVersion 0.3). Only its schema version and steps are checked
- * here so far; the rest is kept as written.
- */
+/** The Automation actions opsflow accepts (each registered in `automation/actions/table.ts`). */
+export type AutomationAction =
+  | "aws:runCommand"
+  | "aws:executeScript"
+  | "aws:invokeLambdaFunction"
+  | "aws:executeAwsApi"
+  | "aws:branch"
+  | "aws:loop"
+  | "aws:sleep"
+  | "aws:pause"
+  | "aws:approve"
+  | "aws:waitForAwsResourceProperty"
+  | "aws:assertAwsResourceProperty"
+  | "aws:executeAutomation"
+  | "aws:executeStateMachine"
+  | "aws:invokeWebhook"
+  | "aws:createImage"
+  | "aws:deleteImage"
+  | "aws:changeInstanceState"
+  | "aws:createTags"
+  | "aws:copyImage"
+  | "aws:runInstances"
+  | "aws:createStack"
+  | "aws:deleteStack";
+
+/** The types of step outputs (the parameter types, spelled the same). */
+export type AutomationOutputType = ParameterType;
+
+/** A user-defined step output: a JSONPath into the action's response. */
+export interface AutomationStepOutput {
+  Name: string;
+  /** JSONPath starting with `$`. */
+  Selector: string;
+  Type: AutomationOutputType;
+}
+
+/** A step of an Automation runbook, validated; inputs kept as written (`{{ }}` unresolved). */
+export interface AutomationStep {
+  /** Unique across the whole document (loop bodies included), `[a-zA-Z0-9_]+`. */
+  name: string;
+  action: AutomationAction;
+  inputs: JsonObject;
+  description?: string;
+  maxAttempts?: number;
+  timeoutSeconds?: number;
+  /** `Abort`, `Continue` or `step:NAME`. */
+  onFailure?: string;
+  /** `Abort` or `step:NAME`. */
+  onCancel?: string;
+  isCritical?: boolean;
+  isEnd?: boolean;
+  nextStep?: string;
+  outputs?: AutomationStepOutput[];
+  /** aws:loop only: the body (its `inputs.Steps`, validated). */
+  steps?: AutomationStep[];
+}
+
+/** An Automation runbook (schemaVersion 0.3), validated. */
 export interface AutomationDocument {
   documentType: "Automation";
   format: DocumentFormat;
   schemaVersion: "0.3";
   description?: string;
-  /** The document as written. */
+  assumeRole?: string;
+  parameters: Record<string, ParameterDefinition>;
+  mainSteps: AutomationStep[];
+  /** `Step.Output` names that become the automation's outputs. */
+  outputs: string[];
+  /** aws:executeScript attachments by file name, as written. */
+  files?: JsonObject;
+  /** The document as written (what `documentJson` gives back). */
   raw: JsonObject;
 }
 

@@ -175,9 +175,8 @@ describe("describeParameters", () => {
         schemaVersion: "0.3",
         parameters: {
           InstanceId: { type: "String", description: "node" },
-          Role: { type: "AWS::IAM::Role::Arn" },
         },
-        mainSteps: [{ name: "s", action: "aws:sleep", inputs: {} }],
+        mainSteps: [{ name: "s", action: "aws:sleep", inputs: { Duration: "PT1S" } }],
       }),
     );
     assert.deepEqual(describeParameters(doc), [

@@ -120,6 +120,7 @@ describe("parseDocument", () => {
     const raw = {
       schemaVersion: "0.3",
       assumeRole: "{{ Role }}",
+      parameters: { Role: { type: "String" } },
       mainSteps: [{ name: "s", action: "aws:sleep", inputs: { Duration: "PT1S" } }],
     };
     const doc = parseDocument(JSON.stringify(raw), undefined, "Automation");
