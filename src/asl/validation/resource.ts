@@ -10,8 +10,9 @@ const LAMBDA_ARN = new RegExp(
   `^arn:${PARTITION}:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{1,140}(:[A-Za-z0-9_$-]+)?$`,
 );
 const ACTIVITY_ARN = new RegExp(`^arn:${PARTITION}:states:[a-z0-9-]+:\\d{12}:activity:[^:]+$`);
+// The action's dotted part may be camelCase: opsflow's `automation.runCommand` resources.
 const INTEGRATION = new RegExp(
-  `^arn:${PARTITION}:states:::([a-z0-9-]+):([A-Za-z0-9:]+?(?:\\.[a-z]+)??)(\\.sync(?::2)?|\\.waitForTaskToken)?$`,
+  `^arn:${PARTITION}:states:::([a-z0-9-]+):([A-Za-z0-9:]+?(?:\\.[A-Za-z]+)??)(\\.sync(?::2)?|\\.waitForTaskToken)?$`,
 );
 
 /**

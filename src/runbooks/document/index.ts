@@ -9,6 +9,7 @@
  * - {@link listReferences} / {@link resolveVariables}: Automation `{{ }}` references and
  *   variables; {@link AUTOMATION_ACTIONS}: the Automation actions opsflow accepts.
  * - {@link compileCommand}: the plugins for one platform ({@link InvalidPlatformError}).
+ * - {@link compileRunbook}: an Automation runbook as an ASL state machine for the runtime.
  * - {@link resolveReferences} / {@link secureReferences}: Parameter Store references.
  * - {@link BUILTIN_DOCUMENTS}: AWS-RunShellScript, AWS-RunPowerShellScript,
  *   AWS-RunPatchBaseline, AWS-UpdateSSMAgent.
@@ -20,6 +21,22 @@ export type {
   StepTarget,
 } from "./automation/action.js";
 export { AUTOMATION_ACTIONS, isAutomationAction } from "./automation/actions/table.js";
+export type { CompiledRunbook, CompiledStep } from "./automation/compile/index.js";
+export {
+  actionResource,
+  automationInput,
+  BRANCH_RESOURCE,
+  CRITICAL_FAILED_PATH,
+  compileRunbook,
+  END_CHECK_STATE,
+  FAILED_STATE,
+  LOOP_NEXT_RESOURCE,
+  SLEEP_RESOURCE,
+  STEP_FAILED_ERROR,
+  SUCCEEDED_STATE,
+  stepOfState,
+  waitingResource,
+} from "./automation/compile/index.js";
 export { durationSeconds, isTimestamp } from "./automation/duration.js";
 export type { AutomationReference, VariableValues } from "./automation/variables.js";
 export {
