@@ -53,11 +53,9 @@ export interface Fleet {
   auth: AgentAuthenticator;
   hub: DeliveryHub;
   sshHosts: SshHostService;
-  /** The workflow task runners of the fleet (opsflow:runCommand.sync, aws-sdk:ssm:*). */
+  /** The workflow task runners of the fleet (opsflow:runCommand.sync). */
   runners: ResourceRunner[];
-  /**
-   * Starts the expiry and node status loops and listens for other server nodes' changes.
-   */
+  /** Starts the background loops and listens for other server nodes' changes. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
