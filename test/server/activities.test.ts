@@ -172,9 +172,11 @@ test("GetActivityTask on an unknown or deleted activity answers ActivityDoesNotE
 test("a long poll in progress when its activity is deleted answers ActivityDoesNotExist", async () => {
   const { activityArn } = await client.send(new sfn.CreateActivityCommand({ name: "polled" }));
   const poll = client.send(new sfn.GetActivityTaskCommand({ activityArn, workerName: "w" }));
+  // Checked from the start: the poll may answer before the delete's own answer arrives.
+  const refused = assert.rejects(poll, { name: "ActivityDoesNotExist" });
   await new Promise((resolve) => setTimeout(resolve, 300));
   await client.send(new sfn.DeleteActivityCommand({ activityArn }));
-  await assert.rejects(poll, { name: "ActivityDoesNotExist" });
+  await refused;
 });
 
 test("DeleteActivity with tasks in flight: a taken task can still be finished, an untaken one waits for its timeout, and a new Task on it fails with States.Runtime", async () => {
