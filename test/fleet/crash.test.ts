@@ -9,30 +9,16 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import {
-  GetCommandInvocationCommand,
-  SendCommandCommand,
-  type SSMClient,
-} from "@aws-sdk/client-ssm";
+import { SendCommandCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { eventually, startServerProcess } from "../server/harness.js";
 import {
   type AgentProcess,
   activation,
+  invocationEnded,
   registerAgent,
   runAgent,
   ssmClient,
 } from "./fleet-harness.js";
-
-const ENDED = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
-
-async function invocationEnded(ssm: SSMClient, commandId: string, instanceId: string, ms = 40_000) {
-  return eventually(async () => {
-    const inv = await ssm
-      .send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }))
-      .catch(() => undefined);
-    return inv && ENDED.has(inv.Status ?? "") ? inv : undefined;
-  }, ms);
-}
 
 async function send(ssm: SSMClient, instanceId: string, commands: string[]) {
   const sent = await ssm.send(

@@ -6,8 +6,12 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateActivationCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { sdkConfig } from "../server/harness.js";
+import {
+  CreateActivationCommand,
+  GetCommandInvocationCommand,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
+import { eventually, sdkConfig } from "../server/harness.js";
 
 /** A running agent process. */
 export interface AgentProcess {
@@ -124,4 +128,22 @@ export async function startAgents(
   const act = await activation(ssm, count);
   const registered = Array.from({ length: count }, () => registerAgent(url, act));
   return Promise.all(registered.map((r) => runAgent(r)));
+}
+
+/** The statuses an invocation ends in. */
+const ENDED = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
+
+/** The invocation of `commandId` on `instanceId` once it ended (GetCommandInvocation). */
+export async function invocationEnded(
+  ssm: SSMClient,
+  commandId: string,
+  instanceId: string,
+  ms = 40_000,
+) {
+  return eventually(async () => {
+    const inv = await ssm
+      .send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }))
+      .catch(() => undefined);
+    return inv && ENDED.has(inv.Status ?? "") ? inv : undefined;
+  }, ms);
 }

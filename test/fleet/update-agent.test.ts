@@ -9,22 +9,17 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  GetCommandInvocationCommand,
-  SendCommandCommand,
-  type SSMClient,
-} from "@aws-sdk/client-ssm";
+import { SendCommandCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { agentVersion } from "../../src/fleet/agent/version.js";
-import { eventually, type ServerProcess, startServerProcess } from "../server/harness.js";
+import { type ServerProcess, startServerProcess } from "../server/harness.js";
 import {
   type AgentProcess,
   activation,
+  invocationEnded,
   registerAgent,
   runAgent,
   ssmClient,
 } from "./fleet-harness.js";
-
-const ENDED = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
 
 describe("AWS-UpdateSSMAgent", () => {
   let server: ServerProcess;
@@ -54,16 +49,7 @@ describe("AWS-UpdateSSMAgent", () => {
         Parameters: parameters,
       }),
     );
-    const commandId = sent.Command?.CommandId as string;
-    return eventually(async () => {
-      const inv = await ssm.send(
-        new GetCommandInvocationCommand({
-          CommandId: commandId,
-          InstanceId: registered.instanceId,
-        }),
-      );
-      return ENDED.has(inv.Status ?? "") ? inv : undefined;
-    }, 30_000);
+    return invocationEnded(ssm, sent.Command?.CommandId as string, registered.instanceId, 30_000);
   }
 
   test("without a version the server's own is offered: the agent is current and goes on", async () => {
